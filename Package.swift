@@ -1,0 +1,86 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// intake: messy real-world signals (text, voice, scanned pages, vibration) in, aligned orders out.
+///
+/// Layers, each importing only from below:
+/// 1. `IntakeCore`: order contract, `Stage`, the Dispatch pipeline engine, configuration.
+/// 2. `IntakeAlignment`: material master, devices, intent knowledge graph, matchers, text parser.
+/// 3. Modalities (`IntakeText`, …) each exposing stages; the C libraries behind `C*` system targets.
+/// 4. `intake`: the command line, the composition root.
+let package = Package(
+    name: "intake",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "intake", targets: ["intake"]),
+        .executable(name: "intake-bench", targets: ["intake-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: C libraries (Debian: libpocketsphinx-dev, libtesseract-dev, libleptonica-dev, libfftw3-dev)
+        .systemLibrary(
+            name: "CPocketSphinx", pkgConfig: "pocketsphinx",
+            providers: [.apt(["libpocketsphinx-dev", "libsphinxbase-dev"])]),
+        .systemLibrary(
+            name: "CTesseract", pkgConfig: "tesseract",
+            providers: [.apt(["libtesseract-dev"])]),
+        .systemLibrary(
+            name: "CLeptonica", pkgConfig: "lept",
+            providers: [.apt(["libleptonica-dev"])]),
+        .systemLibrary(
+            name: "CFFTW", pkgConfig: "fftw3",
+            providers: [.apt(["libfftw3-dev"])]),
+
+        // MARK: Layer 1: core
+        .target(
+            name: "IntakeCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+
+        // MARK: Layer 2: alignment
+        .target(name: "IntakeAlignment", dependencies: ["IntakeCore"]),
+
+        // MARK: Layer 3: modalities
+        .target(name: "IntakeText", dependencies: ["IntakeCore", "IntakeAlignment"]),
+
+        // MARK: Layer 4: executables
+        .executableTarget(
+            name: "intake",
+            dependencies: [
+                "IntakeCore", "IntakeAlignment", "IntakeText",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "intake-bench",
+            dependencies: [
+                "IntakeCore", "IntakeAlignment", "IntakeText",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: Tests
+        .testTarget(
+            name: "IntakeCoreTests",
+            dependencies: [
+                "IntakeCore",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]),
+        .testTarget(name: "IntakeAlignmentTests", dependencies: ["IntakeAlignment"]),
+        .testTarget(name: "IntakeTextTests", dependencies: ["IntakeText", "IntakeAlignment"]),
+        .testTarget(name: "intakeTests", dependencies: ["IntakeCore"]),
+        .testTarget(
+            name: "CLibrariesTests",
+            dependencies: ["CPocketSphinx", "CTesseract", "CLeptonica", "CFFTW"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,150 @@
+/// Finds the material a phrase means: exact name, alias, fuzzy (token-set, typo-tolerant) and
+/// sound-alike matching over an index of every name and alias in the material master.
+///
+/// Scoring is a weighted Dice coefficient over match tokens: each phrase word is paired with
+/// at most one word of a candidate name, exact pairs weigh 1, one-edit typos 0.88, two-edit
+/// 0.76, sound-alikes 0.82, prefixes 0.75. Words with digits (`6205`, `26a`, `12oz`) must match
+/// exactly, because one digit is a different product. Immutable once built; safe to share.
+public struct MaterialMatcher: Sendable {
+    public struct Settings: Sendable, Equatable {
+        /// Below this score a phrase matches nothing.
+        public var minimumScore: Double = 0.6
+        /// A rival within this margin of the best makes the match ambiguous.
+        public var ambiguityMargin: Double = 0.05
+        public init() {}
+    }
+
+    private struct Entry: Sendable {
+        let material: Int
+        let phrase: String
+        let tokens: [Int]
+        let isAlias: Bool
+    }
+
+    private struct Vocabulary: Sendable {
+        var ids: [String: Int] = [:]
+        var words: [String] = []
+        var bytes: [[UInt8]] = []
+        var hasDigit: [Bool] = []
+        var postings: [[Int]] = []
+        var byPhonetic: [String: [Int]] = [:]
+
+        mutating func id(for word: String) -> Int {
+            if let id = ids[word] { return id }
+            let id = words.count
+            ids[word] = id
+            words.append(word)
+            bytes.append(Array(word.utf8))
+            hasDigit.append(word.contains(where: \.isNumber))
+            postings.append([])
+            if !word.contains(where: \.isNumber) {
+                byPhonetic[PhoneticKey.key(word), default: []].append(id)
+            }
+            return id
+        }
+    }
+
+    public let master: MaterialMaster
+    public let settings: Settings
+    private let entries: [Entry]
+    private let vocabulary: Vocabulary
+    private let byCompact: [String: Int]
+
+    public init(master: MaterialMaster, settings: Settings = Settings()) {
+        self.master = master
+        self.settings = settings
+        var vocabulary = Vocabulary()
+        var entries: [Entry] = []
+        var byCompact: [String: Int] = [:]
+        for (index, material) in master.materials.enumerated() {
+            for (phrase, isAlias) in [(material.name, false)] + material.aliases.map({ ($0, true) }) {
+                let tokens = MatchText.tokens(phrase)
+                guard !tokens.isEmpty else { continue }
+                let ids = tokens.map { vocabulary.id(for: $0) }
+                let entry = entries.count
+                entries.append(Entry(material: index, phrase: phrase, tokens: ids, isAlias: isAlias))
+                for id in Set(ids) { vocabulary.postings[id].append(entry) }
+                let compact = MatchText.compact(tokens)
+                if byCompact[compact] == nil || !isAlias { byCompact[compact] = entry }
+            }
+        }
+        self.entries = entries
+        self.vocabulary = vocabulary
+        self.byCompact = byCompact
+    }
+
+    /// The best material for a phrase as written, or nil below the minimum score.
+    public func match(_ phrase: String) -> MaterialMatch? {
+        match(tokens: MatchText.tokens(phrase))
+    }
+
+    /// The best material for already-normalised words (see `MatchText.keys`).
+    public func match(tokens: [String]) -> MaterialMatch? {
+        guard !tokens.isEmpty else { return nil }
+        if let entry = byCompact[MatchText.compact(tokens)] {
+            let best = entries[entry]
+            return MaterialMatch(
+                material: master.materials[best.material], score: 1, method: best.isAlias ? .alias : .exact,
+                matchedPhrase: best.phrase, rivals: [])
+        }
+        let resolved = tokens.map(resolve)
+        var scores: [Int: (score: Double, entry: Int, phonetic: Bool)] = [:]
+        var candidates = Set<Int>()
+        for options in resolved { for option in options { candidates.formUnion(vocabulary.postings[option.id]) } }
+        for entryIndex in candidates {
+            let entry = entries[entryIndex]
+            var used = Set<Int>()
+            var matched = 0.0
+            var phonetic = false
+            for options in resolved {
+                var best: (weight: Double, position: Int, phonetic: Bool)? = nil
+                for option in options {
+                    for (position, token) in entry.tokens.enumerated() where token == option.id && !used.contains(position) {
+                        if best == nil || option.weight > best!.weight { best = (option.weight, position, option.phonetic) }
+                    }
+                }
+                if let best {
+                    used.insert(best.position)
+                    matched += best.weight
+                    phonetic = phonetic || best.phonetic
+                }
+            }
+            let score = 2 * matched / Double(tokens.count + entry.tokens.count)
+            if let current = scores[entry.material], current.score >= score { continue }
+            scores[entry.material] = (score, entryIndex, phonetic)
+        }
+        let ranked = scores.sorted { $0.value.score > $1.value.score || ($0.value.score == $1.value.score && $0.key < $1.key) }
+        guard let top = ranked.first, top.value.score >= settings.minimumScore else { return nil }
+        let rivals = ranked.dropFirst().prefix { top.value.score - $0.value.score <= settings.ambiguityMargin }
+            .map { (sku: master.materials[$0.key].sku, score: $0.value.score) }
+        let entry = entries[top.value.entry]
+        return MaterialMatch(
+            material: master.materials[top.key], score: min(top.value.score, 0.99),
+            method: top.value.phonetic ? .phonetic : .fuzzy, matchedPhrase: entry.phrase, rivals: Array(rivals))
+    }
+
+    /// The vocabulary words an input word may stand for, with a weight.
+    private func resolve(_ word: String) -> [(id: Int, weight: Double, phonetic: Bool)] {
+        if let id = vocabulary.ids[word] { return [(id, 1, false)] }
+        if word.contains(where: \.isNumber) { return [] }
+        let bytes = Array(word.utf8)
+        let limit = bytes.count >= 8 ? 2 : bytes.count >= 4 ? 1 : 0
+        let key = PhoneticKey.key(word)
+        var options: [Int: (weight: Double, phonetic: Bool)] = [:]
+        func offer(_ id: Int, _ weight: Double, _ phonetic: Bool) {
+            if (options[id]?.weight ?? 0) < weight { options[id] = (weight, phonetic) }
+        }
+        if key.count >= 2 {
+            for id in vocabulary.byPhonetic[key] ?? [] { offer(id, 0.82, true) }
+        }
+        for id in vocabulary.words.indices where !vocabulary.hasDigit[id] {
+            let candidate = vocabulary.bytes[id]
+            if limit > 0, let distance = EditDistance.distance(bytes, candidate, limit: limit) {
+                offer(id, 1 - 0.12 * Double(distance), false)
+            } else if bytes.count >= 4, candidate.count > bytes.count, candidate.starts(with: bytes) {
+                offer(id, 0.75, false)
+            }
+        }
+        return options.map { (id: $0.key, weight: $0.value.weight, phonetic: $0.value.phonetic) }
+    }
+}

@@ -1,0 +1,410 @@
+import IntakeCore
+
+/// Reads an order message in English into lines (quantity, unit, product, modifiers), the
+/// party, a reference, and the symptoms and actions the graph knows.
+///
+/// The message is cut into segments at punctuation and line breaks, and segments into clauses
+/// at "and"/"plus" and where a new quantity follows a product ("four lattes one with almond
+/// milk"). Each clause is `[filler] quantity [x] [unit] [of] product [modifiers]` or
+/// `product x quantity`; a clause with only modifiers ("no straw", "(1 decaf)") adds them to the
+/// line before it, and "the cappuccino with soy milk" adds to the cappuccino line already read.
+public struct TextIntentParser: Sendable {
+    public struct Settings: Sendable, Equatable {
+        /// A line without a stated quantity needs at least this match score to count.
+        public var implicitMinimumScore: Double = 0.85
+        public init() {}
+    }
+
+    public let matcher: MaterialMatcher
+    public let graph: IntentGraph
+    public let devices: DeviceRegistry
+    public let settings: Settings
+    private let modifierPhrases: [(tokens: [String], modifier: IntentGraph.Modifier)]
+    private let symptomPhrases: [(stems: Set<String>, phrase: String, symptom: IntentGraph.Symptom)]
+    private let actionPhrases: [(stems: Set<String>, phrase: String, action: IntentGraph.Action)]
+
+    public init(matcher: MaterialMatcher, graph: IntentGraph, devices: DeviceRegistry, settings: Settings = Settings()) {
+        self.matcher = matcher
+        self.graph = graph
+        self.devices = devices
+        self.settings = settings
+        modifierPhrases = graph.modifiers.flatMap { modifier in
+            modifier.phrases.map { (tokens: Self.words(of: $0), modifier: modifier) }
+        }.filter { !$0.tokens.isEmpty }.sorted { $0.tokens.count > $1.tokens.count }
+        symptomPhrases = graph.symptoms.flatMap { symptom in
+            symptom.phrases.map { (stems: Set(Self.words(of: $0).map(MatchText.stem)), phrase: $0, symptom: symptom) }
+        }
+        actionPhrases = graph.actions.flatMap { action in
+            action.phrases.map { (stems: Set(Self.words(of: $0).map(MatchText.stem)), phrase: $0, action: action) }
+        }
+    }
+
+    private static func words(of phrase: String) -> [String] {
+        Tokenizer.tokenize(phrase).filter { !$0.isSeparator }.map { MatchText.singular($0.norm) }
+    }
+
+    public func parse(_ text: String) -> ParsedMessage {
+        let tokens = Tokenizer.tokenize(text)
+        var consumed = [Bool](repeating: false, count: tokens.count)
+        var message = ParsedMessage()
+        message.reference = findReference(tokens, &consumed)
+        findParty(tokens, &consumed, into: &message)
+        message.mentionsPurchase = message.reference != nil || tokens.contains { Lexicon.purchaseWords.contains($0.norm) }
+
+        let segments = segments(of: tokens)
+        for (index, segment) in segments.enumerated() {
+            findGraphHits(tokens, segment, index, into: &message)
+            for clause in clauses(of: segment, tokens, consumed) {
+                read(clause, tokens, segment: index, into: &message)
+            }
+        }
+        return message
+    }
+
+    // MARK: - Reference and party
+
+    private func findReference(_ tokens: [Token], _ consumed: inout [Bool]) -> (String, TextSpan)? {
+        for (i, token) in tokens.enumerated() {
+            if token.norm.hasPrefix("po"), token.norm.count >= 5, token.norm.dropFirst(2).allSatisfy(\.isNumber) {
+                consumed[i] = true
+                return (String(token.text.dropFirst(2)), token.span)
+            }
+            guard Lexicon.referenceWords.contains(token.norm) else { continue }
+            var j = i + 1
+            while j < tokens.count, ["no", "number", "nr", "num", "#", ":"].contains(tokens[j].norm) { j += 1 }
+            guard j < tokens.count, !tokens[j].isSeparator, tokens[j].norm.contains(where: \.isNumber), tokens[j].norm.count >= 3,
+                token.norm != "order" || tokens[j].number != nil && tokens[j].norm.count >= 4
+            else { continue }
+            for k in i...j { consumed[k] = true }
+            return (tokens[j].text, TextSpan(start: token.span.start, end: tokens[j].span.end))
+        }
+        return nil
+    }
+
+    private func findParty(_ tokens: [Token], _ consumed: inout [Bool], into message: inout ParsedMessage) {
+        // Devices named by id, with their type word beside them ("transformer T3", "P-101 pump").
+        for (i, token) in tokens.enumerated() where !token.isSeparator && token.norm.contains(where: \.isNumber) {
+            guard let device = devices[token.norm] else { continue }
+            consumed[i] = true
+            let typeWords = Set(device.type.lowercased().split(separator: "_").map(String.init))
+            var span = token.span
+            for j in [i - 1, i + 1] where j >= 0 && j < tokens.count && typeWords.contains(MatchText.singular(tokens[j].norm)) {
+                consumed[j] = true
+                span = TextSpan(start: min(span.start, tokens[j].span.start), end: max(span.end, tokens[j].span.end))
+            }
+            if message.party == nil {
+                message.party = .init(party: Party(kind: .device, id: device.id, name: "\(device.type) \(device.id)"), span: span, method: "device_id")
+            } else if !message.otherDevices.contains(device.id), message.party?.party.id != device.id {
+                message.otherDevices.append(device.id)
+            }
+        }
+        if message.party != nil { return }
+
+        for (i, token) in tokens.enumerated() where Lexicon.storeWords.contains(token.norm) && !consumed[i] {
+            // "store twelve", "store #12"
+            if i + 1 < tokens.count {
+                let words = tokens[(i + 1)...].prefix(4).map(\.norm)
+                var value: Double? = tokens[i + 1].number
+                var length = 1
+                if value == nil, let read = NumberWords.read(Array(words), from: 0), words.first != "a", words.first != "an" {
+                    value = read.value
+                    length = read.length
+                }
+                if let value, value == value.rounded() {
+                    let id = String(Int(value))
+                    for k in i...(i + length) { consumed[k] = true }
+                    message.party = .init(
+                        party: Party(kind: .store, id: id, name: "\(token.norm) \(id)"),
+                        span: TextSpan(start: token.span.start, end: tokens[i + length].span.end), method: "store_number")
+                    return
+                }
+            }
+            // "from the Riverside kiosk", "from the harbour road store"
+            var j = i - 1
+            while j >= 0, i - j <= 3, !tokens[j].isSeparator, !["from", "at", "the", "our", "your", "for"].contains(tokens[j].norm),
+                !Lexicon.fillers.contains(tokens[j].norm)
+            {
+                j -= 1
+            }
+            if j >= 0, j < i - 1, ["from", "at", "the", "our"].contains(tokens[j].norm) {
+                let nameTokens = tokens[(j + 1)...i]
+                for k in (j + 1)...i { consumed[k] = true }
+                message.party = .init(
+                    party: Party(kind: .store, name: nameTokens.map(\.text).joined(separator: " ")),
+                    span: TextSpan(start: nameTokens.first!.span.start, end: token.span.end), method: "store_name")
+                return
+            }
+        }
+        // "for Harbor Café", "deliver to Dock Street"
+        for (i, token) in tokens.enumerated() where token.norm == "for" || token.norm == "to" && i > 0
+            && ["deliver", "delivery", "ship", "send", "shipping"].contains(tokens[i - 1].norm)
+        {
+            var j = i + 1
+            var name: [Token] = []
+            while j < tokens.count, !tokens[j].isSeparator, tokens[j].isCapitalized || (!name.isEmpty && tokens[j].number != nil) {
+                name.append(tokens[j])
+                j += 1
+            }
+            guard let first = name.first, let last = name.last else { continue }
+            for k in i..<j { consumed[k] = true }
+            message.party = .init(
+                party: Party(kind: .customer, name: name.map(\.text).joined(separator: " ")),
+                span: TextSpan(start: first.span.start, end: last.span.end), method: "customer_name")
+            return
+        }
+    }
+
+    // MARK: - Segments, clauses and graph phrases
+
+    private func segments(of tokens: [Token]) -> [[Int]] {
+        var segments: [[Int]] = [[]]
+        for (i, token) in tokens.enumerated() {
+            if token.isSeparator {
+                if !segments[segments.count - 1].isEmpty { segments.append([]) }
+            } else {
+                segments[segments.count - 1].append(i)
+            }
+        }
+        return segments.filter { !$0.isEmpty }
+    }
+
+    private func findGraphHits(_ tokens: [Token], _ segment: [Int], _ index: Int, into message: inout ParsedMessage) {
+        let stems = segment.map { MatchText.stem(tokens[$0].norm) }
+        let present = Set(stems)
+        func span(of phraseStems: Set<String>) -> TextSpan {
+            let hits = segment.indices.filter { phraseStems.contains(stems[$0]) }.map { tokens[segment[$0]].span }
+            return TextSpan(start: hits.map(\.start).min() ?? 0, end: hits.map(\.end).max() ?? 0)
+        }
+        for entry in symptomPhrases where entry.stems.isSubset(of: present) {
+            if message.symptoms.contains(where: { $0.node.id == entry.symptom.id }) { continue }
+            message.symptoms.append(.init(node: entry.symptom, phrase: entry.phrase, span: span(of: entry.stems), segment: index))
+        }
+        for entry in actionPhrases where entry.stems.isSubset(of: present) {
+            if message.actions.contains(where: { $0.node.id == entry.action.id && $0.segment == index }) { continue }
+            message.actions.append(.init(node: entry.action, phrase: entry.phrase, span: span(of: entry.stems), segment: index))
+        }
+    }
+
+    /// Cuts a segment into clauses at line-break words and where a new quantity follows a product.
+    private func clauses(of segment: [Int], _ tokens: [Token], _ consumed: [Bool]) -> [[Int]] {
+        var clauses: [[Int]] = []
+        var current: [Int] = []
+        var sawQuantity = false
+        var sawProductAfterQuantity = false
+        func close() {
+            if !current.isEmpty { clauses.append(current) }
+            current = []
+            sawQuantity = false
+            sawProductAfterQuantity = false
+        }
+        for i in segment where !consumed[i] {
+            let token = tokens[i]
+            if Lexicon.lineBreaks.contains(token.norm) {
+                close()
+                continue
+            }
+            let startsQuantity = isQuantityStart(token)
+            if startsQuantity, sawProductAfterQuantity {
+                let previous = current.last.map { tokens[$0].norm }
+                if previous != "x" && previous != "×" { close() }
+            }
+            current.append(i)
+            if startsQuantity || trailingMultiplier(token) != nil {
+                sawQuantity = true
+            } else if sawQuantity, !Lexicon.fillers.contains(token.norm), !NumberWords.isNumberWord(token.norm),
+                UnitLexicon.unit(for: token.norm) == nil
+            {
+                sawProductAfterQuantity = true
+            }
+            if trailingMultiplier(token) != nil, current.count > 1 { close() }
+        }
+        close()
+        return clauses
+    }
+
+    private func isQuantityStart(_ token: Token) -> Bool {
+        if let value = token.number { return value < 1000 && !(token.norm.hasPrefix("0") && token.norm.count > 1) }
+        return NumberWords.units[token.norm] != nil || NumberWords.tens[token.norm] != nil
+            || token.norm.contains("-") && NumberWords.isNumberWord(token.norm)
+    }
+
+    /// "x3", "3x", "×3".
+    private func trailingMultiplier(_ token: Token) -> Double? {
+        let norm = token.norm
+        if norm.count >= 2, norm.first == "x" || norm.first == "×", let value = Double(norm.dropFirst()) { return value }
+        if norm.count >= 2, norm.last == "x", let value = Double(norm.dropLast()) { return value }
+        return nil
+    }
+
+    // MARK: - One clause
+
+    private func read(_ clause: [Int], _ tokens: [Token], segment: Int, into message: inout ParsedMessage) {
+        let norms = clause.map { tokens[$0].norm }
+        var role = [Role](repeating: .product, count: clause.count)
+
+        // Quantity: the first one in the clause.
+        var quantity: (value: Double, positions: Range<Int>, method: String)? = nil
+        var unit: (String, Int)? = nil
+        var position = 0
+        while position < clause.count, quantity == nil {
+            let token = tokens[clause[position]]
+            if let value = trailingMultiplier(token) {
+                quantity = (value, position..<(position + 1), "digits")
+            } else if let value = token.number, isQuantityStart(token) || value < 100_000 && token.text.contains(",") {
+                quantity = (value, position..<(position + 1), "digits")
+            } else if let (value, suffix) = measure(token.norm), let code = UnitLexicon.unit(for: suffix), position == firstContent(norms) {
+                quantity = (value, position..<(position + 1), "digits")
+                unit = (code, position)
+            } else if let read = NumberWords.read(Array(norms[position...]), from: 0), hasContent(after: position + read.length, norms) {
+                quantity = (read.value, position..<(position + read.length), "number_word")
+            }
+            position += 1
+        }
+        if let q = quantity {
+            for k in q.positions { role[k] = .quantity }
+            var next = q.positions.upperBound
+            if next < clause.count, norms[next] == "x" || norms[next] == "×" {
+                role[next] = .quantity
+                next += 1
+            }
+            if unit == nil, next < clause.count, let code = UnitLexicon.unit(for: norms[next]), hasContent(after: next + 1, norms) {
+                unit = (code, next)
+                role[next] = .unit
+                next += 1
+                if next < clause.count, norms[next] == "of" { role[next] = .quantity }
+            }
+            // Trailing form: "latte x3", "croissant 2 pcs": product words come before the quantity.
+            let before = (0..<q.positions.lowerBound).filter { !Lexicon.fillers.contains(norms[$0]) }
+            if !before.isEmpty, !hasContent(after: next, norms) {
+                for k in next..<clause.count where UnitLexicon.unit(for: norms[k]) != nil && unit == nil {
+                    unit = (UnitLexicon.unit(for: norms[k])!, k)
+                    role[k] = .unit
+                }
+                for k in next..<clause.count where role[k] == .product { role[k] = .ignored }
+            } else {
+                for k in 0..<q.positions.lowerBound { role[k] = .ignored }
+            }
+        }
+
+        // Product words: cut at a phrase break, trim fillers at both ends.
+        var product = (0..<clause.count).filter { role[$0] == .product }
+        if let breakIndex = product.firstIndex(where: { Lexicon.phraseBreaks.contains(norms[$0]) }), breakIndex > 0 {
+            product = Array(product[..<breakIndex])
+        }
+        while let first = product.first, Lexicon.fillers.contains(norms[first]) { product.removeFirst() }
+        while let last = product.last, Lexicon.fillers.contains(norms[last]) { product.removeLast() }
+        if quantity == nil, let first = product.first, let code = UnitLexicon.unit(for: norms[first]), product.count > 1 {
+            // "box of staples": a unit without a number means one.
+            unit = (code, first)
+            product.removeFirst()
+            if let next = product.first, norms[next] == "of" { product.removeFirst() }
+        }
+
+        // Whole phrase first: "oat milk 1l" is a product even though "oat milk" is a modifier.
+        let productWords = MatchText.keys(product.map { norms[$0] })
+        var match = productWords.isEmpty ? nil : matcher.match(tokens: productWords)
+        var modifiers: [ParsedMessage.ModifierHit] = []
+        if match?.score != 1 {
+            let hits = modifierHits(in: clause, tokens)
+            if !hits.positions.isEmpty {
+                let remaining = product.filter { !hits.positions.contains($0) }
+                let trimmed = remaining.filter { !Lexicon.fillers.contains(norms[$0]) }
+                let remainingMatch = trimmed.isEmpty ? nil : matcher.match(tokens: MatchText.keys(remaining.map { norms[$0] }))
+                if trimmed.isEmpty && unit != nil && match != nil {
+                    // "2 cartons of oat milk": the modifier words name the product.
+                } else {
+                    modifiers = hits.modifiers
+                    product = remaining
+                    match = remainingMatch
+                }
+            }
+        }
+        let content = product.filter { !Lexicon.fillers.contains(norms[$0]) }
+        let clauseSpan = span(clause, tokens)
+
+        if content.isEmpty {
+            if !modifiers.isEmpty {
+                if norms.contains(where: Lexicon.everything.contains) || message.lines.isEmpty {
+                    message.globalModifiers += modifiers
+                } else {
+                    message.lines[message.lines.count - 1].modifiers += modifiers
+                }
+            } else if let q = quantity, let last = message.lines.indices.last, !message.lines[last].explicitQuantity,
+                message.lines[last].segment >= segment - 1
+            {
+                // "americano: 3" arrives as "americano" then "3".
+                message.lines[last].quantity = q.value
+                message.lines[last].quantityMethod = q.method
+                message.lines[last].quantitySpan = span(q.positions.map { clause[$0] }, tokens)
+            }
+            return
+        }
+        let productSpan = span(product.map { clause[$0] }, tokens)
+        guard let match, quantity != nil || match.score >= settings.implicitMinimumScore && content.count <= 4 else {
+            if quantity != nil {
+                message.unmatched.append((text: text(of: product.map { clause[$0] }, tokens), span: productSpan))
+            }
+            return
+        }
+        if quantity == nil, let existing = message.lines.firstIndex(where: { $0.match?.material.sku == match.material.sku }) {
+            // "the cappuccino with soy milk": more about a line already read.
+            message.lines[existing].modifiers += modifiers
+            return
+        }
+        message.lines.append(ParsedMessage.Line(
+            span: clauseSpan, quantity: quantity?.value ?? 1,
+            quantitySpan: quantity.map { span($0.positions.map { clause[$0] }, tokens) },
+            quantityMethod: quantity?.method ?? "implicit", unit: unit?.0, unitSpan: unit.map { tokens[clause[$0.1]].span },
+            productSpan: productSpan, match: match, modifiers: modifiers, segment: segment))
+    }
+
+    private enum Role { case product, quantity, unit, ignored }
+
+    private func modifierHits(in clause: [Int], _ tokens: [Token]) -> (modifiers: [ParsedMessage.ModifierHit], positions: Set<Int>) {
+        let words = clause.map { MatchText.singular(tokens[$0].norm) }
+        var taken = Set<Int>()
+        var hits: [ParsedMessage.ModifierHit] = []
+        for (phrase, modifier) in modifierPhrases {
+            guard phrase.count <= words.count else { continue }
+            var start = 0
+            while start + phrase.count <= words.count {
+                let range = start..<(start + phrase.count)
+                if Array(words[range]) == phrase, taken.isDisjoint(with: range) {
+                    taken.formUnion(range)
+                    // "with oat milk": the "with" belongs to the modifier.
+                    if start > 0, ["with", "no", "without", "extra"].contains(words[start - 1]) { taken.insert(start - 1) }
+                    if !hits.contains(where: { $0.modifier.id == modifier.id }) {
+                        hits.append(.init(modifier: modifier, span: span(range.map { clause[$0] }, tokens)))
+                    }
+                }
+                start += 1
+            }
+        }
+        return (hits, taken)
+    }
+
+    private func measure(_ norm: String) -> (Double, String)? {
+        guard let split = norm.firstIndex(where: { !$0.isNumber && $0 != "." }), split != norm.startIndex,
+            let value = Double(norm[..<split])
+        else { return nil }
+        let suffix = String(norm[split...])
+        return suffix.allSatisfy(\.isLetter) ? (value, suffix) : nil
+    }
+
+    private func firstContent(_ norms: [String]) -> Int? {
+        norms.firstIndex { !Lexicon.fillers.contains($0) }
+    }
+
+    private func hasContent(after index: Int, _ norms: [String]) -> Bool {
+        guard index < norms.count else { return false }
+        return norms[index...].contains { !Lexicon.fillers.contains($0) && !Lexicon.phraseBreaks.contains($0) }
+    }
+
+    private func span(_ indexes: [Int], _ tokens: [Token]) -> TextSpan {
+        TextSpan(start: indexes.map { tokens[$0].span.start }.min() ?? 0, end: indexes.map { tokens[$0].span.end }.max() ?? 0)
+    }
+
+    private func text(of indexes: [Int], _ tokens: [Token]) -> String {
+        indexes.map { tokens[$0].text }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,99 @@
+/// What the sender wants, aligned to master data: the business meaning of an input.
+public struct OrderIntent: Codable, Sendable, Equatable {
+    public var type: IntentType
+    public var party: Party?
+    public var reference: String?
+    public var lines: [OrderLine]
+    public var notes: [String]
+    public var procedure: ProcedureRef?
+    /// Overall confidence (0–1): the weakest link of party, lines and graph decisions.
+    public var confidence: Double
+
+    public init(
+        type: IntentType, party: Party? = nil, reference: String? = nil, lines: [OrderLine] = [],
+        notes: [String] = [], procedure: ProcedureRef? = nil, confidence: Double = 1
+    ) {
+        self.type = type
+        self.party = party
+        self.reference = reference
+        self.lines = lines
+        self.notes = notes
+        self.procedure = procedure
+        self.confidence = confidence
+    }
+
+    /// The intent of an input that asks for nothing (or could not be read).
+    public static let none = OrderIntent(type: .none, confidence: 0)
+}
+
+public enum IntentType: String, Codable, Sendable, CaseIterable {
+    case delivery, purchase, repair, inspection, none
+}
+
+/// Who the order is for or from.
+public struct Party: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable { case store, customer, supplier, device }
+    public var kind: Kind
+    /// A normalised identifier (`12` for "store twelve", `T3` for a device).
+    public var id: String?
+    /// The name as written or as known in master data.
+    public var name: String
+
+    public init(kind: Kind, id: String? = nil, name: String) {
+        self.kind = kind
+        self.id = id
+        self.name = name
+    }
+}
+
+/// One ordered material.
+public struct OrderLine: Codable, Sendable, Equatable {
+    /// The material master SKU, or nil when nothing matched well enough.
+    public var sku: String?
+    /// The master-data name of `sku`.
+    public var name: String?
+    /// The words of the input that this line was read from.
+    public var text: String
+    public var quantity: Double
+    public var unit: String?
+    public var unitPrice: Double?
+    public var amount: Double?
+    public var modifiers: [String]
+    public var handling: [String]
+    public var confidence: Double
+
+    public init(
+        sku: String?, name: String? = nil, text: String, quantity: Double, unit: String? = nil,
+        unitPrice: Double? = nil, amount: Double? = nil, modifiers: [String] = [],
+        handling: [String] = [], confidence: Double
+    ) {
+        self.sku = sku
+        self.name = name
+        self.text = text
+        self.quantity = quantity
+        self.unit = unit
+        self.unitPrice = unitPrice
+        self.amount = amount
+        self.modifiers = modifiers
+        self.handling = handling
+        self.confidence = confidence
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sku, name, text, quantity, unit, modifiers, handling, confidence, amount
+        case unitPrice = "unit_price"
+    }
+}
+
+/// The procedure the knowledge graph put the order under.
+public struct ProcedureRef: Codable, Sendable, Equatable {
+    public var code: String
+    public var title: String
+    public var priority: String?
+
+    public init(code: String, title: String, priority: String? = nil) {
+        self.code = code
+        self.title = title
+        self.priority = priority
+    }
+}

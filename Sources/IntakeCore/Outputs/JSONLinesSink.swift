@@ -1,0 +1,58 @@
+import Foundation
+
+/// Writes each record as one line of JSON (JSON Lines) with a single `write`, so a reader
+/// never sees half a record, even if the process dies between two lines.
+public final class JSONLinesSink: OrderSink, @unchecked Sendable {
+    // @unchecked: the pipeline calls `write` from its one sink thread only.
+    private let handle: FileHandle
+    private let closeWhenDone: Bool
+    private let encoder = OrderRecordCoding.encoder()
+    private let onWrite: (@Sendable (OrderRecord) -> Void)?
+
+    /// Writes to an open handle (stdout by default).
+    public init(handle: FileHandle = .standardOutput, onWrite: (@Sendable (OrderRecord) -> Void)? = nil) {
+        self.handle = handle
+        self.closeWhenDone = false
+        self.onWrite = onWrite
+    }
+
+    /// Creates (or truncates) `url` and writes to it.
+    public init(url: URL, onWrite: (@Sendable (OrderRecord) -> Void)? = nil) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw InputFailure(code: "output_unwritable", message: "cannot create \(url.path); check the folder exists and is writable")
+        }
+        self.handle = try FileHandle(forWritingTo: url)
+        self.closeWhenDone = true
+        self.onWrite = onWrite
+    }
+
+    public func write(_ record: OrderRecord) throws {
+        var line = try encoder.encode(record)
+        line.append(0x0A)
+        try handle.write(contentsOf: line)
+        onWrite?(record)
+    }
+
+    public func finish() throws {
+        if closeWhenDone {
+            try handle.synchronize()
+            try handle.close()
+        }
+    }
+}
+
+/// The one JSON form of the order contract: snake_case keys as declared, ISO 8601 times.
+public enum OrderRecordCoding {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

@@ -1,0 +1,25 @@
+/// An error with a stable machine-readable code (`snake_case`) and a message that says what
+/// went wrong and what to do. Dead letters and `failed` records carry both.
+public protocol IntakeError: Error, CustomStringConvertible {
+    var code: String { get }
+}
+
+/// A failure of an input that needs no type of its own.
+public struct InputFailure: IntakeError, Equatable {
+    public let code: String
+    public let message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+extension Error {
+    /// The code a dead letter records for this error.
+    var intakeCode: String { (self as? any IntakeError)?.code ?? "stage_error" }
+    /// The message a dead letter records for this error.
+    var intakeMessage: String { (self as? any IntakeError)?.description ?? String(describing: self) }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// What a pipeline run did: one record per admitted input, by status.
+public struct PipelineSummary: Sendable, Codable, Equatable {
+    /// Inputs read and sent into the pipeline.
+    public var admitted = 0
+    /// Records the sink accepted, by status raw value.
+    public var records: [String: Int] = [:]
+    /// Inputs left untouched because the run was stopped; they can be submitted again.
+    public var notStarted: [String] = []
+    /// The most inputs held between admission and the sink at one time.
+    public var peakInFlight = 0
+    public var seconds = 0.0
+    /// Why the run stopped early, if the sink failed (disk full, closed pipe).
+    public var sinkError: String?
+
+    public var written: Int { records.values.reduce(0, +) }
+    public var failed: Int { records[OrderStatus.failed.rawValue] ?? 0 }
+    public var stopped: Bool { !notStarted.isEmpty }
+
+    enum CodingKeys: String, CodingKey {
+        case admitted, records, seconds
+        case notStarted = "not_started"
+        case peakInFlight = "peak_in_flight"
+        case sinkError = "sink_error"
+    }
+}
