@@ -77,7 +77,7 @@ let package = Package(
             ]),
         .testTarget(name: "IntakeAlignmentTests", dependencies: ["IntakeAlignment"]),
         .testTarget(name: "IntakeTextTests", dependencies: ["IntakeText", "IntakeAlignment"]),
-        .testTarget(name: "intakeTests", dependencies: ["IntakeCore"]),
+        .testTarget(name: "intakeTests", dependencies: ["intake", "IntakeCore"]),
         .testTarget(
             name: "CLibrariesTests",
             dependencies: ["CPocketSphinx", "CTesseract", "CLeptonica", "CFFTW"]),

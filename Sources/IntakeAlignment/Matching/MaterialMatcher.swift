@@ -4,7 +4,10 @@
 /// Scoring is a weighted Dice coefficient over match tokens: each phrase word is paired with
 /// at most one word of a candidate name, exact pairs weigh 1, one-edit typos 0.88, two-edit
 /// 0.76, sound-alikes 0.82, prefixes 0.75. Words with digits (`6205`, `26a`, `12oz`) must match
-/// exactly, because one digit is a different product. Immutable once built; safe to share.
+/// exactly, because one digit is a different product. A phrase that contains a whole name or
+/// alias plus only words the material is known by ("6205-2RS bearings") scores 0.92 times the
+/// weight of its matched words, however much shorter the alias is. Immutable once built; safe
+/// to share.
 public struct MaterialMatcher: Sendable {
     public struct Settings: Sendable, Equatable {
         /// Below this score a phrase matches nothing.
@@ -49,6 +52,8 @@ public struct MaterialMatcher: Sendable {
     private let entries: [Entry]
     private let vocabulary: Vocabulary
     private let byCompact: [String: Int]
+    /// Per material: every word of its name and aliases, and the parts of hyphenated ones.
+    private let bags: [Set<Int>]
 
     public init(master: MaterialMaster, settings: Settings = Settings()) {
         self.master = master
@@ -56,18 +61,28 @@ public struct MaterialMatcher: Sendable {
         var vocabulary = Vocabulary()
         var entries: [Entry] = []
         var byCompact: [String: Int] = [:]
+        var bags: [Set<Int>] = []
         for (index, material) in master.materials.enumerated() {
+            var bag = Set<Int>()
             for (phrase, isAlias) in [(material.name, false)] + material.aliases.map({ ($0, true) }) {
                 let tokens = MatchText.tokens(phrase)
                 guard !tokens.isEmpty else { continue }
                 let ids = tokens.map { vocabulary.id(for: $0) }
+                bag.formUnion(ids)
+                for token in tokens where token.contains("-") {
+                    for part in token.split(separator: "-") where part.count > 1 {
+                        bag.insert(vocabulary.id(for: MatchText.singular(String(part))))
+                    }
+                }
                 let entry = entries.count
                 entries.append(Entry(material: index, phrase: phrase, tokens: ids, isAlias: isAlias))
                 for id in Set(ids) { vocabulary.postings[id].append(entry) }
                 let compact = MatchText.compact(tokens)
                 if byCompact[compact] == nil || !isAlias { byCompact[compact] = entry }
             }
+            bags.append(bag)
         }
+        self.bags = bags
         self.entries = entries
         self.vocabulary = vocabulary
         self.byCompact = byCompact
@@ -109,7 +124,12 @@ public struct MaterialMatcher: Sendable {
                     phonetic = phonetic || best.phonetic
                 }
             }
-            let score = 2 * matched / Double(tokens.count + entry.tokens.count)
+            var score = 2 * matched / Double(tokens.count + entry.tokens.count)
+            if used.count == entry.tokens.count, used.count < tokens.count {
+                let bag = bags[entry.material]
+                let known = resolved.allSatisfy { options in options.contains { bag.contains($0.id) } }
+                if known { score = max(score, 0.92 * matched / Double(entry.tokens.count)) }
+            }
             if let current = scores[entry.material], current.score >= score { continue }
             scores[entry.material] = (score, entryIndex, phonetic)
         }

@@ -273,9 +273,18 @@ public struct TextIntentParser: Sendable {
                 next += 1
                 if next < clause.count, norms[next] == "of" { role[next] = .quantity }
             }
-            // Trailing form: "latte x3", "croissant 2 pcs": product words come before the quantity.
+            // Trailing form: "latte x3", "croissant 2 pcs": product words come before the quantity,
+            // which needs a mark ("x3", "2 pcs") so that "load is about 85" is no order.
             let before = (0..<q.positions.lowerBound).filter { !Lexicon.fillers.contains(norms[$0]) }
-            if !before.isEmpty, !hasContent(after: next, norms) {
+            let marked = trailingMultiplier(tokens[clause[q.positions.lowerBound]]) != nil
+                || q.positions.lowerBound > 0 && ["x", "×", "qty"].contains(norms[q.positions.lowerBound - 1])
+                || next > q.positions.upperBound
+                || q.positions.upperBound < clause.count && UnitLexicon.unit(for: norms[q.positions.upperBound]) != nil
+            if !before.isEmpty, !hasContent(after: next, norms), !marked {
+                quantity = nil
+                for k in 0..<clause.count { role[k] = .product }
+                unit = nil
+            } else if !before.isEmpty, !hasContent(after: next, norms) {
                 for k in next..<clause.count where UnitLexicon.unit(for: norms[k]) != nil && unit == nil {
                     unit = (UnitLexicon.unit(for: norms[k])!, k)
                     role[k] = .unit

@@ -1,0 +1,173 @@
+import IntakeCore
+
+/// Turns order text into an aligned `OrderDraft`: parses it, maps product words to SKUs, then
+/// applies the knowledge graph (symptom → procedure → order type, parts, forbidden actions;
+/// modifiers → handling and notes). Every decision leaves evidence a reviewer can follow.
+public struct IntentAligner: Sendable {
+    public struct Settings: Sendable, Equatable {
+        public var matcher = MaterialMatcher.Settings()
+        public var parser = TextIntentParser.Settings()
+        /// Confidence is multiplied by this when two SKUs match almost equally well.
+        public var ambiguityPenalty = 0.7
+        /// Confidence of a procedure chosen from a symptom with no matching device named.
+        public var unplacedSymptomConfidence = 0.6
+        public init() {}
+    }
+
+    public let master: MasterData
+    public let parser: TextIntentParser
+    public let settings: Settings
+
+    public init(master: MasterData, settings: Settings = Settings()) {
+        self.master = master
+        self.settings = settings
+        self.parser = TextIntentParser(
+            matcher: MaterialMatcher(master: master.materials, settings: settings.matcher),
+            graph: master.graph, devices: master.devices, settings: settings.parser)
+    }
+
+    public func align(_ input: OrderText) -> OrderDraft {
+        let parsed = parser.parse(input.text)
+        var evidence: [Evidence] = []
+        var intent = OrderIntent(type: .none)
+        var confidences: [Double] = []
+
+        if let party = parsed.party {
+            intent.party = party.party
+            evidence.append(input.evidence(field: "intent.party", method: party.method, span: party.span))
+        }
+        if !parsed.otherDevices.isEmpty {
+            intent.notes.append("Also mentions \(parsed.otherDevices.joined(separator: ", ")).")
+        }
+        if let reference = parsed.reference {
+            intent.reference = reference.value
+            evidence.append(input.evidence(field: "intent.reference", method: "reference_pattern", span: reference.span))
+        }
+
+        // Graph: the symptom decides the procedure; the procedure forbids actions.
+        let device = parsed.party.flatMap { $0.party.kind == .device ? master.devices[$0.party.id ?? ""] : nil }
+        var procedure: IntentGraph.Procedure? = nil
+        var suppressedSegments = Set<Int>()
+        if let hit = chooseSymptom(parsed.symptoms, device: device), let chosen = master.graph.procedure(hit.node.procedure) {
+            procedure = chosen
+            let placed = device.map { hit.node.assetTypes.isEmpty || hit.node.assetTypes.contains($0.type) } ?? hit.node.assetTypes.isEmpty
+            let confidence = placed ? 0.95 : settings.unplacedSymptomConfidence
+            confidences.append(confidence)
+            intent.procedure = ProcedureRef(code: chosen.code, title: chosen.title, priority: chosen.priority)
+            var path = ["symptom:\(hit.node.id)", "procedure:\(chosen.code)", "order_type:\(chosen.orderType.rawValue)"]
+            if let device { path.insert("device:\(device.id) (\(device.type))", at: 0) }
+            evidence.append(input.evidence(
+                field: "intent.procedure", method: "graph", span: hit.span, confidence: confidence,
+                detail: placed ? nil : "symptom matched without a device of type \(hit.node.assetTypes.joined(separator: "/")) named"))
+            evidence[evidence.count - 1].path = path
+            if parsed.symptoms.count > 1 {
+                intent.notes.append("Also reported: \(parsed.symptoms.filter { $0.node.id != hit.node.id }.map(\.phrase).joined(separator: ", ")).")
+            }
+            for action in parsed.actions where chosen.forbids.contains(action.node.id) {
+                suppressedSegments.insert(action.segment)
+                intent.notes.append(
+                    "Requested \"\(action.phrase)\" suppressed: procedure \(chosen.code) forbids \(action.node.id) until the inspection is done.")
+                var forbidden = input.evidence(field: "intent.notes", method: "graph", span: action.span)
+                forbidden.path = ["action:\(action.node.id)", "forbidden_by:\(chosen.code)"]
+                evidence.append(forbidden)
+            }
+        }
+
+        // Lines read from the text.
+        for line in parsed.lines where !suppressedSegments.contains(line.segment) {
+            guard let match = line.match else { continue }
+            let index = intent.lines.count
+            let modifiers = unique(line.modifiers + parsed.globalModifiers, by: \.modifier.id)
+            var confidence = match.score * (line.explicitQuantity ? 1 : 0.9)
+            if match.isAmbiguous { confidence *= settings.ambiguityPenalty }
+            let handling = Set(match.material.handling + modifiers.flatMap(\.modifier.handling)).sorted()
+            intent.lines.append(OrderLine(
+                sku: match.material.sku, name: match.material.name,
+                text: input.slice(line.productSpan), quantity: line.quantity, unit: line.unit ?? match.material.unit,
+                modifiers: unique(modifiers.map(\.modifier.id)), handling: handling, confidence: rounded(confidence)))
+            confidences.append(confidence)
+            let detail = match.isAmbiguous
+                ? "ambiguous: \(match.material.sku) \(rounded(match.score)) vs " + match.rivals.map { "\($0.sku) \(rounded($0.score))" }.joined(separator: ", ")
+                : "matched \"\(match.matchedPhrase)\""
+            evidence.append(input.evidence(
+                field: "intent.lines[\(index)].sku", method: match.method.rawValue, span: line.productSpan,
+                confidence: rounded(match.score), detail: detail))
+            if let span = line.quantitySpan {
+                evidence.append(input.evidence(field: "intent.lines[\(index)].quantity", method: line.quantityMethod, span: span))
+            }
+            if let span = line.unitSpan {
+                evidence.append(input.evidence(field: "intent.lines[\(index)].unit", method: "unit_word", span: span))
+            }
+            for hit in modifiers {
+                var modifierEvidence = input.evidence(field: "intent.lines[\(index)].modifiers", method: "graph", span: hit.span)
+                modifierEvidence.path = ["modifier:\(hit.modifier.id)"] + hit.modifier.handling.map { "handling:\($0)" }
+                evidence.append(modifierEvidence)
+                let global = parsed.globalModifiers.contains { $0.modifier.id == hit.modifier.id }
+                if let note = hit.modifier.note, !global { intent.notes.append("\(match.material.name): \(note)") }
+            }
+        }
+        intent.notes += parsed.globalModifiers.compactMap(\.modifier.note).map { "All lines: \($0)" }
+        for unmatched in parsed.unmatched {
+            evidence.append(input.evidence(
+                field: "intent.lines", method: "unmatched", span: unmatched.span,
+                detail: "no material matches \"\(unmatched.text)\"; add an alias to the material master if it is one"))
+        }
+
+        // Parts the procedure needs.
+        if let procedure {
+            for part in procedure.parts where !intent.lines.contains(where: { $0.sku == part.sku }) {
+                guard let material = master.materials[part.sku] else { continue }
+                evidence.append(Evidence(
+                    field: "intent.lines[\(intent.lines.count)].sku", method: "graph", path: ["procedure:\(procedure.code)", "part:\(part.sku)"]))
+                intent.lines.append(OrderLine(
+                    sku: material.sku, name: material.name, text: "part of \(procedure.code)", quantity: part.quantity,
+                    unit: material.unit, handling: material.handling, confidence: 0.95))
+            }
+            intent.type = procedure.orderType
+        } else if !intent.lines.isEmpty {
+            // Parts named for a machine without a fault are bought, not delivered to a shop.
+            intent.type = parsed.mentionsPurchase || device != nil ? .purchase : .delivery
+        }
+        intent.notes = unique(intent.notes)
+        intent.confidence = intent.type == .none ? 0 : rounded(confidences.min() ?? 0.5)
+        return OrderDraft(intent: intent, evidence: evidence)
+    }
+
+    /// The symptom to act on: one that fits the named device's type first, then the one whose
+    /// procedure is most urgent, then the most specific (fewest asset types), then the longest phrase.
+    private func chooseSymptom(
+        _ hits: [ParsedMessage.GraphHit<IntentGraph.Symptom>], device: Device?
+    ) -> ParsedMessage.GraphHit<IntentGraph.Symptom>? {
+        let rank = ["low": 0, "normal": 1, "high": 2, "urgent": 3]
+        return hits.max { a, b in
+            func key(_ hit: ParsedMessage.GraphHit<IntentGraph.Symptom>) -> (Int, Int, Int, Int) {
+                let fits = device.map { hit.node.assetTypes.contains($0.type) } ?? false
+                let priority = master.graph.procedure(hit.node.procedure).flatMap { rank[$0.priority] } ?? 0
+                return (fits ? 1 : 0, priority, -hit.node.assetTypes.count, hit.phrase.count)
+            }
+            return key(a) < key(b)
+        }
+    }
+
+    private func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+    private func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+
+    private func unique<T>(_ values: [T], by key: KeyPath<T, String>) -> [T] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0[keyPath: key]).inserted }
+    }
+}
+
+extension OrderText {
+    /// The text within `span`.
+    func slice(_ span: TextSpan) -> String {
+        let scalars = text.unicodeScalars
+        let start = scalars.index(scalars.startIndex, offsetBy: min(span.start, scalars.count))
+        let end = scalars.index(scalars.startIndex, offsetBy: min(span.end, scalars.count))
+        return String(scalars[start..<end])
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import IntakeCore
+import Logging
+
+/// `intake`: messy real-world signals in, aligned orders out.
+@main
+struct Intake: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intake",
+        abstract: "Turn order messages, voice reports, scanned purchase orders and machine alerts into aligned orders.",
+        discussion: """
+            Exit status: 0 when every input produced a record (bad inputs yield `failed` \
+            records and dead letters), 1 when output could not be written, 2 on usage or \
+            configuration errors.
+            """,
+        subcommands: [ProcessCommand.self, PipelinesCommand.self, MasterCommand.self],
+        defaultSubcommand: nil)
+
+    /// Usage and configuration errors exit with 2, as documented; everything else as ArgumentParser decides.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
+            Foundation.exit(2)
+        } catch let error as InputFailure {
+            FileHandle.standardError.write(Data("intake: \(error.message)\n".utf8))
+            Foundation.exit(2)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Sets up swift-log once: human-readable lines on stderr at the chosen level.
+enum LogSetup {
+    static func bootstrap(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,54 @@
+import Foundation
+import IntakeCore
+import Synchronization
+
+/// Draws a one-line progress bar on stderr while a batch runs (only when stderr is a
+/// terminal) and a summary at the end.
+final class ProgressReporter: Sendable {
+    private let total: Int
+    private let enabled: Bool
+    private let started = Date()
+    private struct State {
+        var done = 0
+        var failed = 0
+        var lastDraw = Date.distantPast
+    }
+    private let state = Mutex(State())
+
+    init(total: Int, enabled: Bool) {
+        self.total = total
+        self.enabled = enabled
+    }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    func recorded(_ record: OrderRecord) {
+        let line: String? = state.withLock { state in
+            state.done += 1
+            if record.status == .failed { state.failed += 1 }
+            let now = Date()
+            guard enabled, now.timeIntervalSince(state.lastDraw) > 0.1 || state.done == total else { return nil }
+            state.lastDraw = now
+            return bar(done: state.done, failed: state.failed, now: now)
+        }
+        if let line { FileHandle.standardError.write(Data(line.utf8)) }
+    }
+
+    private func bar(done: Int, failed: Int, now: Date) -> String {
+        let width = 30
+        let fraction = total > 0 ? Double(done) / Double(total) : 1
+        let filled = Int(fraction * Double(width))
+        let rate = Double(done) / max(now.timeIntervalSince(started), 0.001)
+        return "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+            + "] \(done)/\(total)  \(String(format: "%.0f", rate))/s  \(failed) failed "
+    }
+
+    func finish(_ summary: PipelineSummary) {
+        guard enabled else { return }
+        var text = "\n"
+        let statuses = summary.records.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        text += "intake: \(summary.written) records (\(statuses.isEmpty ? "none" : statuses)) in \(String(format: "%.2f", summary.seconds)) s"
+        if summary.stopped { text += "; stopped, \(summary.notStarted.count) inputs not started" }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import IntakeAlignment
+import IntakeCore
+import IntakeText
+
+/// The composition root's list of what this build can do: every stage by its `uses:` name and
+/// every modality's sniffer. A new modality registers its stages here and nowhere else.
+enum StageCatalog {
+    static func registry(pipeline: String, master: MasterData) -> StageRegistry {
+        var registry = StageRegistry()
+        registry.register(sniffer: PlainTextSniffer(), for: .text)
+        registry.register("text.decode") { options in try TextDecodeStage(options: options) }
+        registry.register("align") { options in try AlignStage(master: master, options: options) }
+        registry.register("record") { options in
+            try options.allowOnly([])
+            return RecordStage(pipeline: pipeline)
+        }
+        return registry
+    }
+}
