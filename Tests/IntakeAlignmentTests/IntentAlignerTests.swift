@@ -1,0 +1,124 @@
+import IntakeAlignment
+import IntakeCore
+import Testing
+
+@Suite struct IntentAlignerTests {
+    let aligner: IntentAligner
+
+    init() throws {
+        aligner = try DemoMaster.aligner()
+    }
+
+    func align(_ text: String) -> OrderDraft { aligner.align(OrderText(text: text)) }
+
+    @Test func transformerOilLowBecomesAnInspectionAndTheRefillIsSuppressed() throws {
+        let draft = align("transformer T3 oil level low, please refill")
+        #expect(draft.intent.type == .inspection)
+        #expect(draft.intent.procedure?.code == "Q/SP-2025-07")
+        #expect(draft.intent.party == Party(kind: .device, id: "T3", name: "transformer T3"))
+        #expect(!draft.intent.lines.contains { $0.sku == "MRO-3" })
+        #expect(draft.intent.lines.map(\.sku) == ["MRO-4"])
+        #expect(draft.intent.notes.contains { $0.contains("suppressed") && $0.contains("Q/SP-2025-07") })
+        let path = try #require(draft.evidence.first { $0.field == "intent.procedure" }?.path)
+        #expect(path == ["device:T3 (transformer)", "symptom:transformer_oil_low", "procedure:Q/SP-2025-07", "order_type:inspection"])
+        #expect(draft.evidence.contains { $0.path == ["action:refill_oil", "forbidden_by:Q/SP-2025-07"] })
+    }
+
+    @Test func aRefillWithOilNamedIsStillSuppressed() throws {
+        let draft = align("T3 low oil level. Please top up with 2 drums of transformer oil")
+        #expect(draft.intent.type == .inspection)
+        #expect(!draft.intent.lines.contains { $0.sku == "MRO-3" })
+    }
+
+    @Test func oatMilkAddsChilledHandlingAndNoStrawIsANote() throws {
+        let draft = align("store twelve, three americano with oat milk, no straw; two butter croissants")
+        #expect(draft.intent.type == .delivery)
+        #expect(draft.intent.party == Party(kind: .store, id: "12", name: "store 12"))
+        let coffee = try #require(draft.intent.lines.first)
+        #expect(coffee.sku == "CAF-1" && coffee.quantity == 3)
+        #expect(coffee.handling == ["chilled"])
+        #expect(coffee.modifiers == ["oat_milk", "no_straw"])
+        #expect(draft.intent.notes == ["Americano: no straw"])
+        let croissant = try #require(draft.intent.lines.last)
+        #expect(croissant.sku == "CAF-5" && croissant.quantity == 2 && croissant.handling.isEmpty)
+    }
+
+    @Test func aProductNamedLikeAModifierStaysAProduct() throws {
+        let draft = align("4 cartons oat milk 1l")
+        #expect(draft.intent.lines.map(\.sku) == ["CAF-6"])
+        #expect(draft.intent.lines.first?.unit == "carton")
+        #expect(draft.intent.lines.first?.modifiers == [])
+    }
+
+    @Test func quantitiesInWordsDigitsAndMultipliers() throws {
+        let cases: [(String, Double)] = [
+            ("twenty four lattes", 24), ("twenty-four lattes", 24), ("a dozen croissants", 12), ("half a dozen croissants", 6),
+            ("a couple of lattes", 2), ("latte x3", 3), ("3x latte", 3), ("1,200 sheets of a4 paper", 1200), ("an americano", 1),
+            ("two hundred staples", 200),
+        ]
+        for (text, quantity) in cases {
+            let lines = align(text).intent.lines
+            #expect(lines.count == 1, "\(text)")
+            #expect(lines.first?.quantity == quantity, "\(text)")
+        }
+    }
+
+    @Test func severalLinesInOneMessageWithUnits() throws {
+        let draft = align("Please send PO 4500012345: 5 reams of A4 paper, 2 HP 26A toner cartridges and a box of staples")
+        #expect(draft.intent.type == .purchase)
+        #expect(draft.intent.reference == "4500012345")
+        #expect(draft.intent.lines.map(\.sku) == ["OFF-1", "OFF-2", "OFF-3"])
+        #expect(draft.intent.lines.map(\.quantity) == [5, 2, 1])
+        #expect(draft.intent.lines.map(\.unit) == ["ream", "each", "box"])
+    }
+
+    @Test func spokenRunOnSentencesSplitAtEachQuantity() throws {
+        let draft = align("can i get four lattes one with oat milk and two croissants to go")
+        #expect(draft.intent.lines.map(\.sku) == ["CAF-7", "CAF-5"])
+        #expect(draft.intent.lines.first?.modifiers.contains("oat_milk") == true)
+        #expect(draft.intent.lines.last?.modifiers == ["to_go"])
+    }
+
+    @Test func aLaterMentionAddsToTheLineAlreadyRead() throws {
+        let draft = align("2 flat white and 1 capuccino for Harbor Café, the capuccino with oat milk")
+        #expect(draft.intent.party == Party(kind: .customer, name: "Harbor Café"))
+        #expect(draft.intent.lines.count == 2)
+        #expect(draft.intent.lines.last?.sku == "CAF-3")
+        #expect(draft.intent.lines.last?.modifiers == ["oat_milk"])
+    }
+
+    @Test func aPumpSealLeakRaisesARepairWithItsParts() throws {
+        let draft = align("P-101 pump leaking at the seal since this morning")
+        #expect(draft.intent.type == .repair)
+        #expect(draft.intent.procedure?.code == "MNT-PMP-01")
+        #expect(draft.intent.lines.map(\.sku) == ["MRO-5"])
+    }
+
+    @Test func evidenceLocatesEveryLineFieldInTheText() throws {
+        let text = "store 12: 3 iced americano"
+        let draft = align(text)
+        let sku = try #require(draft.evidence.first { $0.field == "intent.lines[0].sku" })
+        #expect(sku.text == "iced americano")
+        #expect(sku.span == TextSpan(start: 12, end: 26))
+        #expect(sku.method == "alias" || sku.method == "exact")
+        let quantity = try #require(draft.evidence.first { $0.field == "intent.lines[0].quantity" })
+        #expect(quantity.text == "3" && quantity.method == "digits")
+        #expect(draft.evidence.first { $0.field == "intent.party" }?.text == "store 12")
+    }
+
+    @Test func nothingOrderableIsNoAction() {
+        let draft = align("thanks, see you tomorrow")
+        #expect(draft.intent.type == .none)
+        #expect(draft.intent.lines.isEmpty)
+    }
+
+    @Test func transcriptOriginsTurnSpansIntoAudioEvidence() throws {
+        let text = OrderText(text: "three lattes", origins: [
+            .init(span: TextSpan(start: 0, end: 5), audio: AudioSpan(start: 0.4, end: 0.8)),
+            .init(span: TextSpan(start: 6, end: 12), audio: AudioSpan(start: 0.9, end: 1.5)),
+        ])
+        let draft = aligner.align(text)
+        #expect(draft.evidence.first { $0.field == "intent.lines[0].sku" }?.audio == AudioSpan(start: 0.9, end: 1.5))
+        #expect(draft.evidence.first { $0.field == "intent.lines[0].quantity" }?.audio == AudioSpan(start: 0.4, end: 0.8))
+    }
+}
