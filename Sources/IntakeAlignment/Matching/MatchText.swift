@@ -25,10 +25,11 @@ public enum MatchText {
         String(tokens.joined().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
     }
 
-    /// "boxes" → "box", "batteries" → "battery", "croissants" → "croissant"; words with digits
-    /// and short words are left alone.
+    /// "boxes" → "box", "batteries" → "battery", "croissants" → "croissant", "ojs" → "oj"; words
+    /// with digits are left alone. Both sides of a comparison go through it, so over-eager
+    /// stemming ("gas" → "ga") costs nothing.
     static func singular(_ word: String) -> String {
-        guard word.count > 3, word.last == "s", !word.contains(where: \.isNumber) else { return word }
+        guard word.count >= 3, word.last == "s", !word.contains(where: \.isNumber) else { return word }
         if word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
         if word.hasSuffix("ches") || word.hasSuffix("shes") || word.hasSuffix("sses") || word.hasSuffix("xes") {
             return String(word.dropLast(2))

@@ -54,6 +54,8 @@ public struct MaterialMatcher: Sendable {
     private let byCompact: [String: Int]
     /// Per material: every word of its name and aliases, and the parts of hyphenated ones.
     private let bags: [Set<Int>]
+    /// Neighbouring words of every name and alias ("hp" "301", "301" "black").
+    private let neighbours: Set<[String]>
 
     public init(master: MaterialMaster, settings: Settings = Settings()) {
         self.master = master
@@ -62,6 +64,7 @@ public struct MaterialMatcher: Sendable {
         var entries: [Entry] = []
         var byCompact: [String: Int] = [:]
         var bags: [Set<Int>] = []
+        var neighbours = Set<[String]>()
         for (index, material) in master.materials.enumerated() {
             var bag = Set<Int>()
             for (phrase, isAlias) in [(material.name, false)] + material.aliases.map({ ($0, true) }) {
@@ -69,6 +72,7 @@ public struct MaterialMatcher: Sendable {
                 guard !tokens.isEmpty else { continue }
                 let ids = tokens.map { vocabulary.id(for: $0) }
                 bag.formUnion(ids)
+                for (left, right) in zip(tokens, tokens.dropFirst()) { neighbours.insert([left, right]) }
                 for token in tokens where token.contains("-") {
                     for part in token.split(separator: "-") where part.count > 1 {
                         bag.insert(vocabulary.id(for: MatchText.singular(String(part))))
@@ -83,9 +87,21 @@ public struct MaterialMatcher: Sendable {
             bags.append(bag)
         }
         self.bags = bags
+        self.neighbours = neighbours
         self.entries = entries
         self.vocabulary = vocabulary
         self.byCompact = byCompact
+    }
+
+    /// True when `left` and `right` (match tokens) stand side by side in some name or alias, so a
+    /// number between words ("HP 301 black") belongs to the product, not the quantity.
+    public func areNeighbours(_ left: String, _ right: String) -> Bool {
+        neighbours.contains([left, right])
+    }
+
+    /// True when `word` (a match token) is part of some name or alias.
+    public func knows(_ word: String) -> Bool {
+        vocabulary.ids[word] != nil
     }
 
     /// The best material for a phrase as written, or nil below the minimum score.

@@ -12,7 +12,7 @@ enum Lexicon {
     ]
     /// Words after which a product phrase does not continue ("gloves for the team").
     static let phraseBreaks: Set<String> = [
-        "for", "by", "before", "until", "till", "at", "from", "please", "pls", "thanks", "asap", "tomorrow", "today",
+        "for", "by", "before", "until", "at", "from", "please", "pls", "thanks", "asap", "tomorrow", "today",
         "tonight", "if", "when", "so", "but", "because",
     ]
     /// Words that end one line and start the next.

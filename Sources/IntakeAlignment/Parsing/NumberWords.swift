@@ -55,7 +55,11 @@ enum NumberWords {
                 return nil
             }
         }
+        var lastWasDigitWord = false
         while let w = word(index) {
+            // "five three-jaw pullers": two number words in a row are two numbers, not a sum.
+            if lastWasDigitWord, units[w] != nil || tens[w] != nil { break }
+            lastWasDigitWord = units[w] != nil || tens[w] != nil
             if let value = units[w] {
                 current += value
             } else if let value = tens[w] {

@@ -22,6 +22,8 @@ public struct TextIntentParser: Sendable {
     private let modifierPhrases: [(tokens: [String], modifier: IntentGraph.Modifier)]
     private let symptomPhrases: [(stems: Set<String>, phrase: String, symptom: IntentGraph.Symptom)]
     private let actionPhrases: [(stems: Set<String>, phrase: String, action: IntentGraph.Action)]
+    /// Word pairs joined by "and" inside a material name ("ham and cheese"): not a line break there.
+    private let joinedPairs: Set<[String]>
 
     public init(matcher: MaterialMatcher, graph: IntentGraph, devices: DeviceRegistry, settings: Settings = Settings()) {
         self.matcher = matcher
@@ -34,6 +36,16 @@ public struct TextIntentParser: Sendable {
         symptomPhrases = graph.symptoms.flatMap { symptom in
             symptom.phrases.map { (stems: Set(Self.words(of: $0).map(MatchText.stem)), phrase: $0, symptom: symptom) }
         }
+        var pairs = Set<[String]>()
+        for material in matcher.master.materials {
+            for phrase in [material.name] + material.aliases {
+                let words = Self.words(of: phrase)
+                for (i, word) in words.enumerated() where Lexicon.lineBreaks.contains(word) && i > 0 && i + 1 < words.count {
+                    pairs.insert([words[i - 1], words[i + 1]])
+                }
+            }
+        }
+        joinedPairs = pairs
         actionPhrases = graph.actions.flatMap { action in
             action.phrases.map { (stems: Set(Self.words(of: $0).map(MatchText.stem)), phrase: $0, action: action) }
         }
@@ -197,13 +209,17 @@ public struct TextIntentParser: Sendable {
             sawQuantity = false
             sawProductAfterQuantity = false
         }
-        for i in segment where !consumed[i] {
+        for (position, i) in segment.enumerated() where !consumed[i] {
             let token = tokens[i]
-            if Lexicon.lineBreaks.contains(token.norm) {
+            let joined = position > 0 && position + 1 < segment.count
+                && joinedPairs.contains([MatchText.singular(tokens[segment[position - 1]].norm), MatchText.singular(tokens[segment[position + 1]].norm)])
+            if Lexicon.lineBreaks.contains(token.norm), !joined {
                 close()
                 continue
             }
-            let startsQuantity = isQuantityStart(token)
+            let previousNorm = current.last.map { MatchText.singular(tokens[$0].norm) }
+            let nextNorm = position + 1 < segment.count ? MatchText.singular(tokens[segment[position + 1]].norm) : nil
+            let startsQuantity = isQuantityStart(token) && !belongsToProduct(token.norm, after: previousNorm, before: nextNorm)
             if startsQuantity, sawProductAfterQuantity {
                 let previous = current.last.map { tokens[$0].norm }
                 if previous != "x" && previous != "×" { close() }
@@ -222,15 +238,23 @@ public struct TextIntentParser: Sendable {
         return clauses
     }
 
+    /// A number inside a product name ("HP 301 black", "filter 3 micron") is no quantity.
+    private func belongsToProduct(_ number: String, after previous: String?, before next: String?) -> Bool {
+        if let previous, !Lexicon.fillers.contains(previous), matcher.areNeighbours(previous, number) { return true }
+        if previous != nil, let next, matcher.areNeighbours(number, next) { return true }
+        return false
+    }
+
     private func isQuantityStart(_ token: Token) -> Bool {
         if let value = token.number { return value < 1000 && !(token.norm.hasPrefix("0") && token.norm.count > 1) }
         return NumberWords.units[token.norm] != nil || NumberWords.tens[token.norm] != nil
             || token.norm.contains("-") && NumberWords.isNumberWord(token.norm)
     }
 
-    /// "x3", "3x", "×3".
+    /// "x3", "3x", "×3", unless the catalogue knows the word ("HP 26X").
     private func trailingMultiplier(_ token: Token) -> Double? {
         let norm = token.norm
+        if matcher.knows(norm) { return nil }
         if norm.count >= 2, norm.first == "x" || norm.first == "×", let value = Double(norm.dropFirst()) { return value }
         if norm.count >= 2, norm.last == "x", let value = Double(norm.dropLast()) { return value }
         return nil
@@ -246,11 +270,21 @@ public struct TextIntentParser: Sendable {
         var quantity: (value: Double, positions: Range<Int>, method: String)? = nil
         var unit: (String, Int)? = nil
         var position = 0
+        // "8 oz cups x2": an "x2" after the product is the quantity; earlier numbers name the product.
+        if let last = clause.indices.last, last > 0, let value = trailingMultiplier(tokens[clause[last]]),
+            norms[last].first == "x" || norms[last].first == "×"
+        {
+            quantity = (value, last..<(last + 1), "digits")
+        }
         while position < clause.count, quantity == nil {
             let token = tokens[clause[position]]
             if let value = trailingMultiplier(token) {
                 quantity = (value, position..<(position + 1), "digits")
-            } else if let value = token.number, isQuantityStart(token) || value < 100_000 && token.text.contains(",") {
+            } else if let value = token.number, isQuantityStart(token) || value < 100_000 && token.text.contains(","),
+                position == 0 || !belongsToProduct(
+                    token.norm, after: MatchText.singular(norms[position - 1]),
+                    before: position + 1 < clause.count ? MatchText.singular(norms[position + 1]) : nil)
+            {
                 quantity = (value, position..<(position + 1), "digits")
             } else if let (value, suffix) = measure(token.norm), let code = UnitLexicon.unit(for: suffix), position == firstContent(norms) {
                 quantity = (value, position..<(position + 1), "digits")
@@ -267,7 +301,9 @@ public struct TextIntentParser: Sendable {
                 role[next] = .quantity
                 next += 1
             }
-            if unit == nil, next < clause.count, let code = UnitLexicon.unit(for: norms[next]), hasContent(after: next + 1, norms) {
+            if unit == nil, next < clause.count, let code = UnitLexicon.unit(for: norms[next]), hasContent(after: next + 1, norms),
+                next + 1 >= clause.count || !matcher.areNeighbours(MatchText.singular(norms[next]), MatchText.singular(norms[next + 1]))
+            {
                 unit = (code, next)
                 role[next] = .unit
                 next += 1
@@ -321,6 +357,8 @@ public struct TextIntentParser: Sendable {
                 let remainingMatch = trimmed.isEmpty ? nil : matcher.match(tokens: MatchText.keys(remaining.map { norms[$0] }))
                 if trimmed.isEmpty && unit != nil && match != nil {
                     // "2 cartons of oat milk": the modifier words name the product.
+                } else if let whole = match, whole.score >= 0.8, whole.score >= (remainingMatch?.score ?? 0) {
+                    // "paper bag large": "large" is part of the name here, not a size modifier.
                 } else {
                     modifiers = hits.modifiers
                     product = remaining
