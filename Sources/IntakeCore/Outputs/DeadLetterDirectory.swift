@@ -1,8 +1,8 @@
 import Foundation
 
 /// Keeps dead letters as files: `<order id>.input` holds the original bytes untouched and
-/// `<order id>.json` says where they came from and why they failed. Both are written to a
-/// temporary name and renamed, so a crash leaves either a whole letter or none.
+/// `<order id>.json` says where they came from and why they failed. Both are written
+/// atomically (temporary file, then rename), so a crash never leaves half a file.
 public struct DeadLetterDirectory: DeadLetterStore {
     public let directory: URL
 
@@ -36,9 +36,7 @@ public struct DeadLetterDirectory: DeadLetterStore {
     }
 
     private func write(_ data: Data, to url: URL) throws {
-        let temporary = url.appendingPathExtension("tmp")
-        try data.write(to: temporary)
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+        try data.write(to: url, options: .atomic)
     }
 
     public struct Description: Codable, Sendable, Equatable {

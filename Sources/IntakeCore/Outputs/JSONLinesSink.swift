@@ -41,11 +41,12 @@ public final class JSONLinesSink: OrderSink, @unchecked Sendable {
     }
 }
 
-/// The one JSON form of the order contract: snake_case keys as declared, ISO 8601 times.
+/// The one JSON form of the order contract: snake_case keys in sorted order (the same bytes on
+/// every platform), ISO 8601 times.
 public enum OrderRecordCoding {
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }
