@@ -12,7 +12,13 @@ struct Intake: ParsableCommand {
         discussion: """
             Exit status: 0 when every input produced a record (bad inputs yield `failed` \
             records and dead letters), 1 when output could not be written, 2 on usage or \
-            configuration errors.
+            configuration errors, 130 when stopped by a signal.
+
+            Examples:
+              intake process samples/messages
+              echo "store 12: 3 iced americano, no straw" | intake process -
+              intake pipelines check pipelines/default.yaml
+              intake master check --materials my/materials.csv
             """,
         subcommands: [ProcessCommand.self, PipelinesCommand.self, MasterCommand.self],
         defaultSubcommand: nil)

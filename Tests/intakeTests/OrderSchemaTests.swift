@@ -191,6 +191,8 @@ struct OrderSchemaTests {
         var source = try #require(record["source"] as? [String: Any])
         source["sha256"] = "ABC"
         source["modality"] = "smell"
+        // A JSON `true` as JSONSerialization gives it (an NSNumber) is a boolean, not an integer.
+        source["bytes"] = try #require((try JSONSerialization.jsonObject(with: Data("[true]".utf8)) as? [Any])?.first)
         record["source"] = source
         var intent = try #require(record["intent"] as? [String: Any])
         intent["confidence"] = 1.5
@@ -209,7 +211,7 @@ struct OrderSchemaTests {
         let errors = validator.validate(record)
         let expectedPaths = [
             "$: missing required property \"id\"", "$.status:", "$.contract_version:", "$.source.sha256:",
-            "$.source.modality:", "$.intent.confidence:", "$.intent.lines[0].quantity:",
+            "$.source.modality:", "$.source.bytes: expected integer, got boolean", "$.intent.confidence:", "$.intent.lines[0].quantity:",
             "$.intent.lines[0]: missing required property \"handling\"", "$.intent.party.kind:",
             "$.evidence[0].span.start:",
         ]

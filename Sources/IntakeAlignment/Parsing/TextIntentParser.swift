@@ -357,7 +357,7 @@ public struct TextIntentParser: Sendable {
                 let remainingMatch = trimmed.isEmpty ? nil : matcher.match(tokens: MatchText.keys(remaining.map { norms[$0] }))
                 if trimmed.isEmpty && unit != nil && match != nil {
                     // "2 cartons of oat milk": the modifier words name the product.
-                } else if let whole = match, whole.score >= 0.8, whole.score >= (remainingMatch?.score ?? 0) {
+                } else if !trimmed.isEmpty, let whole = match, whole.score >= 0.8, whole.score >= (remainingMatch?.score ?? 0) {
                     // "paper bag large": "large" is part of the name here, not a size modifier.
                 } else {
                     modifiers = hits.modifiers

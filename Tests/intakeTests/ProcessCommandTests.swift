@@ -1,0 +1,329 @@
+import Foundation
+import IntakeCore
+import Testing
+
+/// Behaviour of the `intake` command line, run as a real process (see Support/IntakeBinary.swift).
+/// Every `process` run passes `--quiet` and a temporary `--dead-letters` folder.
+@Suite("intake command line")
+struct ProcessCommandTests {
+    // MARK: - Helpers
+
+    static func records(of run: IntakeRun) throws -> [OrderRecord] {
+        let decoder = OrderRecordCoding.decoder()
+        return try run.stdoutLines.map { try decoder.decode(OrderRecord.self, from: $0) }
+    }
+
+    static func sampleRecord(named fileName: String) throws -> OrderRecord {
+        let run = try SharedRuns.samples.get()
+        let records = try records(of: run)
+        return try #require(
+            records.first { URL(fileURLWithPath: $0.source.uri).lastPathComponent == fileName },
+            "no record for samples/messages/\(fileName) in \(run)")
+    }
+
+    /// The SKU of the material called `name` in samples/master/materials.csv.
+    static func sku(ofMaterialNamed name: String) throws -> String {
+        let text = try String(contentsOf: IntakeBinary.packageFile("samples/master/materials.csv"), encoding: .utf8)
+        let rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = try #require(rows.first)
+        let skuColumn = try #require(header.firstIndex(of: "sku"))
+        let nameColumn = try #require(header.firstIndex(of: "name"))
+        let row = try #require(rows.dropFirst().first { $0.count > nameColumn && $0[nameColumn] == name }, "\(name) is not in materials.csv")
+        return row[skuColumn]
+    }
+
+    /// `intake process --quiet --dead-letters <deadLetters> arguments…`
+    static func process(_ arguments: [String], deadLetters: URL, stdin: Data? = nil) throws -> IntakeRun {
+        try IntakeBinary.run(["process", "--quiet", "--dead-letters", deadLetters.path] + arguments, stdin: stdin)
+    }
+
+    /// A pipeline file like pipelines/default.yaml but with absolute master paths, edited by `edit`.
+    static func writePipeline(in folder: URL, named name: String, stageLines: [String]) throws -> (url: URL, text: String) {
+        let master = IntakeBinary.packageFile("samples/master").path
+        let graph = IntakeBinary.packageFile("models/intent-graph.yaml").path
+        let text = ([
+            "name: test",
+            "version: 1",
+            "master:",
+            "  materials: \(master)/materials.csv",
+            "  devices: \(master)/devices.csv",
+            "  graph: \(graph)",
+            "routes:",
+            "  - modality: text",
+            "    stages:",
+        ] + stageLines).joined(separator: "\n") + "\n"
+        let url = folder.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return (url, text)
+    }
+
+    // MARK: - Processing
+
+    @Test("Processing samples/messages writes one record per input file and exits 0")
+    func samplesGiveOneRecordPerFile() throws {
+        let run = try SharedRuns.samples.get()
+        #expect(run.status == 0, "\(run)")
+        let folder = IntakeBinary.packageFile("samples/messages")
+        let walker = try #require(FileManager.default.enumerator(
+            at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]))
+        var files: [String] = []
+        for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            files.append(url.lastPathComponent)
+        }
+        try #require(!files.isEmpty)
+        let records = try Self.records(of: run)
+        #expect(records.count == files.count, "\(records.count) records for \(files.count) files")
+        #expect(records.map { URL(fileURLWithPath: $0.source.uri).lastPathComponent }.sorted() == files.sorted())
+        #expect(Set(records.map(\.id)).count == records.count, "order ids must be distinct")
+    }
+
+    @Test("Transformer T3 low oil: an inspection under Q/SP-2025-07, no oil drum, and the refill request noted as suppressed")
+    func transformerLowOilIsAnInspection() throws {
+        let record = try Self.sampleRecord(named: "transformer-t3-low-oil-refill.txt")
+        #expect(record.status != .failed)
+        #expect(record.intent.type == .inspection)
+        #expect(record.intent.procedure?.code == "Q/SP-2025-07")
+        let drums = record.intent.lines.filter {
+            let name = $0.name ?? ""
+            return name.contains("Transformer Oil") && name.localizedCaseInsensitiveContains("drum")
+        }
+        #expect(drums.isEmpty, "a low oil level must not order oil before the inspection: \(drums)")
+        #expect(record.intent.notes.contains {
+            $0.localizedCaseInsensitiveContains("refill") && $0.localizedCaseInsensitiveContains("suppressed")
+        }, "notes: \(record.intent.notes)")
+    }
+
+    @Test("Store 12 courier message: party store 12, 3 chilled Iced Americano with oat milk, and a no-straw note")
+    func store12CourierMessage() throws {
+        let record = try Self.sampleRecord(named: "courier-store12.txt")
+        #expect(record.intent.party?.kind == .store)
+        #expect(record.intent.party?.id == "12")
+        let icedAmericano = try Self.sku(ofMaterialNamed: "Iced Americano")
+        let line = try #require(record.intent.lines.first { $0.sku == icedAmericano }, "no \(icedAmericano) line in \(record.intent.lines)")
+        #expect(line.quantity == 3)
+        #expect(line.handling.contains("chilled"))
+        #expect(line.modifiers.contains("oat_milk"))
+        #expect(record.intent.notes.contains { $0.localizedCaseInsensitiveContains("no straw") }, "notes: \(record.intent.notes)")
+    }
+
+    @Test("Standard input `-` is processed as one input")
+    func standardInput() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Self.process(["-"], deadLetters: folder, stdin: Data("2 flat whites for Harbor Café\n".utf8))
+        #expect(run.status == 0, "\(run)")
+        let records = try Self.records(of: run)
+        try #require(records.count == 1, "\(run)")
+        let line = try #require(records[0].intent.lines.first { $0.sku == "CAF-1007" }, "\(records[0].intent.lines)")
+        #expect(line.quantity == 2)
+    }
+
+    // MARK: - Bad inputs and dead letters
+
+    /// One run over a file of binary garbage and an empty file, with its dead-letter folder.
+    struct BadInputsRun {
+        let run: IntakeRun
+        let deadLetters: URL
+        let garbage: Data
+    }
+
+    /// `intake process` over `folder/garbage.bin` and `folder/empty.txt`, dead letters in `folder/dead-letters`.
+    static func processBadInputs(in folder: URL) throws -> BadInputsRun {
+        let garbage = Data([0x00, 0xFF, 0xFE, 0x00, 0x01, 0x02, 0x03, 0x80, 0x81, 0xFF, 0x00, 0x7F, 0xC3, 0x28])
+        let garbageURL = folder.appendingPathComponent("garbage.bin")
+        let emptyURL = folder.appendingPathComponent("empty.txt")
+        try garbage.write(to: garbageURL)
+        try Data().write(to: emptyURL)
+        let deadLetters = folder.appendingPathComponent("dead-letters")
+        let run = try process([garbageURL.path, emptyURL.path], deadLetters: deadLetters)
+        return BadInputsRun(run: run, deadLetters: deadLetters, garbage: garbage)
+    }
+
+    static func failedRecords(_ bad: BadInputsRun) throws -> (garbage: OrderRecord, empty: OrderRecord) {
+        let records = try records(of: bad.run)
+        let garbage = try #require(records.first { $0.source.uri.hasSuffix("garbage.bin") }, "\(bad.run)")
+        let empty = try #require(records.first { $0.source.uri.hasSuffix("empty.txt") }, "\(bad.run)")
+        return (garbage, empty)
+    }
+
+    @Test("Binary garbage and an empty file become failed records with a clear error code, and the run still exits 0")
+    func badInputsBecomeFailedRecords() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = try Self.processBadInputs(in: folder)
+        #expect(bad.run.status == 0, "\(bad.run)")
+        #expect(try Self.records(of: bad.run).count == 2)
+        let (garbage, empty) = try Self.failedRecords(bad)
+        for record in [garbage, empty] {
+            #expect(record.status == .failed)
+            #expect(record.intent == .none)
+            let message = record.error?.message ?? ""
+            #expect(!message.isEmpty, "a failed record needs a message saying what to do")
+        }
+        #expect(garbage.error?.code == "unsupported_input", "\(String(describing: garbage.error))")
+        #expect(empty.error?.code == "empty_message", "\(String(describing: empty.error))")
+    }
+
+    @Test(
+        "Each failed input leaves a dead letter: <id>.input with the original bytes and <id>.json")
+    func failedInputsLeaveDeadLetters() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = try Self.processBadInputs(in: folder)
+        let (garbage, empty) = try Self.failedRecords(bad)
+        for (record, bytes) in [(garbage, bad.garbage), (empty, Data())] {
+            let input = bad.deadLetters.appendingPathComponent("\(record.id).input")
+            let description = bad.deadLetters.appendingPathComponent("\(record.id).json")
+            #expect(FileManager.default.fileExists(atPath: input.path), "missing \(input.path); stderr: \(bad.run.stderrText)")
+            #expect(FileManager.default.fileExists(atPath: description.path), "missing \(description.path)")
+            #expect((try? Data(contentsOf: input)) == bytes, "dead letter bytes differ from the input")
+            if let data = try? Data(contentsOf: description) {
+                let letter = try OrderRecordCoding.decoder().decode(DeadLetterDirectory.Description.self, from: data)
+                #expect(letter.orderID == record.id)
+                #expect(letter.code == record.error?.code)
+            }
+        }
+    }
+
+    @Test("The same input bytes get the same order id on every run, wherever the file is; other bytes get another id")
+    func orderIDIsStable() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bytes = Data("store twelve: 3 iced americano, no straw\n".utf8)
+        let first = folder.appendingPathComponent("first.txt")
+        let copy = folder.appendingPathComponent("elsewhere/copy.txt")
+        let other = folder.appendingPathComponent("elsewhere/other.txt")
+        try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try bytes.write(to: first)
+        try bytes.write(to: copy)
+        try Data("store twelve: 4 iced americano, no straw\n".utf8).write(to: other)
+
+        let runA = try Self.process([first.path], deadLetters: folder.appendingPathComponent("dead"))
+        let runB = try Self.process([copy.path, other.path], deadLetters: folder.appendingPathComponent("dead"))
+        #expect(runA.status == 0, "\(runA)")
+        #expect(runB.status == 0, "\(runB)")
+        let a = try #require(try Self.records(of: runA).first)
+        let b = try Self.records(of: runB)
+        let copyRecord = try #require(b.first { $0.source.uri.hasSuffix("copy.txt") })
+        let otherRecord = try #require(b.first { $0.source.uri.hasSuffix("other.txt") })
+        #expect(a.id.wholeMatch(of: /ord_[0-9a-f]{24}/) != nil, "\(a.id)")
+        #expect(a.id == copyRecord.id)
+        #expect(a.source.sha256 == copyRecord.source.sha256)
+        #expect(otherRecord.id != a.id)
+    }
+
+    @Test("--out FILE writes the records to the file and nothing to stdout")
+    func outWritesToFile() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("orders.jsonl")
+        let run = try Self.process(
+            ["--out", out.path, "samples/messages/courier-store12.txt", "samples/messages/transformer-t3-low-oil-refill.txt"],
+            deadLetters: folder.appendingPathComponent("dead"))
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.isEmpty, "stdout: \(run.stdoutText)")
+        let lines = try Data(contentsOf: out).split(separator: 0x0A).filter { !$0.isEmpty }
+        #expect(lines.count == 2)
+        let decoded = try lines.map { try OrderRecordCoding.decoder().decode(OrderRecord.self, from: Data($0)) }
+        #expect(Set(decoded.map { URL(fileURLWithPath: $0.source.uri).lastPathComponent })
+            == ["courier-store12.txt", "transformer-t3-low-oil-refill.txt"])
+    }
+
+    // MARK: - Usage and configuration errors: exit status 2
+
+    @Test("A nonexistent input path exits 2, names the path and prints no records")
+    func nonexistentInputExits2() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = folder.appendingPathComponent("no-such-input.txt").path
+        let run = try Self.process([missing], deadLetters: folder)
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderrText.contains("no-such-input.txt"), "\(run)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test("A pipeline file with an unknown key exits 2, naming the file, the line and the key")
+    func pipelineUnknownKeyExits2() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (pipeline, text) = try Self.writePipeline(in: folder, named: "unknown-key.yaml", stageLines: [
+            "      - uses: text.decode",
+            "        concurency: 2",
+            "      - uses: align",
+            "      - uses: record",
+        ])
+        let line = try #require(text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("concurency") }) + 1
+        let run = try Self.process(["--pipeline", pipeline.path, "samples/messages/courier-store12.txt"], deadLetters: folder)
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderrText.contains("unknown-key.yaml:\(line)"), "expected file:line \(line) in \(run.stderrText)")
+        #expect(run.stderrText.contains("concurency"), "\(run.stderrText)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test("A pipeline naming an unknown stage exits 2, naming the stage")
+    func pipelineUnknownStageExits2() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (pipeline, _) = try Self.writePipeline(in: folder, named: "unknown-stage.yaml", stageLines: [
+            "      - uses: text.decode",
+            "      - uses: text.telepathy",
+            "      - uses: record",
+        ])
+        let run = try Self.process(["--pipeline", pipeline.path, "samples/messages/courier-store12.txt"], deadLetters: folder)
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderrText.contains("text.telepathy"), "\(run.stderrText)")
+        #expect(run.stderrText.contains("unknown-stage.yaml"), "\(run.stderrText)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test("--materials pointing to a CSV without a unit column exits 2, naming the file and the column")
+    func materialsWithoutUnitExits2() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("no-unit-materials.csv")
+        try """
+            sku,name,aliases,category,handling,unit_price
+            CAF-1004,Iced Americano,iced americano,cafe.beverage.coffee,chilled,3.20
+
+            """.write(to: csv, atomically: true, encoding: .utf8)
+        let run = try Self.process(["--materials", csv.path, "samples/messages/courier-store12.txt"], deadLetters: folder)
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderrText.contains("no-unit-materials.csv"), "\(run.stderrText)")
+        #expect(run.stderrText.contains("unit"), "\(run.stderrText)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test("An unknown flag exits 2 and names the flag")
+    func unknownFlagExits2() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Self.process(["--no-such-flag", "samples/messages"], deadLetters: folder)
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderrText.contains("--no-such-flag"), "\(run.stderrText)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    // MARK: - Help and pipeline checks
+
+    @Test(
+        "intake --help exits 0 and shows Examples")
+    func rootHelpShowsExamples() throws {
+        let run = try IntakeBinary.run(["--help"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdoutText.contains("Examples"), "\(run.stdoutText)")
+    }
+
+    @Test("intake process --help exits 0 and shows Examples")
+    func processHelpShowsExamples() throws {
+        let run = try IntakeBinary.run(["process", "--help"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdoutText.contains("Examples"), "\(run.stdoutText)")
+    }
+
+    @Test("intake pipelines check pipelines/default.yaml exits 0 and prints ok")
+    func pipelinesCheckDefault() throws {
+        let run = try IntakeBinary.run(["pipelines", "check", "pipelines/default.yaml"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdoutText.contains("ok"), "\(run.stdoutText)")
+    }
+}
