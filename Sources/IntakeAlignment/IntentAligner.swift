@@ -56,10 +56,11 @@ public struct IntentAligner: Sendable {
             intent.procedure = ProcedureRef(code: chosen.code, title: chosen.title, priority: chosen.priority)
             var path = ["symptom:\(hit.node.id)", "procedure:\(chosen.code)", "order_type:\(chosen.orderType.rawValue)"]
             if let device { path.insert("device:\(device.id) (\(device.type))", at: 0) }
-            evidence.append(input.evidence(
+            var decision = input.evidence(
                 field: "intent.procedure", method: "graph", span: hit.span, confidence: confidence,
-                detail: placed ? nil : "symptom matched without a device of type \(hit.node.assetTypes.joined(separator: "/")) named"))
-            evidence[evidence.count - 1].path = path
+                detail: placed ? nil : "symptom matched without a device of type \(hit.node.assetTypes.joined(separator: "/")) named")
+            decision.path = path
+            evidence.append(decision)
             if parsed.symptoms.count > 1 {
                 intent.notes.append("Also reported: \(parsed.symptoms.filter { $0.node.id != hit.node.id }.map(\.phrase).joined(separator: ", ")).")
             }
@@ -84,7 +85,7 @@ public struct IntentAligner: Sendable {
             intent.lines.append(OrderLine(
                 sku: match.material.sku, name: match.material.name,
                 text: input.slice(line.productSpan), quantity: line.quantity, unit: line.unit ?? match.material.unit,
-                modifiers: unique(modifiers.map(\.modifier.id)), handling: handling, confidence: rounded(confidence)))
+                modifiers: modifiers.map(\.modifier.id), handling: handling, confidence: rounded(confidence)))
             confidences.append(confidence)
             let detail = match.isAmbiguous
                 ? "ambiguous: \(match.material.sku) \(rounded(match.score)) vs " + match.rivals.map { "\($0.sku) \(rounded($0.score))" }.joined(separator: ", ")
@@ -128,7 +129,7 @@ public struct IntentAligner: Sendable {
             // Parts named for a machine without a fault are bought, not delivered to a shop.
             intent.type = parsed.mentionsPurchase || device != nil ? .purchase : .delivery
         }
-        intent.notes = unique(intent.notes)
+        intent.notes = unique(intent.notes, by: \.self)
         intent.confidence = intent.type == .none ? 0 : rounded(confidences.min() ?? 0.5)
         return OrderDraft(intent: intent, evidence: evidence)
     }
@@ -151,23 +152,8 @@ public struct IntentAligner: Sendable {
 
     private func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 
-    private func unique(_ values: [String]) -> [String] {
-        var seen = Set<String>()
-        return values.filter { seen.insert($0).inserted }
-    }
-
     private func unique<T>(_ values: [T], by key: KeyPath<T, String>) -> [T] {
         var seen = Set<String>()
         return values.filter { seen.insert($0[keyPath: key]).inserted }
-    }
-}
-
-extension OrderText {
-    /// The text within `span`.
-    func slice(_ span: TextSpan) -> String {
-        let scalars = text.unicodeScalars
-        let start = scalars.index(scalars.startIndex, offsetBy: min(span.start, scalars.count))
-        let end = scalars.index(scalars.startIndex, offsetBy: min(span.end, scalars.count))
-        return String(scalars[start..<end])
     }
 }

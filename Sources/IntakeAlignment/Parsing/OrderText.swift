@@ -31,16 +31,20 @@ public struct OrderText: Sendable, Equatable {
     /// Evidence for `field` covering `span` of the text, located in the original medium when
     /// the text has origins there.
     func evidence(field: String, method: String, span: TextSpan, confidence: Double? = nil, detail: String? = nil) -> Evidence {
-        let scalars = text.unicodeScalars
-        let start = scalars.index(scalars.startIndex, offsetBy: min(span.start, scalars.count))
-        let end = scalars.index(scalars.startIndex, offsetBy: min(span.end, scalars.count))
-        var evidence = Evidence(
-            field: field, method: method, text: String(scalars[start..<end]), span: span, confidence: confidence, detail: detail)
+        var evidence = Evidence(field: field, method: method, text: slice(span), span: span, confidence: confidence, detail: detail)
         let covering = origins.filter { $0.span.start < span.end && span.start < $0.span.end }
         if let first = covering.first, let last = covering.last {
             if let a = first.audio, let b = last.audio { evidence.audio = AudioSpan(start: a.start, end: b.end) }
             if let box = first.box { evidence.box = box }
         }
         return evidence
+    }
+
+    /// The text within `span`.
+    func slice(_ span: TextSpan) -> String {
+        let scalars = text.unicodeScalars
+        let start = scalars.index(scalars.startIndex, offsetBy: min(span.start, scalars.count))
+        let end = scalars.index(scalars.startIndex, offsetBy: min(span.end, scalars.count))
+        return String(scalars[start..<end])
     }
 }

@@ -22,8 +22,6 @@ public struct TextIntentParser: Sendable {
     private let modifierPhrases: [(tokens: [String], modifier: IntentGraph.Modifier)]
     private let symptomPhrases: [(stems: Set<String>, phrase: String, symptom: IntentGraph.Symptom)]
     private let actionPhrases: [(stems: Set<String>, phrase: String, action: IntentGraph.Action)]
-    /// Word pairs joined by "and" inside a material name ("ham and cheese"): not a line break there.
-    private let joinedPairs: Set<[String]>
 
     public init(matcher: MaterialMatcher, graph: IntentGraph, devices: DeviceRegistry, settings: Settings = Settings()) {
         self.matcher = matcher
@@ -36,16 +34,6 @@ public struct TextIntentParser: Sendable {
         symptomPhrases = graph.symptoms.flatMap { symptom in
             symptom.phrases.map { (stems: Set(Self.words(of: $0).map(MatchText.stem)), phrase: $0, symptom: symptom) }
         }
-        var pairs = Set<[String]>()
-        for material in matcher.master.materials {
-            for phrase in [material.name] + material.aliases {
-                let words = Self.words(of: phrase)
-                for (i, word) in words.enumerated() where Lexicon.lineBreaks.contains(word) && i > 0 && i + 1 < words.count {
-                    pairs.insert([words[i - 1], words[i + 1]])
-                }
-            }
-        }
-        joinedPairs = pairs
         actionPhrases = graph.actions.flatMap { action in
             action.phrases.map { (stems: Set(Self.words(of: $0).map(MatchText.stem)), phrase: $0, action: action) }
         }
@@ -211,15 +199,14 @@ public struct TextIntentParser: Sendable {
         }
         for (position, i) in segment.enumerated() where !consumed[i] {
             let token = tokens[i]
-            let joined = position > 0 && position + 1 < segment.count
-                && joinedPairs.contains([MatchText.singular(tokens[segment[position - 1]].norm), MatchText.singular(tokens[segment[position + 1]].norm)])
-            if Lexicon.lineBreaks.contains(token.norm), !joined {
+            let previous = position > 0 ? tokens[segment[position - 1]].norm : nil
+            let next = position + 1 < segment.count ? tokens[segment[position + 1]].norm : nil
+            if Lexicon.lineBreaks.contains(token.norm), !joinsProductWords(token.norm, after: previous, before: next) {
                 close()
                 continue
             }
-            let previousNorm = current.last.map { MatchText.singular(tokens[$0].norm) }
-            let nextNorm = position + 1 < segment.count ? MatchText.singular(tokens[segment[position + 1]].norm) : nil
-            let startsQuantity = isQuantityStart(token) && !belongsToProduct(token.norm, after: previousNorm, before: nextNorm)
+            let startsQuantity = isQuantityStart(token)
+                && !belongsToProduct(token.norm, after: current.last.map { tokens[$0].norm }, before: next)
             if startsQuantity, sawProductAfterQuantity {
                 let previous = current.last.map { tokens[$0].norm }
                 if previous != "x" && previous != "×" { close() }
@@ -240,9 +227,16 @@ public struct TextIntentParser: Sendable {
 
     /// A number inside a product name ("HP 301 black", "filter 3 micron") is no quantity.
     private func belongsToProduct(_ number: String, after previous: String?, before next: String?) -> Bool {
-        if let previous, !Lexicon.fillers.contains(previous), matcher.areNeighbours(previous, number) { return true }
-        if previous != nil, let next, matcher.areNeighbours(number, next) { return true }
-        return false
+        guard let previous = previous.map(MatchText.singular) else { return false }
+        if !Lexicon.fillers.contains(previous), matcher.areNeighbours(previous, number) { return true }
+        return next.map { matcher.areNeighbours(number, MatchText.singular($0)) } ?? false
+    }
+
+    /// "and" inside a product name ("ham and cheese croissant") ends no line. Match tokens drop
+    /// "and", so the words around it stand side by side in the catalogue; other joiners stay.
+    private func joinsProductWords(_ word: String, after previous: String?, before next: String?) -> Bool {
+        guard let previous = previous.map(MatchText.singular), let next = next.map(MatchText.singular) else { return false }
+        return matcher.areNeighbours(previous, next) || matcher.areNeighbours(previous, MatchText.singular(word))
     }
 
     private func isQuantityStart(_ token: Token) -> Bool {
@@ -282,8 +276,7 @@ public struct TextIntentParser: Sendable {
                 quantity = (value, position..<(position + 1), "digits")
             } else if let value = token.number, isQuantityStart(token) || value < 100_000 && token.text.contains(","),
                 position == 0 || !belongsToProduct(
-                    token.norm, after: MatchText.singular(norms[position - 1]),
-                    before: position + 1 < clause.count ? MatchText.singular(norms[position + 1]) : nil)
+                    token.norm, after: norms[position - 1], before: position + 1 < clause.count ? norms[position + 1] : nil)
             {
                 quantity = (value, position..<(position + 1), "digits")
             } else if let (value, suffix) = measure(token.norm), let code = UnitLexicon.unit(for: suffix), position == firstContent(norms) {
@@ -316,12 +309,13 @@ public struct TextIntentParser: Sendable {
                 || q.positions.lowerBound > 0 && ["x", "×", "qty"].contains(norms[q.positions.lowerBound - 1])
                 || next > q.positions.upperBound
                 || q.positions.upperBound < clause.count && UnitLexicon.unit(for: norms[q.positions.upperBound]) != nil
-            if !before.isEmpty, !hasContent(after: next, norms), !marked {
+            let trailing = !before.isEmpty && !hasContent(after: next, norms)
+            if trailing, !marked {
                 quantity = nil
                 for k in 0..<clause.count { role[k] = .product }
                 unit = nil
-            } else if !before.isEmpty, !hasContent(after: next, norms) {
-                for k in next..<clause.count where UnitLexicon.unit(for: norms[k]) != nil && unit == nil {
+            } else if trailing {
+                if unit == nil, let k = (next..<clause.count).first(where: { UnitLexicon.unit(for: norms[$0]) != nil }) {
                     unit = (UnitLexicon.unit(for: norms[k])!, k)
                     role[k] = .unit
                 }
