@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: C libraries (Debian: libpocketsphinx-dev, libtesseract-dev, libleptonica-dev, libfftw3-dev)
@@ -50,6 +51,16 @@ let package = Package(
         // MARK: Layer 2: alignment
         .target(name: "IntakeAlignment", dependencies: ["IntakeCore"]),
 
+        // MARK: Layer 2: review queue and its store (SQLite through GRDB)
+        .target(
+            name: "IntakeReview",
+            dependencies: [
+                "IntakeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // MARK: Layer 3: modalities
         .target(name: "IntakeText", dependencies: ["IntakeCore", "IntakeAlignment"]),
 
@@ -57,14 +68,14 @@ let package = Package(
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeCore", "IntakeAlignment", "IntakeText",
+                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "intake-bench",
             dependencies: [
-                "IntakeCore", "IntakeAlignment", "IntakeText",
+                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -77,6 +88,7 @@ let package = Package(
             ]),
         .testTarget(name: "IntakeAlignmentTests", dependencies: ["IntakeAlignment"]),
         .testTarget(name: "IntakeTextTests", dependencies: ["IntakeText", "IntakeAlignment"]),
+        .testTarget(name: "IntakeReviewTests", dependencies: ["IntakeReview", "IntakeCore"]),
         .testTarget(name: "intakeTests", dependencies: ["intake", "IntakeCore"]),
         .testTarget(
             name: "CLibrariesTests",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntakeCore
+import IntakeReview
 import Logging
 
 /// `intake`: messy real-world signals in, aligned orders out.
@@ -11,16 +12,23 @@ struct Intake: ParsableCommand {
         abstract: "Turn order messages, voice reports, scanned purchase orders and machine alerts into aligned orders.",
         discussion: """
             Exit status: 0 when every input produced a record (bad inputs yield `failed` \
-            records and dead letters), 1 when output could not be written, 2 on usage or \
-            configuration errors, 130 when stopped by a signal.
+            records and dead letters), 1 when output or the store could not be written or a \
+            review action was refused, 2 on usage or configuration errors, 3 when `review claim` \
+            finds nothing waiting, 4 when `audit verify` finds tampering, 130 when stopped by a signal.
 
             Examples:
               intake process samples/messages
+              intake review list
+              intake review approve ord_0123456789abcdef01234567 --actor alice
+              intake sandbox list
               echo "store 12: 3 iced americano, no straw" | intake process -
               intake pipelines check pipelines/default.yaml
               intake master check --materials my/materials.csv
             """,
-        subcommands: [ProcessCommand.self, PipelinesCommand.self, MasterCommand.self],
+        subcommands: [
+            ProcessCommand.self, ReviewCommand.self, SandboxCommand.self, DeadLettersCommand.self,
+            AuditCommand.self, EventsCommand.self, PipelinesCommand.self, MasterCommand.self,
+        ],
         defaultSubcommand: nil)
 
     /// Usage and configuration errors exit with 2, as documented; everything else as ArgumentParser decides.
@@ -31,6 +39,9 @@ struct Intake: ParsableCommand {
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
             Foundation.exit(2)
+        } catch let error as ReviewError {
+            FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
+            Foundation.exit(1)
         } catch let error as InputFailure {
             FileHandle.standardError.write(Data("intake: \(error.message)\n".utf8))
             Foundation.exit(2)

@@ -1,26 +1,30 @@
 import ArgumentParser
 import Foundation
 import IntakeCore
+import IntakeReview
 import Logging
 
-/// `intake process`: run a pipeline over files, folders, globs or stdin and print JSON Lines.
+/// `intake process`: run a pipeline over files, folders, globs or stdin, store every order and
+/// print it as JSON Lines.
 struct ProcessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "process",
-        abstract: "Process inputs through a pipeline and print one order record (JSON) per input.",
+        abstract: "Process inputs through a pipeline, store each order in the review queue and print it (JSON).",
         discussion: """
-            Inputs are routed by content, not by name. Every input yields exactly one record; \
-            one that cannot be read becomes a `failed` record with an `error`, and its original \
-            bytes are kept under --dead-letters.
+            Inputs are routed by content, not by name. Every input yields exactly one order: \
+            one that cannot be read becomes a `failed` order and a dead letter with its original \
+            bytes (see `intake deadletters`). Orders are stored in --db; running the same batch \
+            again (after a crash, say) prints the stored orders and creates none twice.
 
             Examples:
               intake process samples/messages
               intake process --out orders.jsonl 'inbox/*.txt'
-              echo "store 12: 3 iced americano, no straw" | intake process -
-              intake process --materials my/materials.csv --graph my/graph.yaml --jobs 2 inbox/
+              echo "store 12: 3 iced americano, no straw" | intake process --sender courier-app -
+              intake process --db /var/lib/intake/intake.db --jobs 2 inbox/
             """)
 
     @OptionGroup var master: MasterDataOptions
+    @OptionGroup var store: StoreOptions
 
     @Option(name: .long, help: ArgumentHelp("Write records here instead of stdout.", valueName: "file"))
     var out: String?
@@ -28,10 +32,8 @@ struct ProcessCommand: ParsableCommand {
     @Option(name: .long, help: "Workers per stage (overrides the pipeline file).")
     var jobs: Int?
 
-    @Option(name: .customLong("dead-letters"), help: ArgumentHelp(
-        "Folder for inputs that failed, with their original bytes (default: the pipeline's sink.dead_letters, else intake-data/dead-letters).",
-        valueName: "dir"))
-    var deadLetters: String?
+    @Option(name: .long, help: ArgumentHelp("Who sent these inputs (an app, device or user id): part of each order's sandbox and idempotency key.", valueName: "id"))
+    var sender: String?
 
     @Flag(name: .long, help: "No progress bar or summary.")
     var quiet = false
@@ -54,24 +56,49 @@ struct ProcessCommand: ParsableCommand {
                 for s in configuration.routes[r].stages.indices { configuration.routes[r].stages[s].settings.concurrency = jobs }
             }
         }
-        let data = try master.loadMasterData(for: configuration)
         let arguments = inputs.isEmpty ? configuration.inputs : inputs
         guard !arguments.isEmpty else { throw ValidationError("name at least one input (a file, a folder, a glob or -)") }
-        let collected = try InputCollector.collect(arguments)
+        let collected = try InputCollector.collect(arguments).map { input in
+            PipelineInput(uri: input.uri, sender: sender, load: input.load)
+        }
+        let run = PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet)
+        try run.process(collected, out: out)
+    }
+}
 
-        let progress = ProgressReporter(total: collected.count, enabled: !quiet && ProgressReporter.stderrIsTerminal)
-        let sink = try out.map { try JSONLinesSink(url: URL(fileURLWithPath: $0), onWrite: progress.recorded) }
+/// Runs a pipeline into the review queue: shared by `process` and `deadletters retry`.
+struct PipelineRun {
+    let configuration: PipelineConfiguration
+    let master: MasterDataOptions
+    let store: StoreOptions
+    let quiet: Bool
+
+    func process(_ inputs: [PipelineInput], out: String?) throws {
+        let data = try master.loadMasterData(for: configuration)
+        let queue = try store.openQueue(configuration)
+        let eventSinks = try EventSinkConfiguration.sinks(from: configuration.events)
+        let progress = ProgressReporter(total: inputs.count, enabled: !quiet && ProgressReporter.stderrIsTerminal)
+        let output = try out.map { try JSONLinesSink(url: URL(fileURLWithPath: $0), onWrite: progress.recorded) }
             ?? JSONLinesSink(onWrite: progress.recorded)
-        let letters = DeadLetterDirectory(directory: deadLetters.map(URL.init(fileURLWithPath:))
-            ?? configuration.deadLetters ?? URL(fileURLWithPath: "intake-data/dead-letters"))
+        let sink = ReviewQueueSink(queue: queue, next: output)
         let pipeline = try StageCatalog.registry(pipeline: configuration.name, master: data)
-            .makePipeline(configuration, sink: sink, deadLetters: letters)
+            .makePipeline(configuration, sink: sink, deadLetters: queue, lookup: queue)
         let signals = StopSignals { pipeline.stop() }
-        let summary = pipeline.run(collected)
+        let summary = pipeline.run(inputs)
         withExtendedLifetime(signals) {}
-        progress.finish(summary)
+        progress.finish(summary, created: sink.created)
+        if !eventSinks.isEmpty {
+            do {
+                let reports = try OutboxRelay(store: queue.store, sinks: eventSinks).deliverDue()
+                for (name, report) in reports.sorted(by: { $0.key < $1.key }) where report.pending > 0 || report.failed > 0 {
+                    Logger(label: "intake").warning("events for \(name): \(report.delivered) delivered, \(report.pending) waiting for a retry (`intake events relay`), \(report.failed) undeliverable")
+                }
+            } catch {
+                Logger(label: "intake").warning("events not delivered yet (they stay in the outbox): \(error)")
+            }
+        }
         if let error = summary.sinkError {
-            throw RuntimeError("could not write the output: \(error)")
+            throw RuntimeError("could not store or write the orders: \(error)")
         }
         if summary.stopped {
             Logger(label: "intake").notice("stopped before \(summary.notStarted.count) inputs; run again with them to finish")

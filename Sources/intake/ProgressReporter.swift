@@ -43,11 +43,12 @@ final class ProgressReporter: Sendable {
             + "] \(done)/\(total)  \(String(format: "%.0f", rate))/s  \(failed) failed "
     }
 
-    func finish(_ summary: PipelineSummary) {
+    func finish(_ summary: PipelineSummary, created: Int) {
         guard enabled else { return }
         var text = "\n"
         let statuses = summary.records.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         text += "intake: \(summary.written) records (\(statuses.isEmpty ? "none" : statuses)) in \(String(format: "%.2f", summary.seconds)) s"
+        text += "; \(created) new, \(summary.written - created) already stored"
         if summary.stopped { text += "; stopped, \(summary.notStarted.count) inputs not started" }
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

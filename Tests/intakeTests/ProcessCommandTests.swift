@@ -3,7 +3,7 @@ import IntakeCore
 import Testing
 
 /// Behaviour of the `intake` command line, run as a real process (see Support/IntakeBinary.swift).
-/// Every `process` run passes `--quiet` and a temporary `--dead-letters` folder.
+/// Every `process` run passes `--quiet` and a store (`--db`) in a temporary folder.
 @Suite("intake command line")
 struct ProcessCommandTests {
     // MARK: - Helpers
@@ -32,9 +32,9 @@ struct ProcessCommandTests {
         return row[skuColumn]
     }
 
-    /// `intake process --quiet --dead-letters <deadLetters> arguments…`
-    static func process(_ arguments: [String], deadLetters: URL, stdin: Data? = nil) throws -> IntakeRun {
-        try IntakeBinary.run(["process", "--quiet", "--dead-letters", deadLetters.path] + arguments, stdin: stdin)
+    /// `intake process --quiet --db <storeIn>/intake.db arguments…`
+    static func process(_ arguments: [String], storeIn folder: URL, stdin: Data? = nil) throws -> IntakeRun {
+        try IntakeBinary.run(["process", "--quiet", "--db", folder.appendingPathComponent("intake.db").path] + arguments, stdin: stdin)
     }
 
     /// A pipeline file like pipelines/default.yaml but with absolute master paths, edited by `edit`.
@@ -110,7 +110,7 @@ struct ProcessCommandTests {
     func standardInput() throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let run = try Self.process(["-"], deadLetters: folder, stdin: Data("2 flat whites for Harbor Café\n".utf8))
+        let run = try Self.process(["-"], storeIn: folder, stdin: Data("2 flat whites for Harbor Café\n".utf8))
         #expect(run.status == 0, "\(run)")
         let records = try Self.records(of: run)
         try #require(records.count == 1, "\(run)")
@@ -120,14 +120,14 @@ struct ProcessCommandTests {
 
     // MARK: - Bad inputs and dead letters
 
-    /// One run over a file of binary garbage and an empty file, with its dead-letter folder.
+    /// One run over a file of binary garbage and an empty file, with its store folder.
     struct BadInputsRun {
         let run: IntakeRun
-        let deadLetters: URL
+        let store: URL
         let garbage: Data
     }
 
-    /// `intake process` over `folder/garbage.bin` and `folder/empty.txt`, dead letters in `folder/dead-letters`.
+    /// `intake process` over `folder/garbage.bin` and `folder/empty.txt`, store in `folder/store`.
     static func processBadInputs(in folder: URL) throws -> BadInputsRun {
         let garbage = Data([0x00, 0xFF, 0xFE, 0x00, 0x01, 0x02, 0x03, 0x80, 0x81, 0xFF, 0x00, 0x7F, 0xC3, 0x28])
         let garbageURL = folder.appendingPathComponent("garbage.bin")
@@ -164,25 +164,40 @@ struct ProcessCommandTests {
         #expect(empty.error?.code == "empty_message", "\(String(describing: empty.error))")
     }
 
-    @Test(
-        "Each failed input leaves a dead letter: <id>.input with the original bytes and <id>.json")
+    @Test("Each failed input leaves a dead letter with its reason and original bytes (`deadletters list` and `show --bytes`)")
     func failedInputsLeaveDeadLetters() throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let bad = try Self.processBadInputs(in: folder)
         let (garbage, empty) = try Self.failedRecords(bad)
+        let db = bad.store.appendingPathComponent("intake.db").path
+        let list = try IntakeBinary.run(["deadletters", "list", "--json", "--db", db])
+        #expect(list.status == 0, "\(list)")
+        let letters = try list.jsonObjects()
+        #expect(Set(letters.compactMap { $0["order_id"] as? String }) == [garbage.id, empty.id], "\(list)")
         for (record, bytes) in [(garbage, bad.garbage), (empty, Data())] {
-            let input = bad.deadLetters.appendingPathComponent("\(record.id).input")
-            let description = bad.deadLetters.appendingPathComponent("\(record.id).json")
-            #expect(FileManager.default.fileExists(atPath: input.path), "missing \(input.path); stderr: \(bad.run.stderrText)")
-            #expect(FileManager.default.fileExists(atPath: description.path), "missing \(description.path)")
-            #expect((try? Data(contentsOf: input)) == bytes, "dead letter bytes differ from the input")
-            if let data = try? Data(contentsOf: description) {
-                let letter = try OrderRecordCoding.decoder().decode(DeadLetterDirectory.Description.self, from: data)
-                #expect(letter.orderID == record.id)
-                #expect(letter.code == record.error?.code)
-            }
+            let letter = try #require(letters.first { $0["order_id"] as? String == record.id })
+            #expect(letter["code"] as? String == record.error?.code)
+            #expect(!((letter["reason"] as? String) ?? "").isEmpty)
+            let copy = folder.appendingPathComponent("\(record.id).input")
+            let show = try IntakeBinary.run(["deadletters", "show", record.id, "--bytes", copy.path, "--db", db])
+            #expect(show.status == 0, "\(show)")
+            #expect((try? Data(contentsOf: copy)) == bytes, "dead letter bytes differ from the input")
         }
+    }
+
+    @Test("Running the same batch again stores nothing twice and prints the stored orders")
+    func reRunIsIdempotent() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try Self.process(["samples/messages"], storeIn: folder)
+        let second = try Self.process(["samples/messages"], storeIn: folder)
+        #expect(first.status == 0 && second.status == 0, "\(first) \(second)")
+        let a = try Self.records(of: first), b = try Self.records(of: second)
+        #expect(a.count == b.count && !a.isEmpty)
+        #expect(Set(a.map(\.id)) == Set(b.map(\.id)))
+        let list = try IntakeBinary.run(["review", "list", "--status", "all", "--json", "--db", folder.appendingPathComponent("intake.db").path])
+        #expect(try list.jsonObjects().count == a.count, "\(list)")
     }
 
     @Test("The same input bytes get the same order id on every run, wherever the file is; other bytes get another id")
@@ -198,8 +213,8 @@ struct ProcessCommandTests {
         try bytes.write(to: copy)
         try Data("store twelve: 4 iced americano, no straw\n".utf8).write(to: other)
 
-        let runA = try Self.process([first.path], deadLetters: folder.appendingPathComponent("dead"))
-        let runB = try Self.process([copy.path, other.path], deadLetters: folder.appendingPathComponent("dead"))
+        let runA = try Self.process([first.path], storeIn: folder.appendingPathComponent("store-a"))
+        let runB = try Self.process([copy.path, other.path], storeIn: folder.appendingPathComponent("store-b"))
         #expect(runA.status == 0, "\(runA)")
         #expect(runB.status == 0, "\(runB)")
         let a = try #require(try Self.records(of: runA).first)
@@ -219,7 +234,7 @@ struct ProcessCommandTests {
         let out = folder.appendingPathComponent("orders.jsonl")
         let run = try Self.process(
             ["--out", out.path, "samples/messages/courier-store12.txt", "samples/messages/transformer-t3-low-oil-refill.txt"],
-            deadLetters: folder.appendingPathComponent("dead"))
+            storeIn: folder.appendingPathComponent("dead"))
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.isEmpty, "stdout: \(run.stdoutText)")
         let lines = try Data(contentsOf: out).split(separator: 0x0A).filter { !$0.isEmpty }
@@ -236,7 +251,7 @@ struct ProcessCommandTests {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let missing = folder.appendingPathComponent("no-such-input.txt").path
-        let run = try Self.process([missing], deadLetters: folder)
+        let run = try Self.process([missing], storeIn: folder)
         #expect(run.status == 2, "\(run)")
         #expect(run.stderrText.contains("no-such-input.txt"), "\(run)")
         #expect(run.stdout.isEmpty)
@@ -253,7 +268,7 @@ struct ProcessCommandTests {
             "      - uses: record",
         ])
         let line = try #require(text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("concurency") }) + 1
-        let run = try Self.process(["--pipeline", pipeline.path, "samples/messages/courier-store12.txt"], deadLetters: folder)
+        let run = try Self.process(["--pipeline", pipeline.path, "samples/messages/courier-store12.txt"], storeIn: folder)
         #expect(run.status == 2, "\(run)")
         #expect(run.stderrText.contains("unknown-key.yaml:\(line)"), "expected file:line \(line) in \(run.stderrText)")
         #expect(run.stderrText.contains("concurency"), "\(run.stderrText)")
@@ -269,7 +284,7 @@ struct ProcessCommandTests {
             "      - uses: text.telepathy",
             "      - uses: record",
         ])
-        let run = try Self.process(["--pipeline", pipeline.path, "samples/messages/courier-store12.txt"], deadLetters: folder)
+        let run = try Self.process(["--pipeline", pipeline.path, "samples/messages/courier-store12.txt"], storeIn: folder)
         #expect(run.status == 2, "\(run)")
         #expect(run.stderrText.contains("text.telepathy"), "\(run.stderrText)")
         #expect(run.stderrText.contains("unknown-stage.yaml"), "\(run.stderrText)")
@@ -286,7 +301,7 @@ struct ProcessCommandTests {
             CAF-1004,Iced Americano,iced americano,cafe.beverage.coffee,chilled,3.20
 
             """.write(to: csv, atomically: true, encoding: .utf8)
-        let run = try Self.process(["--materials", csv.path, "samples/messages/courier-store12.txt"], deadLetters: folder)
+        let run = try Self.process(["--materials", csv.path, "samples/messages/courier-store12.txt"], storeIn: folder)
         #expect(run.status == 2, "\(run)")
         #expect(run.stderrText.contains("no-unit-materials.csv"), "\(run.stderrText)")
         #expect(run.stderrText.contains("unit"), "\(run.stderrText)")
@@ -297,7 +312,7 @@ struct ProcessCommandTests {
     func unknownFlagExits2() throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let run = try Self.process(["--no-such-flag", "samples/messages"], deadLetters: folder)
+        let run = try Self.process(["--no-such-flag", "samples/messages"], storeIn: folder)
         #expect(run.status == 2, "\(run)")
         #expect(run.stderrText.contains("--no-such-flag"), "\(run.stderrText)")
         #expect(run.stdout.isEmpty)

@@ -30,8 +30,14 @@ public struct PipelineConfiguration: Sendable {
     public var inputs: [String]
     public var defaults: StageSettings
     public var sinkBuffer: Int
-    /// Where dead letters are kept; nil: the command line decides.
-    public var deadLetters: URL?
+    /// The order store (`store.path`); nil: the command line decides.
+    public var storePath: URL?
+    /// Seconds a write waits for a lock held by another process before failing (`store.busy_timeout`).
+    public var storeBusyTimeout: Double = 5
+    /// The `review:` section (sandbox policy), read by the review queue.
+    public var review: ConfigNode?
+    /// The `events:` section (outbox delivery sinks), read by the outbox relay.
+    public var events: ConfigNode?
     public var routes: [RouteConfiguration]
 
     public struct RouteConfiguration: Sendable {
@@ -57,7 +63,7 @@ public struct PipelineConfiguration: Sendable {
     }
 
     init(root: ConfigNode, directory: URL) throws {
-        try root.allowOnly(["name", "version", "description", "master", "inputs", "defaults", "sink", "routes"])
+        try root.allowOnly(["name", "version", "description", "master", "inputs", "defaults", "sink", "store", "review", "events", "routes"])
         if let version = try root.optional("version"), try version.intValue() != 1 {
             throw version.error("this intake reads pipeline version 1")
         }
@@ -88,10 +94,16 @@ public struct PipelineConfiguration: Sendable {
 
         sinkBuffer = 64
         if let sink = try root.optional("sink") {
-            try sink.allowOnly(["buffer", "dead_letters"])
+            try sink.allowOnly(["buffer"])
             sinkBuffer = try sink.int("buffer", default: 64, in: 1...100_000)
-            deadLetters = try path(sink.optional("dead_letters"))
         }
+        if let store = try root.optional("store") {
+            try store.allowOnly(["path", "busy_timeout"])
+            storePath = try path(store.optional("path"))
+            if let timeout = try store.optional("busy_timeout") { storeBusyTimeout = try timeout.durationValue() }
+        }
+        review = try root.optional("review")
+        events = try root.optional("events")
 
         routes = []
         var seen: Set<Modality> = []

@@ -15,10 +15,21 @@ public enum ContentHash {
         return String(decoding: hex, as: UTF8.self)
     }
 
-    /// The order id for an input: the same bytes through the same pipeline always get the
-    /// same id, which is what makes re-submission idempotent.
-    public static func orderID(sha256: String, pipeline: String) -> String {
-        let digest = self.sha256(Data("\(pipeline)\u{0}\(sha256)".utf8))
-        return "ord_" + digest.prefix(24)
+    /// The order id for an input: the same bytes from the same sender through the same
+    /// pipeline always get the same id, which is what makes re-submission idempotent.
+    public static func orderID(sha256: String, pipeline: String, sender: String? = nil) -> String {
+        orderID(idempotencyKey: idempotencyKey(sha256: sha256, pipeline: pipeline, sender: sender))
+    }
+
+    /// The order id for an idempotency key: one key, one order.
+    public static func orderID(idempotencyKey: String) -> String {
+        "ord_" + sha256(Data(idempotencyKey.utf8)).prefix(24)
+    }
+
+    /// The default idempotency key: the input's sha256, the pipeline and the sender.
+    public static func idempotencyKey(sha256: String, pipeline: String, sender: String?) -> String {
+        var key = "\(pipeline)\u{0}\(sha256)"
+        if let sender { key += "\u{0}\(sender)" }
+        return key
     }
 }

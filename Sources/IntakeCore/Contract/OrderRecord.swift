@@ -16,6 +16,8 @@ public struct OrderRecord: Codable, Sendable, Equatable {
     public var intent: OrderIntent
     public var evidence: [Evidence]
     public var error: OrderError?
+    /// The review sandbox the order was put in (`modality/source`); set by the review queue.
+    public var sandbox: String?
 
     public init(
         id: String, status: OrderStatus, source: OrderSource, pipeline: String,
@@ -33,7 +35,7 @@ public struct OrderRecord: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, source, pipeline, intent, evidence, error
+        case id, status, source, pipeline, intent, evidence, error, sandbox
         case contractVersion = "contract_version"
         case createdAt = "created_at"
     }
@@ -55,12 +57,15 @@ public struct OrderSource: Codable, Sendable, Equatable {
     public var uri: String
     public var sha256: String
     public var bytes: Int
+    /// Who sent it (an app, device or user id), when known.
+    public var sender: String?
 
-    public init(modality: Modality?, uri: String, sha256: String, bytes: Int) {
+    public init(modality: Modality?, uri: String, sha256: String, bytes: Int, sender: String? = nil) {
         self.modality = modality
         self.uri = uri
         self.sha256 = sha256
         self.bytes = bytes
+        self.sender = sender
     }
 }
 

@@ -46,6 +46,23 @@ final class BoundedBuffer<Element: Sendable>: @unchecked Sendable {
         return element
     }
 
+    /// Removes up to `limit` elements at once, waiting for the first; empty when closed and drained.
+    func take(upTo limit: Int) -> [Element] {
+        condition.lock()
+        defer { condition.unlock() }
+        while count == 0 && !closed { condition.wait() }
+        var taken: [Element] = []
+        taken.reserveCapacity(min(limit, count))
+        while count > 0 && taken.count < limit {
+            if let element = items[head] { taken.append(element) }
+            items[head] = nil
+            head = (head + 1) % capacity
+            count -= 1
+        }
+        condition.broadcast()
+        return taken
+    }
+
     func close() {
         condition.lock()
         closed = true

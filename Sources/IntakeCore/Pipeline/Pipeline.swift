@@ -12,14 +12,16 @@ import Synchronization
 ///                       └─▶ [route voice: …                     ] ─┴▶ sink
 /// ```
 /// Every input yields exactly one record: a failure anywhere becomes a dead letter (kept with
-/// the original bytes) and a `failed` record. `stop()` stops admitting inputs, lets the ones in
-/// flight finish, and reports the rest as `notStarted`.
+/// the original bytes) and a `failed` record. An input whose order already exists (`lookup`)
+/// is not processed again: its stored record goes straight to the sink. `stop()` stops
+/// admitting inputs, lets the ones in flight finish, and reports the rest as `notStarted`.
 public final class Pipeline: @unchecked Sendable {
     // @unchecked: mutable state is in `state` (a Mutex); runners are built in init and then only read.
     public let name: String
     private let routes: [Route]
     private let sink: any OrderSink
     private let deadLetters: any DeadLetterStore
+    private let lookup: (any OrderLookup)?
     private let logger: Logger
     private let sinkBuffer: BoundedBuffer<OrderRecord>
     private var runners: [[StageRunner]] = []
@@ -39,12 +41,13 @@ public final class Pipeline: @unchecked Sendable {
     /// Builds the pipeline; fails if a route's stages do not chain from `Data` to `OrderRecord`.
     public init(
         name: String, routes: [Route], sink: any OrderSink, deadLetters: any DeadLetterStore,
-        sinkBuffer: Int = 64, logger: Logger = Logger(label: "intake.pipeline")
+        lookup: (any OrderLookup)? = nil, sinkBuffer: Int = 64, logger: Logger = Logger(label: "intake.pipeline")
     ) throws {
         self.name = name
         self.routes = routes
         self.sink = sink
         self.deadLetters = deadLetters
+        self.lookup = lookup
         self.logger = logger
         self.sinkBuffer = BoundedBuffer(capacity: sinkBuffer)
         for route in routes { try Self.checkTypes(of: route) }
@@ -102,18 +105,29 @@ public final class Pipeline: @unchecked Sendable {
         }
         let received: ReceivedInput
         do {
-            received = ReceivedInput(uri: input.uri, bytes: try input.load())
+            received = ReceivedInput(uri: input.uri, sender: input.sender, bytes: try input.load())
         } catch {
             // No bytes to keep: identify the dead letter by where the input was.
-            let placeholder = ReceivedInput(uri: input.uri, bytes: Data())
-            let item = PipelineItem(
-                input: placeholder, orderID: ContentHash.orderID(sha256: ContentHash.sha256(Data(input.uri.utf8)), pipeline: name),
-                payload: placeholder.bytes)
-            fail(item, stage: "read", error: InputFailure(
+            let placeholder = ReceivedInput(uri: input.uri, sender: input.sender, bytes: Data())
+            let orderID = ContentHash.orderID(
+                sha256: ContentHash.sha256(Data(input.uri.utf8)), pipeline: name, sender: input.sender)
+            fail(PipelineItem(input: placeholder, orderID: orderID, payload: placeholder.bytes), stage: "read", error: InputFailure(
                 code: "unreadable_input", message: "could not read \(input.uri): \(error.localizedDescription)"))
             return
         }
-        let orderID = ContentHash.orderID(sha256: received.sha256, pipeline: name)
+        let orderID = ContentHash.orderID(idempotencyKey: input.idempotencyKey
+            ?? ContentHash.idempotencyKey(sha256: received.sha256, pipeline: name, sender: received.sender))
+        if let lookup {
+            do {
+                if let finished = try lookup.finishedRecord(id: orderID) {
+                    state.withLock { $0.summary.alreadyDone += 1 }
+                    sinkBuffer.put(finished)
+                    return
+                }
+            } catch {
+                logger.warning("could not look up order; processing it again", metadata: ["order": "\(orderID)", "error": "\(error)"])
+            }
+        }
         guard let index = routes.firstIndex(where: { $0.sniffer.accepts(received.bytes) }) else {
             let known = routes.map(\.modality.rawValue).joined(separator: ", ")
             fail(PipelineItem(input: received, orderID: orderID, payload: received.bytes), stage: "sniff", error: InputFailure(
@@ -197,22 +211,27 @@ public final class Pipeline: @unchecked Sendable {
             error: OrderError(code: letter.code, message: letter.reason, stage: stage)))
     }
 
+    /// Hands the sink whatever records are waiting, up to `sinkBatch` at a time, so a store can
+    /// commit many orders per transaction. After a sink failure records are counted, not written.
     private func drainSink() {
-        while let record = sinkBuffer.take() {
-            let failing = state.withLock { $0.summary.sinkError != nil }
+        while case let batch = sinkBuffer.take(upTo: Self.sinkBatch), !batch.isEmpty {
+            var failing = state.withLock { $0.summary.sinkError != nil }
             if !failing {
                 do {
-                    try sink.write(record)
-                    counter(for: record.status).increment()
+                    try sink.write(batch: batch)
+                    for record in batch { counter(for: record.status).increment() }
                 } catch {
                     logger.critical("output failed; stopping", metadata: ["error": "\(error)"])
                     state.withLock { $0.summary.sinkError = "\(error)" }
+                    failing = true
                     stop()
                 }
             }
             state.withLock { state in
-                state.inFlight -= 1
-                if !failing { state.summary.records[record.status.rawValue, default: 0] += 1 }
+                state.inFlight -= batch.count
+                if !failing {
+                    for record in batch { state.summary.records[record.status.rawValue, default: 0] += 1 }
+                }
             }
         }
         do {
@@ -222,6 +241,9 @@ public final class Pipeline: @unchecked Sendable {
         }
         done.signal()
     }
+
+    /// The most records written in one sink call (one store transaction).
+    static let sinkBatch = 256
 
     private func counter(for status: OrderStatus) -> Counter {
         recordsCounter.withLock { counters in

@@ -6,6 +6,8 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
     public var admitted = 0
     /// Records the sink accepted, by status raw value.
     public var records: [String: Int] = [:]
+    /// Inputs whose order already existed (a re-run): their stored record was written again.
+    public var alreadyDone = 0
     /// Inputs left untouched because the run was stopped; they can be submitted again.
     public var notStarted: [String] = []
     /// The most inputs held between admission and the sink at one time.
@@ -21,6 +23,7 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case admitted, records, seconds
         case notStarted = "not_started"
+        case alreadyDone = "already_done"
         case peakInFlight = "peak_in_flight"
         case sinkError = "sink_error"
     }

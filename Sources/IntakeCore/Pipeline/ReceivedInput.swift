@@ -1,38 +1,46 @@
 import Foundation
 
-/// An input waiting to be read: where it is and how to get its bytes.
+/// An input waiting to be read: where it is, who sent it, and how to get its bytes.
 ///
 /// Reading is deferred so a batch of any size holds only the items in flight in memory.
 public struct PipelineInput: Sendable {
     public let uri: String
+    /// Who sent the input (an app, device or user id); part of its idempotency key and sandbox.
+    public let sender: String?
+    /// A caller-supplied idempotency key; nil: derived from the bytes, pipeline and sender.
+    public let idempotencyKey: String?
     public let load: @Sendable () throws -> Data
 
-    public init(uri: String, load: @escaping @Sendable () throws -> Data) {
+    public init(uri: String, sender: String? = nil, idempotencyKey: String? = nil, load: @escaping @Sendable () throws -> Data) {
         self.uri = uri
+        self.sender = sender
+        self.idempotencyKey = idempotencyKey
         self.load = load
     }
 
     /// An input with its bytes already in hand (stdin, HTTP bodies, tests).
-    public init(uri: String, bytes: Data) {
-        self.init(uri: uri, load: { bytes })
+    public init(uri: String, sender: String? = nil, idempotencyKey: String? = nil, bytes: Data) {
+        self.init(uri: uri, sender: sender, idempotencyKey: idempotencyKey, load: { bytes })
     }
 }
 
 /// An input that has been read: its original bytes, their hash and the modality sniffed from them.
 public struct ReceivedInput: Sendable {
     public let uri: String
+    public let sender: String?
     public let bytes: Data
     public let sha256: String
     public var modality: Modality?
 
-    public init(uri: String, bytes: Data, modality: Modality? = nil) {
+    public init(uri: String, sender: String? = nil, bytes: Data, modality: Modality? = nil) {
         self.uri = uri
+        self.sender = sender
         self.bytes = bytes
         self.sha256 = ContentHash.sha256(bytes)
         self.modality = modality
     }
 
     public var source: OrderSource {
-        OrderSource(modality: modality, uri: uri, sha256: sha256, bytes: bytes.count)
+        OrderSource(modality: modality, uri: uri, sha256: sha256, bytes: bytes.count, sender: sender)
     }
 }

@@ -1,0 +1,33 @@
+import Foundation
+
+/// A CloudEvents 1.0 event in structured JSON mode: what the outbox stores and the relay delivers.
+///
+/// Types: `order.created`, `order.auto_approved`, `order.approved`, `order.corrected`,
+/// `order.rejected`, `order.recovered`, `sandbox.created`, `sandbox.promoted`, `sandbox.demoted`,
+/// `sandbox.policy_changed`, `deadletter.created`.
+public struct CloudEvent: Codable, Sendable, Equatable {
+    public var specversion = "1.0"
+    public var id: String
+    public var source: String
+    public var type: String
+    public var subject: String
+    public var time: String
+    public var datacontenttype = "application/json"
+    public var data: JSONValue
+
+    public init(id: String, source: String, type: String, subject: String, time: String, data: JSONValue) {
+        self.id = id
+        self.source = source
+        self.type = type
+        self.subject = subject
+        self.time = time
+        self.data = data
+    }
+
+    /// The event as one line of JSON, keys sorted.
+    public func jsonLine() throws -> Data {
+        var data = try JSONValue.encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import Logging
+
+/// Delivers outbox events to each sink at least once, in order.
+///
+/// Each sink has a cursor (the last event delivered). An event that fails is retried with
+/// exponential back-off; after the sink's `maxAttempts` it is recorded in `outbox_failures` and
+/// the sink moves on, so one poisonous event cannot block the rest. A crash between delivery
+/// and cursor update means the event is delivered again: consumers dedupe by event `id`.
+public final class OutboxRelay: Sendable {
+    public let store: OrderStore
+    public let sinks: [any EventSink]
+    private let clock: @Sendable () -> Date
+    private let logger: Logger
+
+    public init(store: OrderStore, sinks: [any EventSink], clock: @escaping @Sendable () -> Date = { Date() },
+                logger: Logger = Logger(label: "intake.outbox")) {
+        self.store = store
+        self.sinks = sinks
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// What one pass did, per sink.
+    public struct Report: Codable, Sendable, Equatable {
+        public var delivered = 0
+        public var failed = 0
+        /// Events still waiting (a sink is backing off or the pass hit its limit).
+        public var pending = 0
+    }
+
+    /// Delivers what is due now, up to `limit` events per sink, and returns per-sink counts.
+    @discardableResult
+    public func deliverDue(limit: Int = 10_000) throws -> [String: Report] {
+        var reports: [String: Report] = [:]
+        for sink in sinks { reports[sink.name] = try deliverDue(to: sink, limit: limit) }
+        return reports
+    }
+
+    /// Keeps delivering until `shouldStop` says so, polling every `interval` seconds.
+    public func run(interval: Double = 1, shouldStop: @Sendable () -> Bool) {
+        while !shouldStop() {
+            do { try deliverDue() } catch { logger.error("outbox relay pass failed", metadata: ["error": "\(error)"]) }
+            Thread.sleep(forTimeInterval: interval)
+        }
+    }
+
+    private struct Cursor {
+        var deliveredThrough: Int64 = 0
+        var attempts = 0
+        var nextAttempt = 0.0
+    }
+
+    private func deliverDue(to sink: any EventSink, limit: Int) throws -> Report {
+        var report = Report()
+        var cursor = try store.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox_cursors WHERE sink = ?", arguments: [sink.name]) else {
+                return Cursor()
+            }
+            return Cursor(deliveredThrough: row["delivered_through"], attempts: row["attempts"], nextAttempt: row["next_attempt"])
+        }
+        let events = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, event FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                             arguments: [cursor.deliveredThrough, limit]).map { ($0["seq"] as Int64, $0["event"] as String) }
+        }
+        guard clock().timeIntervalSince1970 >= cursor.nextAttempt else {
+            report.pending = events.count
+            return report
+        }
+        for (index, (seq, text)) in events.enumerated() {
+            do {
+                let event = try JSONDecoder().decode(CloudEvent.self, from: Data(text.utf8))
+                try sink.deliver(event)
+                cursor = Cursor(deliveredThrough: seq)
+                report.delivered += 1
+                try save(cursor, sink: sink.name)
+            } catch {
+                cursor.attempts += 1
+                if cursor.attempts >= sink.maxAttempts {
+                    logger.error("event undeliverable; recorded and skipped",
+                                 metadata: ["sink": "\(sink.name)", "seq": "\(seq)", "attempts": "\(cursor.attempts)", "error": "\(error)"])
+                    try recordFailure(seq: seq, sink: sink.name, attempts: cursor.attempts, error: error)
+                    cursor = Cursor(deliveredThrough: seq)
+                    report.failed += 1
+                    try save(cursor, sink: sink.name)
+                    continue
+                }
+                cursor.nextAttempt = clock().timeIntervalSince1970 + sink.backoff * pow(2, Double(cursor.attempts - 1))
+                logger.warning("event delivery failed; will retry",
+                               metadata: ["sink": "\(sink.name)", "seq": "\(seq)", "attempt": "\(cursor.attempts)", "error": "\(error)"])
+                try save(cursor, sink: sink.name, error: "\(error)")
+                report.pending = events.count - index
+                break
+            }
+        }
+        return report
+    }
+
+    private func save(_ cursor: Cursor, sink: String, error: String? = nil) throws {
+        try store.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox_cursors (sink, delivered_through, attempts, next_attempt, last_error) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (sink) DO UPDATE SET delivered_through = excluded.delivered_through, attempts = excluded.attempts,
+                      next_attempt = excluded.next_attempt, last_error = excluded.last_error
+                    """,
+                arguments: [sink, cursor.deliveredThrough, cursor.attempts, cursor.nextAttempt, error])
+        }
+    }
+
+    private func recordFailure(seq: Int64, sink: String, attempts: Int, error: any Error) throws {
+        try store.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO outbox_failures (sink, seq, attempts, last_error, failed_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [sink, seq, attempts, "\(error)", Timestamp.string(clock())])
+        }
+    }
+}

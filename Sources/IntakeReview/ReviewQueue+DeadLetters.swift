@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import IntakeCore
+
+/// A dead letter as stored: why the input failed, and its original bytes.
+public struct StoredDeadLetter: Codable, Sendable {
+    public var orderID: String
+    public var stage: String
+    public var code: String
+    public var reason: String
+    public var uri: String
+    public var sender: String?
+    public var sha256: String
+    public var modality: String?
+    public var size: Int
+    /// How many times this input failed (a retry that fails again counts).
+    public var failures: Int
+    public var failedAt: String
+    /// When a retry succeeded; nil while the input is still dead.
+    public var resolvedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case stage, code, reason, uri, sender, sha256, modality, size, failures
+        case orderID = "order_id"
+        case failedAt = "failed_at"
+        case resolvedAt = "resolved_at"
+    }
+}
+
+/// Dead letters live in the store with their original bytes, so a failed input is never lost
+/// and can be retried (`intake deadletters retry`) once the cause is fixed.
+extension ReviewQueue: DeadLetterStore {
+    public func store(_ letter: DeadLetter) throws {
+        let at = Timestamp.string(letter.failedAt)
+        try store.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO dead_letters (order_id, stage, code, reason, uri, sender, sha256, modality, bytes, failed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (order_id) DO UPDATE SET stage = excluded.stage, code = excluded.code, reason = excluded.reason,
+                      failures = failures + 1, failed_at = excluded.failed_at, resolved_at = NULL
+                    """,
+                arguments: [letter.orderID, letter.stage, letter.code, letter.reason, letter.input.uri, letter.input.sender,
+                            letter.input.sha256, letter.input.modality?.rawValue, letter.input.bytes, at])
+            try ChangeLog(db: db, at: at).record(
+                "deadletter.created", subject: letter.orderID, actor: "system",
+                reason: "\(letter.stage): \(letter.code): \(letter.reason)",
+                state: .object([
+                    "order_id": .string(letter.orderID), "stage": .string(letter.stage), "code": .string(letter.code),
+                    "uri": .string(letter.input.uri), "sha256": .string(letter.input.sha256),
+                ]))
+        }
+    }
+
+    /// Dead letters, newest first; resolved ones only when asked.
+    public func deadLetters(includeResolved: Bool = false) throws -> [StoredDeadLetter] {
+        try store.read { db in
+            let filter = includeResolved ? "" : "WHERE resolved_at IS NULL"
+            return try Row.fetchAll(
+                db, sql: "SELECT *, length(bytes) AS size FROM dead_letters \(filter) ORDER BY failed_at DESC, order_id"
+            ).map(Self.deadLetter)
+        }
+    }
+
+    /// One dead letter and its original bytes.
+    public func deadLetter(_ orderID: String) throws -> (letter: StoredDeadLetter, bytes: Data) {
+        try store.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT *, length(bytes) AS size FROM dead_letters WHERE order_id = ?", arguments: [orderID]) else {
+                throw ReviewError.deadLetterNotFound(orderID)
+            }
+            return (Self.deadLetter(row), row["bytes"])
+        }
+    }
+
+    private static func deadLetter(_ row: Row) -> StoredDeadLetter {
+        StoredDeadLetter(
+            orderID: row["order_id"], stage: row["stage"], code: row["code"], reason: row["reason"], uri: row["uri"],
+            sender: row["sender"], sha256: row["sha256"], modality: row["modality"], size: row["size"],
+            failures: row["failures"], failedAt: row["failed_at"], resolvedAt: row["resolved_at"])
+    }
+}
+
+/// Lets a pipeline skip inputs whose orders are already stored (a re-run after a crash).
+extension ReviewQueue: OrderLookup {
+    public func finishedRecord(id orderID: String) throws -> OrderRecord? {
+        guard let record = try record(id: orderID), record.status != .failed else { return nil }
+        return record
+    }
+}
+
+/// Audit verification.
+extension ReviewQueue {
+    /// Checks the hash chain, and that every order's stored record is the one its last audit
+    /// entry hashed (so an edited order is caught too).
+    public func verifyAudit() throws -> AuditVerification {
+        try store.read { db in
+            var verification = AuditVerification()
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY seq")
+            var entries: [AuditEntry] = []
+            while let row = try cursor.next() { entries.append(Self.auditEntry(row)) }
+            verification.check(chain: entries)
+            let latest = try Row.fetchAll(db, sql: """
+                SELECT o.id, o.record, a.evidence_hash FROM orders o
+                LEFT JOIN audit_log a ON a.seq = (SELECT MAX(seq) FROM audit_log WHERE subject = o.id AND action LIKE 'order.%')
+                """)
+            for row in latest {
+                verification.orders += 1
+                let id: String = row["id"]
+                let stored: String = row["record"]
+                let hash: String? = row["evidence_hash"]
+                if hash != ContentHash.sha256(Data(stored.utf8)) {
+                    verification.problems.append(.init(
+                        seq: nil, subject: id, reason: hash == nil ? "order has no audit entry" : "order was changed outside intake (its record no longer matches the audit trail)"))
+                }
+            }
+            return verification
+        }
+    }
+}

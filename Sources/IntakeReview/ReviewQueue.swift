@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import IntakeCore
+
+/// Where every order lands: stored exactly once per idempotency key, put in its sandbox, given
+/// its status by the sandbox's policy, and from then on changed only by reviewers (approve,
+/// correct, reject) or by sandbox promotion and demotion. Every change is audited and emits an
+/// outbox event in the same transaction.
+///
+/// ```swift
+/// let queue = try ReviewQueue(store: OrderStore(path: "intake.db"))
+/// let stored = try queue.submit([record])          // the existing order if already known
+/// try queue.approve(stored[0].record.id, actor: "alice")
+/// ```
+public final class ReviewQueue: Sendable {
+    public let store: OrderStore
+    public let settings: ReviewSettings
+    let clock: @Sendable () -> Date
+
+    public init(store: OrderStore, settings: ReviewSettings = ReviewSettings(), clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// The outcome of submitting one record.
+    public struct Submission: Sendable {
+        /// The order as stored (status decided by its sandbox), or the existing order.
+        public var record: OrderRecord
+        /// False when an order with this id already existed.
+        public var created: Bool
+    }
+
+    // MARK: - Intake
+
+    /// Stores `records` in one transaction (one fsync for the batch) and returns each as stored.
+    /// A record whose id exists returns the existing order unchanged, except that a `failed`
+    /// order is replaced by a successful retry (`order.recovered`).
+    public func submit(_ records: [OrderRecord]) throws -> [Submission] {
+        guard !records.isEmpty else { return [] }
+        let now = clock()
+        return try store.write { db in
+            let log = ChangeLog(db: db, at: Timestamp.string(now))
+            return try records.map { try submit($0, log: log) }
+        }
+    }
+
+    private func submit(_ incoming: OrderRecord, log: ChangeLog) throws -> Submission {
+        let db = log.db
+        var replacing: OrderRecord?
+        if let existing = try Self.fetchRecord(db, id: incoming.id) {
+            guard existing.status == .failed, incoming.status != .failed else {
+                return Submission(record: existing, created: false)
+            }
+            replacing = existing
+        }
+        let sandbox = try sandbox(db, key: SandboxKey.of(incoming), log: log)
+        var record = incoming
+        let decision = sandbox.admit(record)
+        record.status = decision.status
+        record.sandbox = sandbox.id
+        let state = try JSONValue(encoding: record)
+        if let replacing {
+            try db.execute(
+                sql: """
+                    UPDATE orders SET sandbox_id = ?, status = ?, modality = ?, intent_type = ?, confidence = ?,
+                      audit_sample = ?, record = ?, updated_at = ?, claimed_by = NULL, claim_expires = NULL WHERE id = ?
+                    """,
+                arguments: [sandbox.id, record.status.rawValue, record.source.modality?.rawValue, record.intent.type.rawValue,
+                            record.intent.confidence, decision.auditSample, state.description, log.at, record.id])
+            try db.execute(sql: "UPDATE dead_letters SET resolved_at = ? WHERE order_id = ?", arguments: [log.at, record.id])
+            try log.record(
+                "order.recovered", subject: record.id, actor: "system", from: replacing.status.rawValue,
+                to: record.status.rawValue, reason: "retry succeeded; \(decision.reason)", state: state)
+        } else {
+            try db.execute(
+                sql: """
+                    INSERT INTO orders (id, sandbox_id, status, modality, source_uri, source_sha256, sender, pipeline,
+                      intent_type, confidence, audit_sample, record, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [record.id, sandbox.id, record.status.rawValue, record.source.modality?.rawValue, record.source.uri,
+                            record.source.sha256, record.source.sender, record.pipeline, record.intent.type.rawValue,
+                            record.intent.confidence, decision.auditSample, state.description, log.at, log.at])
+            try log.record(
+                "order.created", subject: record.id, actor: "system", to: record.status.rawValue,
+                reason: decision.reason, state: state)
+        }
+        try Self.writeRows(db, record: record)
+        return Submission(record: record, created: true)
+    }
+
+    /// The stored order, or nil.
+    public func record(id: String) throws -> OrderRecord? {
+        try store.read { db in try Self.fetchRecord(db, id: id) }
+    }
+
+    /// Orders by status and sandbox, oldest first.
+    public func list(status: OrderStatus? = .pendingReview, sandbox: String? = nil, limit: Int = 1000) throws -> [OrderRecord] {
+        try store.read { db in
+            var sql = "SELECT record FROM orders WHERE 1 = 1"
+            var arguments: StatementArguments = []
+            if let status { sql += " AND status = ?"; arguments += [status.rawValue] }
+            if let sandbox { sql += " AND sandbox_id = ?"; arguments += [sandbox] }
+            sql += " ORDER BY created_at, id LIMIT ?"
+            arguments += [limit]
+            return try String.fetchAll(db, sql: sql, arguments: arguments).map(Self.decodeRecord)
+        }
+    }
+
+    /// How many orders the store holds, by status.
+    public func counts() throws -> [String: Int] {
+        try store.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM orders GROUP BY status") {
+                counts[row["status"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    // MARK: - Rows
+
+    static func fetchRecord(_ db: Database, id: String) throws -> OrderRecord? {
+        try String.fetchOne(db, sql: "SELECT record FROM orders WHERE id = ?", arguments: [id]).map(decodeRecord)
+    }
+
+    static func decodeRecord(_ text: String) throws -> OrderRecord {
+        try OrderRecordCoding.decoder().decode(OrderRecord.self, from: Data(text.utf8))
+    }
+
+    /// Rewrites the queryable copies of the record's lines and evidence.
+    static func writeRows(_ db: Database, record: OrderRecord) throws {
+        try db.execute(sql: "DELETE FROM order_lines WHERE order_id = ?", arguments: [record.id])
+        try db.execute(sql: "DELETE FROM order_evidence WHERE order_id = ?", arguments: [record.id])
+        for (position, line) in record.intent.lines.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO order_lines (order_id, position, sku, name, text, quantity, unit, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [record.id, position, line.sku, line.name, line.text, line.quantity, line.unit, line.confidence])
+        }
+        for (position, evidence) in record.evidence.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO order_evidence (order_id, position, field, method, evidence) VALUES (?, ?, ?, ?, ?)",
+                arguments: [record.id, position, evidence.field, evidence.method, try JSONValue(encoding: evidence).description])
+        }
+    }
+
+    /// Stores a changed record and its rows, audited as `action` by `actor`.
+    static func update(
+        _ record: OrderRecord, from: OrderStatus, action: String, actor: String, reason: String, log: ChangeLog
+    ) throws {
+        let state = try JSONValue(encoding: record)
+        try log.db.execute(
+            sql: """
+                UPDATE orders SET status = ?, intent_type = ?, confidence = ?, record = ?, updated_at = ?,
+                  claimed_by = NULL, claim_expires = NULL WHERE id = ?
+                """,
+            arguments: [record.status.rawValue, record.intent.type.rawValue, record.intent.confidence, state.description, log.at, record.id])
+        try writeRows(log.db, record: record)
+        try log.record(action, subject: record.id, actor: actor, from: from.rawValue, to: record.status.rawValue, reason: reason, state: state)
+    }
+}

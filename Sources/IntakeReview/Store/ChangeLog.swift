@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+import IntakeCore
+
+/// Records one state change inside the transaction that makes it: an audit entry chained to
+/// the one before, and the CloudEvent for the outbox. Both commit or vanish with the change.
+struct ChangeLog {
+    let db: Database
+    let at: String
+
+    /// Appends an audit entry and an outbox event of type `action`.
+    func record(
+        _ action: String, subject: String, actor: String, from: String? = nil, to: String? = nil,
+        reason: String, state: JSONValue
+    ) throws {
+        let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") ?? AuditEntry.genesis
+        let seq = (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit_log") ?? 0) + 1
+        var entry = AuditEntry(
+            seq: seq, at: at, actor: actor, action: action, subject: subject, fromStatus: from, toStatus: to,
+            reason: reason, evidenceHash: Self.hash(state), prevHash: previous, hash: "")
+        entry.hash = entry.expectedHash
+        try db.execute(
+            sql: """
+                INSERT INTO audit_log (seq, at, actor, action, subject, from_status, to_status, reason, evidence_hash, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [seq, at, actor, action, subject, from, to, reason, entry.evidenceHash, previous, entry.hash])
+
+        let kind = action.split(separator: ".").first.map(String.init) ?? "intake"
+        var data: [String: JSONValue] = ["actor": .string(actor), "reason": .string(reason), kind: state]
+        if let from { data["from_status"] = .string(from) }
+        if let to { data["to_status"] = .string(to) }
+        let event = CloudEvent(
+            id: "evt_" + UUID().uuidString.lowercased(), source: "/intake/\(kind)s", type: action,
+            subject: subject, time: at, data: .object(data))
+        try db.execute(sql: "INSERT INTO outbox (event) VALUES (?)", arguments: [String(decoding: try event.jsonLine().dropLast(), as: UTF8.self)])
+    }
+
+    /// The evidence hash of a state: SHA-256 of its canonical JSON (sorted keys).
+    static func hash(_ state: JSONValue) -> String {
+        ContentHash.sha256(Data(state.description.utf8))
+    }
+}

@@ -1,0 +1,126 @@
+import GRDB
+
+/// The order store's schema, as versioned migrations. Never edit a shipped migration: add one.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE settings (
+                  key TEXT PRIMARY KEY,
+                  value TEXT NOT NULL);
+
+                CREATE TABLE sandboxes (
+                  id TEXT PRIMARY KEY,
+                  modality TEXT NOT NULL,
+                  source TEXT NOT NULL,
+                  mode TEXT NOT NULL CHECK (mode IN ('review', 'auto')),
+                  streak INTEGER NOT NULL DEFAULT 0,
+                  reviewed INTEGER NOT NULL DEFAULT 0,
+                  errors INTEGER NOT NULL DEFAULT 0,
+                  overrides TEXT NOT NULL DEFAULT '{}',
+                  created_at TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  UNIQUE (modality, source));
+
+                CREATE TABLE orders (
+                  id TEXT PRIMARY KEY,
+                  sandbox_id TEXT NOT NULL REFERENCES sandboxes(id),
+                  status TEXT NOT NULL,
+                  modality TEXT,
+                  source_uri TEXT NOT NULL,
+                  source_sha256 TEXT NOT NULL,
+                  sender TEXT,
+                  pipeline TEXT NOT NULL,
+                  intent_type TEXT NOT NULL,
+                  confidence REAL NOT NULL,
+                  audit_sample INTEGER NOT NULL DEFAULT 0,
+                  record TEXT NOT NULL,
+                  created_at TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  claimed_by TEXT,
+                  claim_expires REAL);
+                CREATE INDEX orders_by_queue ON orders (status, sandbox_id, created_at);
+
+                CREATE TABLE order_lines (
+                  order_id TEXT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                  position INTEGER NOT NULL,
+                  sku TEXT,
+                  name TEXT,
+                  text TEXT NOT NULL,
+                  quantity REAL NOT NULL,
+                  unit TEXT,
+                  confidence REAL NOT NULL,
+                  PRIMARY KEY (order_id, position));
+                CREATE INDEX order_lines_by_sku ON order_lines (sku);
+
+                CREATE TABLE order_evidence (
+                  order_id TEXT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                  position INTEGER NOT NULL,
+                  field TEXT NOT NULL,
+                  method TEXT NOT NULL,
+                  evidence TEXT NOT NULL,
+                  PRIMARY KEY (order_id, position));
+
+                CREATE TABLE reviews (
+                  id INTEGER PRIMARY KEY,
+                  order_id TEXT NOT NULL REFERENCES orders(id),
+                  sandbox_id TEXT NOT NULL,
+                  actor TEXT NOT NULL,
+                  action TEXT NOT NULL CHECK (action IN ('approve', 'correct', 'reject')),
+                  reason TEXT,
+                  changes TEXT,
+                  at TEXT NOT NULL);
+                CREATE INDEX reviews_by_order ON reviews (order_id);
+
+                CREATE TABLE dead_letters (
+                  order_id TEXT PRIMARY KEY,
+                  stage TEXT NOT NULL,
+                  code TEXT NOT NULL,
+                  reason TEXT NOT NULL,
+                  uri TEXT NOT NULL,
+                  sender TEXT,
+                  sha256 TEXT NOT NULL,
+                  modality TEXT,
+                  bytes BLOB NOT NULL,
+                  failures INTEGER NOT NULL DEFAULT 1,
+                  failed_at TEXT NOT NULL,
+                  resolved_at TEXT);
+
+                CREATE TABLE audit_log (
+                  seq INTEGER PRIMARY KEY,
+                  at TEXT NOT NULL,
+                  actor TEXT NOT NULL,
+                  action TEXT NOT NULL,
+                  subject TEXT NOT NULL,
+                  from_status TEXT,
+                  to_status TEXT,
+                  reason TEXT NOT NULL,
+                  evidence_hash TEXT NOT NULL,
+                  prev_hash TEXT NOT NULL,
+                  hash TEXT NOT NULL);
+                CREATE INDEX audit_by_subject ON audit_log (subject, seq);
+
+                CREATE TABLE outbox (
+                  seq INTEGER PRIMARY KEY,
+                  event TEXT NOT NULL);
+
+                CREATE TABLE outbox_cursors (
+                  sink TEXT PRIMARY KEY,
+                  delivered_through INTEGER NOT NULL DEFAULT 0,
+                  attempts INTEGER NOT NULL DEFAULT 0,
+                  next_attempt REAL NOT NULL DEFAULT 0,
+                  last_error TEXT);
+
+                CREATE TABLE outbox_failures (
+                  sink TEXT NOT NULL,
+                  seq INTEGER NOT NULL,
+                  attempts INTEGER NOT NULL,
+                  last_error TEXT NOT NULL,
+                  failed_at TEXT NOT NULL,
+                  PRIMARY KEY (sink, seq));
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import IntakeCore
+import IntakeReview
+
+/// `intake deadletters …`: inputs that could not become orders, with their original bytes.
+struct DeadLettersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deadletters",
+        abstract: "List, inspect and retry inputs that failed.",
+        discussion: """
+            Every failed input is kept with the reason and its original bytes. Once the cause is \
+            fixed (a new master-data alias, a bigger timeout), retry it: a success replaces the \
+            failed order under the same id.
+
+            Examples:
+              intake deadletters list
+              intake deadletters show ord_0123456789abcdef01234567 --bytes original.wav
+              intake deadletters retry --all
+            """,
+        subcommands: [List.self, Show.self, Retry.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List dead letters, newest first.")
+
+        @OptionGroup var queue: QueueOptions
+
+        @Flag(name: .long, help: "Include those a retry has resolved.")
+        var all = false
+
+        @Flag(name: .long, help: "One JSON object per dead letter.")
+        var json = false
+
+        func run() throws {
+            for letter in try queue.openQueue().deadLetters(includeResolved: all) {
+                if json { try JSONOutput.line(letter); continue }
+                print("\(letter.orderID)  \(letter.failedAt)  \(letter.stage)  \(letter.code)  \(letter.uri)  \(letter.size) bytes\(letter.resolvedAt == nil ? "" : "  resolved")")
+                print("    \(letter.reason)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a dead letter; --bytes writes its original input to a file.")
+
+        @OptionGroup var queue: QueueOptions
+
+        @Option(name: .long, help: ArgumentHelp("Write the original input bytes here.", valueName: "file"))
+        var bytes: String?
+
+        @Argument(help: "Order id.")
+        var id: String
+
+        func run() throws {
+            let (letter, data) = try queue.openQueue().deadLetter(id)
+            try JSONOutput.pretty(letter)
+            if let bytes { try data.write(to: URL(fileURLWithPath: bytes), options: .atomic) }
+        }
+    }
+
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run dead letters through the pipeline again.")
+
+        @OptionGroup var master: MasterDataOptions
+        @OptionGroup var store: StoreOptions
+
+        @Flag(name: .long, help: "Retry every unresolved dead letter.")
+        var all = false
+
+        @Flag(name: .long, help: "No progress bar or summary.")
+        var quiet = false
+
+        @Argument(help: "Order ids.")
+        var ids: [String] = []
+
+        func validate() throws {
+            if all == !ids.isEmpty { throw ValidationError("name order ids or pass --all") }
+        }
+
+        func run() throws {
+            let configuration = try master.loadConfiguration()
+            let queue = try store.openQueue(configuration)
+            let chosen = all ? try queue.deadLetters().map(\.orderID) : ids
+            let inputs = try chosen.map { id in
+                let (letter, bytes) = try queue.deadLetter(id)
+                return PipelineInput(uri: letter.uri, sender: letter.sender, bytes: bytes)
+            }
+            try PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet).process(inputs, out: nil)
+        }
+    }
+}
