@@ -134,9 +134,9 @@ struct ProcessCommandTests {
         let emptyURL = folder.appendingPathComponent("empty.txt")
         try garbage.write(to: garbageURL)
         try Data().write(to: emptyURL)
-        let deadLetters = folder.appendingPathComponent("dead-letters")
-        let run = try process([garbageURL.path, emptyURL.path], deadLetters: deadLetters)
-        return BadInputsRun(run: run, deadLetters: deadLetters, garbage: garbage)
+        let store = folder.appendingPathComponent("store")
+        let run = try process([garbageURL.path, emptyURL.path], storeIn: store)
+        return BadInputsRun(run: run, store: store, garbage: garbage)
     }
 
     static func failedRecords(_ bad: BadInputsRun) throws -> (garbage: OrderRecord, empty: OrderRecord) {

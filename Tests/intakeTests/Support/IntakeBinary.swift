@@ -169,10 +169,10 @@ func makeTemporaryDirectory(prefix: String = "intake-tests") throws -> URL {
 
 /// Runs that several tests look at, made once per test process.
 enum SharedRuns {
-    /// `intake process --quiet --dead-letters <tmp> samples/messages`.
+    /// `intake process --quiet --db <tmp>/intake.db samples/messages`.
     static let samples: Result<IntakeRun, any Error> = Result {
-        let deadLetters = try makeTemporaryDirectory(prefix: "intake-dead-letters")
-        defer { try? FileManager.default.removeItem(at: deadLetters) }
-        return try IntakeBinary.run(["process", "--quiet", "--dead-letters", deadLetters.path, "samples/messages"])
+        let store = try makeTemporaryDirectory(prefix: "intake-store")
+        defer { try? FileManager.default.removeItem(at: store) }
+        return try IntakeBinary.run(["process", "--quiet", "--db", store.appendingPathComponent("intake.db").path, "samples/messages"])
     }
 }

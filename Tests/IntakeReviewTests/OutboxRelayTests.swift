@@ -1,0 +1,93 @@
+import Foundation
+import IntakeCore
+import Testing
+@testable import IntakeReview
+
+@Suite("Outbox: CloudEvents written with each change and relayed at least once")
+struct OutboxRelayTests {
+    @Test("Each change writes a CloudEvent in the same transaction")
+    func eventsWritten() throws {
+        let fixture = try TemporaryStore()
+        let queue = fixture.queue()
+        let id = try queue.submit([makeRecord(1)])[0].record.id
+        try queue.approve(id, actor: "alice")
+        let file = fixture.folder.appendingPathComponent("events.jsonl")
+        let relay = OutboxRelay(store: fixture.store, sinks: [JSONLinesEventSink(name: "file", url: file)])
+        #expect(try relay.deliverDue() == ["file": .init(delivered: 3, failed: 0, pending: 0)])
+        let events = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode(CloudEvent.self, from: Data($0.utf8)) }
+        #expect(events.map(\.type) == ["sandbox.created", "order.created", "order.approved"])
+        #expect(events.allSatisfy { $0.specversion == "1.0" && !$0.id.isEmpty && !$0.time.isEmpty })
+        #expect(events[2].subject == id)
+        guard case let .object(data) = events[2].data, case let .object(order)? = data["order"] else {
+            Issue.record("order.approved carries the order: \(events[2].data)")
+            return
+        }
+        #expect(order["status"] == .string("approved"))
+        #expect(data["actor"] == .string("alice"))
+        #expect(try relay.deliverDue() == ["file": .init()], "nothing is delivered twice")
+    }
+
+    @Test("A failing webhook is retried with back-off and, once it recovers, gets every event in order")
+    func failingWebhookRecovers() throws {
+        let server = try ScriptedHTTPServer(statuses: [503, 500])
+        defer { server.stop() }
+        let fixture = try TemporaryStore()
+        let queue = fixture.queue()
+        _ = try queue.submit([makeRecord(1), makeRecord(2)])
+        let sink = WebhookEventSink(name: "erp", url: server.url, maxAttempts: 5, backoff: 10, timeout: 5)
+        let relay = OutboxRelay(store: fixture.store, sinks: [sink], clock: { [clock = fixture.clock] in clock.now })
+
+        #expect(try relay.deliverDue()["erp"] == .init(delivered: 0, failed: 0, pending: 3))
+        #expect(try relay.deliverDue()["erp"] == .init(delivered: 0, failed: 0, pending: 3), "backing off: no attempt yet")
+        #expect(server.requests.count == 1)
+        fixture.clock.advance(10)
+        #expect(try relay.deliverDue()["erp"]?.delivered == 0, "second failure")
+        fixture.clock.advance(10)
+        #expect(try relay.deliverDue()["erp"]?.delivered == 0, "back-off doubled to 20 s")
+        fixture.clock.advance(10)
+        #expect(try relay.deliverDue()["erp"] == .init(delivered: 3, failed: 0, pending: 0))
+
+        let requests = server.requests
+        #expect(requests.count == 5)
+        #expect(requests.allSatisfy { $0.headers["content-type"]?.hasPrefix("application/cloudevents+json") == true })
+        let delivered = try requests.suffix(3).map { try JSONDecoder().decode(CloudEvent.self, from: $0.body) }
+        #expect(delivered.map(\.type) == ["sandbox.created", "order.created", "order.created"])
+        let first = try JSONDecoder().decode(CloudEvent.self, from: requests[0].body)
+        #expect(first.id == delivered[0].id, "a retried event keeps its id, so consumers can dedupe")
+    }
+
+    @Test("An event the webhook never accepts is recorded as undeliverable after max_attempts, and the rest flow on")
+    func undeliverableEventIsSkipped() throws {
+        let server = try ScriptedHTTPServer(statuses: [500, 500])
+        defer { server.stop() }
+        let fixture = try TemporaryStore()
+        let queue = fixture.queue()
+        _ = try queue.submit([makeRecord(1)])
+        let relay = OutboxRelay(
+            store: fixture.store, sinks: [WebhookEventSink(name: "erp", url: server.url, maxAttempts: 2, backoff: 0)],
+            clock: { [clock = fixture.clock] in clock.now })
+        _ = try relay.deliverDue()
+        let report = try relay.deliverDue()["erp"]
+        #expect(report == .init(delivered: 1, failed: 1, pending: 0))
+        let failures = try fixture.store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM outbox_failures WHERE sink = 'erp'") }
+        #expect(failures == 1)
+    }
+
+    @Test("Event sinks are read from the pipeline file's events section, with clear errors")
+    func sinksFromConfiguration() throws {
+        let yaml = """
+            events:
+              - { name: file, type: jsonl, path: events.jsonl }
+              - { name: erp, type: webhook, url: "http://127.0.0.1:9/x", max_attempts: 3, backoff: 2s }
+            """
+        let node = try ConfigNode.parse(yaml, file: "/tmp/p.yaml").required("events")
+        let sinks = try EventSinkConfiguration.sinks(from: node)
+        #expect(sinks.map(\.name) == ["file", "erp"])
+        #expect((sinks[0] as? JSONLinesEventSink)?.url.path == "/tmp/events.jsonl")
+        #expect(sinks[1].maxAttempts == 3 && sinks[1].backoff == 2)
+
+        let bad = try ConfigNode.parse("events:\n  - { type: carrier-pigeon }\n", file: "p.yaml").required("events")
+        #expect(throws: ConfigurationError.self) { try EventSinkConfiguration.sinks(from: bad) }
+    }
+}
