@@ -14,8 +14,9 @@ struct IntakeBench: ParsableCommand {
             Build in release mode for meaningful figures:
               swift run -c release intake-bench text
               swift run -c release intake-bench text --messages 5000 --jobs 2 --json
+              swift run -c release intake-bench store --orders 20000
             """,
-        subcommands: [TextBench.self])
+        subcommands: [TextBench.self, StoreBench.self])
 }
 
 /// Text orders: alignment accuracy and end-to-end pipeline throughput.

@@ -38,6 +38,9 @@ struct ProcessCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress bar or summary.")
     var quiet = false
 
+    @Flag(name: .customLong("no-events"), help: "Leave events in the outbox (for `intake events relay`) instead of delivering them after the run.")
+    var noEvents = false
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .notice
 
@@ -61,7 +64,7 @@ struct ProcessCommand: ParsableCommand {
         let collected = try InputCollector.collect(arguments).map { input in
             PipelineInput(uri: input.uri, sender: sender, load: input.load)
         }
-        let run = PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet)
+        let run = PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet, deliverEvents: !noEvents)
         try run.process(collected, out: out)
     }
 }
@@ -72,11 +75,12 @@ struct PipelineRun {
     let master: MasterDataOptions
     let store: StoreOptions
     let quiet: Bool
+    var deliverEvents = true
 
     func process(_ inputs: [PipelineInput], out: String?) throws {
         let data = try master.loadMasterData(for: configuration)
         let queue = try store.openQueue(configuration)
-        let eventSinks = try EventSinkConfiguration.sinks(from: configuration.events)
+        let eventSinks = deliverEvents ? try EventSinkConfiguration.sinks(from: configuration.events) : []
         let progress = ProgressReporter(total: inputs.count, enabled: !quiet && ProgressReporter.stderrIsTerminal)
         let output = try out.map { try JSONLinesSink(url: URL(fileURLWithPath: $0), onWrite: progress.recorded) }
             ?? JSONLinesSink(onWrite: progress.recorded)

@@ -22,8 +22,9 @@ import Testing
         #expect(sink.records.count == 10_000)
         #expect(Set(sink.records.map(\.source.uri)).count == 10_000)
         #expect(summary.admitted == 10_000)
-        // Bound: each of the two stages holds buffer + workers, plus the sink's buffer, its writer and the reader.
-        #expect(pipeline.capacity == 2 * (8 + 2) + 8 + 2)
+        // Bound: each of the two stages holds buffer + workers, plus the sink's buffer, the batch
+        // its writer holds (at most a full buffer) and the reader.
+        #expect(pipeline.capacity == 2 * (8 + 2) + 8 + 8 + 1)
         #expect(recorder.peak <= pipeline.capacity, "peak \(recorder.peak) > capacity \(pipeline.capacity)")
         #expect(summary.peakInFlight <= pipeline.capacity)
         #expect(active.withLock { $0.most } <= 2)

@@ -32,9 +32,9 @@ struct ProcessCommandTests {
         return row[skuColumn]
     }
 
-    /// `intake process --quiet --db <storeIn>/intake.db arguments…`
+    /// `intake process --quiet --no-events --db <storeIn>/intake.db arguments…`
     static func process(_ arguments: [String], storeIn folder: URL, stdin: Data? = nil) throws -> IntakeRun {
-        try IntakeBinary.run(["process", "--quiet", "--db", folder.appendingPathComponent("intake.db").path] + arguments, stdin: stdin)
+        try IntakeBinary.run(["process", "--quiet", "--no-events", "--db", folder.appendingPathComponent("intake.db").path] + arguments, stdin: stdin)
     }
 
     /// A pipeline file like pipelines/default.yaml but with absolute master paths, edited by `edit`.

@@ -56,9 +56,9 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// The most items the pipeline can hold at once, however many inputs are queued: every
-    /// stage's buffer and workers, the sink's buffer and writer, and the one being read.
+    /// stage's buffer and workers, the sink's buffer, the batch being written, and the one being read.
     public var capacity: Int {
-        runners.joined().map(\.capacity).reduce(0, +) + sinkBuffer.capacity + 2
+        runners.joined().map(\.capacity).reduce(0, +) + sinkBuffer.capacity + min(Self.sinkBatch, sinkBuffer.capacity) + 1
     }
 
     /// Processes `inputs` (read lazily, one at a time) and returns when every admitted input has

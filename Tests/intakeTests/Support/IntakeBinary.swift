@@ -173,6 +173,6 @@ enum SharedRuns {
     static let samples: Result<IntakeRun, any Error> = Result {
         let store = try makeTemporaryDirectory(prefix: "intake-store")
         defer { try? FileManager.default.removeItem(at: store) }
-        return try IntakeBinary.run(["process", "--quiet", "--db", store.appendingPathComponent("intake.db").path, "samples/messages"])
+        return try IntakeBinary.run(["process", "--quiet", "--no-events", "--db", store.appendingPathComponent("intake.db").path, "samples/messages"])
     }
 }

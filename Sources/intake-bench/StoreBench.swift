@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import IntakeCore
+import IntakeReview
+
+/// Order store: orders/s stored on SQLite with fsync on every commit (`synchronous = FULL`, WAL),
+/// in the batches the pipeline's sink hands over, and one order per transaction for comparison.
+struct StoreBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Measure orders/s stored in the review queue (SQLite, WAL, fsync on every commit).",
+        discussion: """
+            Each order is a typical text order (3 lines, 7 evidence entries) stored with its lines, \
+            evidence, sandbox decision, audit entry and outbox event.
+
+            Example:
+              swift run -c release intake-bench store --orders 20000 --batch 256
+            """)
+
+    @Option(help: "Orders to store.") var orders = 20_000
+    @Option(help: "Orders per transaction (the pipeline's sink writes up to 256 at once).") var batch = 256
+    @Option(help: "Orders for the one-per-transaction comparison (0: skip).") var single = 1_000
+    @Option(help: "Folder for the database (default: a temporary folder, removed afterwards).") var folder: String?
+    @Flag(help: "Print the figures as one JSON object.") var json = false
+
+    func validate() throws {
+        if orders < 1 || batch < 1 || single < 0 { throw ValidationError("--orders and --batch must be at least 1") }
+    }
+
+    func run() throws {
+        let base = folder.map(URL.init(fileURLWithPath:))
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("intake-bench-store-\(UUID().uuidString)")
+        defer { if folder == nil { try? FileManager.default.removeItem(at: base) } }
+
+        let batched = try measure(count: orders, batch: batch, path: base.appendingPathComponent("batched.db").path)
+        let resubmitted = try measure(count: orders, batch: batch, path: base.appendingPathComponent("batched.db").path)
+        let one = single > 0 ? try measure(count: single, batch: 1, path: base.appendingPathComponent("single.db").path) : nil
+
+        if json {
+            var figures: [String: Any] = [
+                "orders": orders, "batch": batch, "orders_per_second": batched.rate, "seconds": batched.seconds,
+                "resubmitted_per_second": resubmitted.rate, "synchronous": "FULL", "journal_mode": "WAL",
+            ]
+            if let one { figures["single_orders"] = single; figures["single_orders_per_second"] = one.rate }
+            print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print("order store: SQLite, WAL, synchronous=FULL (fsync on every commit)")
+            print(String(format: "  %d new orders in batches of %d: %.0f orders/s (%.2f s)", orders, batch, batched.rate, batched.seconds))
+            print(String(format: "  the same %d again (idempotent, nothing created): %.0f orders/s", orders, resubmitted.rate))
+            if let one { print(String(format: "  %d orders, one per transaction: %.0f orders/s", single, one.rate)) }
+        }
+    }
+
+    private func measure(count: Int, batch: Int, path: String) throws -> (rate: Double, seconds: Double) {
+        let queue = ReviewQueue(store: try OrderStore(path: path))
+        let records = (0..<count).map(Self.record)
+        let start = DispatchTime.now()
+        for chunk in stride(from: 0, to: count, by: batch) {
+            _ = try queue.submit(Array(records[chunk..<min(chunk + batch, count)]))
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return (Double(count) / seconds, seconds)
+    }
+
+    /// A text order of typical size: three lines, party, modifiers, seven pieces of evidence.
+    static func record(_ n: Int) -> OrderRecord {
+        let text = "store \(n % 40 + 1): \(n % 5 + 1) iced americano with oat milk, 2 butter croissants, 1 cold brew, no straw"
+        let bytes = Data(text.utf8)
+        let sha = ContentHash.sha256(bytes)
+        let lines = [
+            OrderLine(sku: "CAF-1003", name: "Iced Americano", text: "iced americano", quantity: Double(n % 5 + 1), unit: "cup",
+                      modifiers: ["oat_milk"], handling: ["chilled"], confidence: 0.97),
+            OrderLine(sku: "CAF-2001", name: "Butter Croissant", text: "butter croissants", quantity: 2, unit: "piece", confidence: 1),
+            OrderLine(sku: "CAF-1006", name: "Cold Brew", text: "cold brew", quantity: 1, unit: "cup", confidence: 1),
+        ]
+        let evidence = [
+            Evidence(field: "intent.party", method: "store_number", text: "store \(n % 40 + 1)", span: TextSpan(start: 0, end: 8)),
+            Evidence(field: "intent.lines[0].quantity", method: "digits", text: "\(n % 5 + 1)", span: TextSpan(start: 10, end: 11)),
+            Evidence(field: "intent.lines[0].sku", method: "exact", text: "iced americano", span: TextSpan(start: 12, end: 26), confidence: 1),
+            Evidence(field: "intent.lines[0].modifiers", method: "graph", text: "oat milk", path: ["modifier:oat_milk", "handling:chilled"]),
+            Evidence(field: "intent.lines[1].sku", method: "alias", text: "butter croissants", confidence: 1),
+            Evidence(field: "intent.lines[2].sku", method: "exact", text: "cold brew", confidence: 1),
+            Evidence(field: "intent.notes", method: "graph", text: "no straw"),
+        ]
+        return OrderRecord(
+            id: ContentHash.orderID(sha256: sha, pipeline: "bench"), status: .pendingReview,
+            source: OrderSource(modality: .text, uri: "bench:\(n)", sha256: sha, bytes: bytes.count), pipeline: "bench",
+            intent: OrderIntent(type: .delivery, party: Party(kind: .store, id: "\(n % 40 + 1)", name: "store \(n % 40 + 1)"),
+                                lines: lines, notes: ["no straw"], confidence: 0.97),
+            evidence: evidence)
+    }
+}

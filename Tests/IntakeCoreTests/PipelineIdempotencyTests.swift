@@ -1,0 +1,70 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import IntakeCore
+
+@Suite("Pipeline: order identity and re-runs")
+struct PipelineIdempotencyTests {
+    /// Knows the orders a test says are finished.
+    final class KnownOrders: OrderLookup {
+        let records: [String: OrderRecord]
+        init(_ records: [OrderRecord]) { self.records = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) }) }
+        func finishedRecord(id orderID: String) throws -> OrderRecord? { records[orderID] }
+    }
+
+    @Test("An input whose order is already finished is not processed again; its stored record is written")
+    func knownOrdersAreSkipped() throws {
+        let first = CollectingSink()
+        _ = try Pipeline(name: "test", routes: [textRoute([draftStage()])], sink: first, deadLetters: MemoryDeadLetters())
+            .run(inputs(5))
+        let stored = first.records.filter { $0.source.uri != "test:4" }
+
+        let processed = Atomic<Int>(0)
+        let second = CollectingSink()
+        let pipeline = try Pipeline(
+            name: "test", routes: [textRoute([draftStage { _ in processed.add(1, ordering: .relaxed) }])], sink: second,
+            deadLetters: MemoryDeadLetters(), lookup: KnownOrders(stored))
+        let summary = pipeline.run(inputs(5))
+        #expect(processed.load(ordering: .relaxed) == 1, "only the unknown input is processed")
+        #expect(summary.alreadyDone == 4)
+        #expect(second.records.count == 5)
+        #expect(Set(second.records.map(\.id)) == Set(first.records.map(\.id)))
+    }
+
+    @Test("The sender and a caller-supplied idempotency key are part of an order's identity")
+    func senderAndKeyChangeIdentity() throws {
+        let sink = CollectingSink()
+        let bytes = Data("store 12: 3 lattes".utf8)
+        _ = try Pipeline(name: "test", routes: [textRoute([draftStage()])], sink: sink, deadLetters: MemoryDeadLetters()).run([
+            PipelineInput(uri: "a", bytes: bytes),
+            PipelineInput(uri: "b", sender: "courier-app", bytes: bytes),
+            PipelineInput(uri: "c", sender: "courier-app", idempotencyKey: "upload-81", bytes: bytes),
+        ])
+        let ids = Dictionary(uniqueKeysWithValues: sink.records.map { ($0.source.uri, $0.id) })
+        let sha = ContentHash.sha256(bytes)
+        #expect(ids["a"] == ContentHash.orderID(sha256: sha, pipeline: "test"))
+        #expect(ids["b"] == ContentHash.orderID(sha256: sha, pipeline: "test", sender: "courier-app"))
+        #expect(ids["c"] == ContentHash.orderID(idempotencyKey: "upload-81"))
+        #expect(Set(ids.values).count == 3)
+        #expect(sink.records.first { $0.source.uri == "b" }?.source.sender == "courier-app")
+    }
+
+    @Test("The sink receives records in batches, every record exactly once")
+    func sinkBatches() throws {
+        final class BatchSink: OrderSink, @unchecked Sendable {
+            let batches = Mutex<[[OrderRecord]]>([])
+            func write(_ record: OrderRecord) throws { try write(batch: [record]) }
+            func write(batch records: [OrderRecord]) throws { batches.withLock { $0.append(records) } }
+        }
+        let sink = BatchSink()
+        let pipeline = try Pipeline(
+            name: "test", routes: [textRoute([draftStage()], settings: StageSettings(concurrency: 2, buffer: 64))],
+            sink: sink, deadLetters: MemoryDeadLetters(), sinkBuffer: 512)
+        _ = pipeline.run(inputs(2_000))
+        let batches = sink.batches.withLock { $0 }
+        #expect(batches.allSatisfy { !$0.isEmpty && $0.count <= Pipeline.sinkBatch })
+        let ids = batches.joined().map(\.id)
+        #expect(ids.count == 2_000)
+        #expect(Set(ids).count == 2_000)
+    }
+}
