@@ -63,19 +63,20 @@ let package = Package(
 
         // MARK: Layer 3: modalities
         .target(name: "IntakeText", dependencies: ["IntakeCore", "IntakeAlignment"]),
+        .target(name: "IntakeVibration", dependencies: ["IntakeCore", "IntakeAlignment", "CFFTW"]),
 
         // MARK: Layer 4: executables
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeReview",
+                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeVibration", "IntakeReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "intake-bench",
             dependencies: [
-                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeReview",
+                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeVibration", "IntakeReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -88,6 +89,7 @@ let package = Package(
             ]),
         .testTarget(name: "IntakeAlignmentTests", dependencies: ["IntakeAlignment"]),
         .testTarget(name: "IntakeTextTests", dependencies: ["IntakeText", "IntakeAlignment"]),
+        .testTarget(name: "IntakeVibrationTests", dependencies: ["IntakeVibration", "IntakeAlignment", "IntakeCore"]),
         .testTarget(name: "IntakeReviewTests", dependencies: ["IntakeReview", "IntakeCore"]),
         .testTarget(name: "intakeTests", dependencies: ["intake", "IntakeCore"]),
         .testTarget(

@@ -16,7 +16,7 @@ struct IntakeBench: ParsableCommand {
               swift run -c release intake-bench text --messages 5000 --jobs 2 --json
               swift run -c release intake-bench store --orders 20000
             """,
-        subcommands: [TextBench.self, StoreBench.self])
+        subcommands: [TextBench.self, StoreBench.self, VibrationBench.self])
 }
 
 /// Text orders: alignment accuracy and end-to-end pipeline throughput.

@@ -1,5 +1,6 @@
 import Foundation
 import IntakeAlignment
+import IntakeCore
 
 /// Generates order messages the way people type them, with the answer for each: names and
 /// aliases, typos, plurals, quantities in digits and words, units, fillers, parties, several
@@ -105,24 +106,3 @@ struct TextOrderCorpus {
     }
 }
 
-/// SplitMix64: small, fast and the same on every platform.
-struct SeededRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func int(in range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.count))
-    }
-
-    mutating func chance(_ probability: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < probability }
-
-    mutating func pick<T>(_ values: [T]) -> T { values[int(in: 0...(values.count - 1))] }
-}

@@ -6,12 +6,14 @@ public struct OrderIntent: Codable, Sendable, Equatable {
     public var lines: [OrderLine]
     public var notes: [String]
     public var procedure: ProcedureRef?
+    /// What a machine's signal showed (vibration alerts), healthy or not.
+    public var diagnosis: Diagnosis?
     /// Overall confidence (0–1): the weakest link of party, lines and graph decisions.
     public var confidence: Double
 
     public init(
         type: IntentType, party: Party? = nil, reference: String? = nil, lines: [OrderLine] = [],
-        notes: [String] = [], procedure: ProcedureRef? = nil, confidence: Double = 1
+        notes: [String] = [], procedure: ProcedureRef? = nil, diagnosis: Diagnosis? = nil, confidence: Double = 1
     ) {
         self.type = type
         self.party = party
@@ -19,6 +21,7 @@ public struct OrderIntent: Codable, Sendable, Equatable {
         self.lines = lines
         self.notes = notes
         self.procedure = procedure
+        self.diagnosis = diagnosis
         self.confidence = confidence
     }
 
@@ -38,11 +41,14 @@ public struct Party: Codable, Sendable, Equatable {
     public var id: String?
     /// The name as written or as known in master data.
     public var name: String
+    /// Where the party is (a plant, depot or store site), when known.
+    public var site: String?
 
-    public init(kind: Kind, id: String? = nil, name: String) {
+    public init(kind: Kind, id: String? = nil, name: String, site: String? = nil) {
         self.kind = kind
         self.id = id
         self.name = name
+        self.site = site
     }
 }
 
@@ -95,5 +101,32 @@ public struct ProcedureRef: Codable, Sendable, Equatable {
         self.code = code
         self.title = title
         self.priority = priority
+    }
+}
+
+/// A machine's condition as read from its signal: the fault class, how sure, and how severe.
+public struct Diagnosis: Codable, Sendable, Equatable {
+    /// `normal`, `inner_race`, `outer_race`, `ball`, `cage`, `imbalance`, `misalignment`,
+    /// `looseness` or `unknown` (severe, but no known pattern).
+    public var fault: String
+    public var confidence: Double
+    /// ISO 10816-3 / 20816-3 zone A–D of the overall velocity.
+    public var isoZone: String?
+    public var velocityRMSmmPerSecond: Double?
+    /// Running speed used for the analysis.
+    public var rpm: Double?
+
+    public init(fault: String, confidence: Double, isoZone: String? = nil, velocityRMSmmPerSecond: Double? = nil, rpm: Double? = nil) {
+        self.fault = fault
+        self.confidence = confidence
+        self.isoZone = isoZone
+        self.velocityRMSmmPerSecond = velocityRMSmmPerSecond
+        self.rpm = rpm
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fault, confidence, rpm
+        case isoZone = "iso_zone"
+        case velocityRMSmmPerSecond = "velocity_rms_mm_s"
     }
 }

@@ -15,10 +15,12 @@ public struct SandboxKey: Hashable, Sendable {
     public var id: String { "\(modality)/\(source)" }
 
     /// The sandbox of a record: its modality, and as source the sender when known, else the
-    /// supplier named on the order, else `default`.
+    /// supplier named on the order, else the site of the device it is about, else `default`.
     public static func of(_ record: OrderRecord) -> SandboxKey {
+        let party = record.intent.party
         let source = record.source.sender
-            ?? record.intent.party.flatMap { $0.kind == .supplier ? $0.name : nil }
+            ?? party.flatMap { $0.kind == .supplier ? $0.name : nil }
+            ?? party.flatMap { $0.kind == .device ? $0.site : nil }
             ?? "default"
         return SandboxKey(modality: record.source.modality?.rawValue ?? "unknown", source: source)
     }

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Envelope (demodulation) analysis for rolling-bearing faults.
+///
+/// A bearing defect strikes at its defect frequency; each strike rings the structure at a
+/// resonance far above it. So: find the band where the signal is most impulsive (highest
+/// spectral kurtosis over a short-time transform), take the analytic signal of that band
+/// (its one-sided spectrum shifted to baseband, inverse-transformed), and the spectrum of its
+/// magnitude (the envelope spectrum) shows lines at the defect frequency and its harmonics.
+struct EnvelopeAnalyzer: Sendable {
+    let fft: FFT
+    /// Short-time frame used for spectral kurtosis.
+    var frameSeconds = 0.01
+    /// Lowest band edge considered: below it shaft harmonics dominate.
+    var lowestBandHz = 500.0
+
+    struct Result: Sendable {
+        /// The demodulated band (Hz).
+        let band: ClosedRange<Double>
+        /// Spectral kurtosis at the band's centre.
+        let kurtosis: Double
+        /// The envelope spectrum (power), resolution 1/duration.
+        let spectrum: PowerSpectrum
+    }
+
+    /// Picks the band and returns the envelope spectrum, covering at least `maxFrequency` Hz.
+    func analyze(
+        samples: UnsafeBufferPointer<Float>, spectrum: ComplexSpectrum, sampleRate fs: Double, maxFrequency: Double
+    ) -> Result? {
+        let n = samples.count
+        let nyquist = fs / 2
+        // The band must pass the modulation we look for: twice the highest envelope line, with margin.
+        let width = min(max(2.4 * maxFrequency, 1_000), nyquist * 0.6)
+        let lowest = max(lowestBandHz, 0.6 * maxFrequency)
+        guard nyquist - lowest >= width * 0.5 else { return nil }
+
+        // Spectral kurtosis per short-time bin.
+        var length = 1
+        while length < Int(frameSeconds * fs) { length *= 2 }
+        length = max(64, min(length, 1024))
+        let bins = length / 2 + 1
+        let window = (0..<length).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(length))) }
+        var sum2 = [Double](repeating: 0, count: bins), sum4 = [Double](repeating: 0, count: bins)
+        var frames = 0
+        fft.forEachFrame(of: samples, length: length, hop: length / 2, window: window) { pairs in
+            frames += 1
+            for k in 0..<bins {
+                let p = Double(pairs[2 * k] * pairs[2 * k] + pairs[2 * k + 1] * pairs[2 * k + 1])
+                sum2[k] += p
+                sum4[k] += p * p
+            }
+        }
+        guard frames > 8 else { return nil }
+        let binHz = fs / Double(length)
+        let kurtosis = (0..<bins).map { k in sum2[k] > 0 ? Double(frames) * sum4[k] / (sum2[k] * sum2[k]) - 2 : 0 }
+        // The centre: the most impulsive stretch of `width`, among bands inside [lowest, nyquist].
+        let half = width / 2
+        var bestCentre = lowest + half, bestScore = -Double.infinity
+        var centre = lowest + half
+        while centre + half <= nyquist * 0.98 {
+            let lo = Int((centre - half) / binHz), hi = min(Int((centre + half) / binHz), bins - 1)
+            var total = 0.0
+            for k in lo...hi { total += kurtosis[k] }
+            let score = total / Double(hi - lo + 1)
+            if score > bestScore { bestScore = score; bestCentre = centre }
+            centre += binHz
+        }
+        let band = (bestCentre - half)...(bestCentre + half)
+
+        // Analytic signal of the band at baseband, long enough to resolve `maxFrequency`.
+        let duration = Double(n) / fs
+        let resolution = fs / Double(n)
+        let lo = Int(band.lowerBound / resolution), hi = min(Int(band.upperBound / resolution), spectrum.count - 1)
+        let size = FFT.fastSize(atLeast: max(hi - lo + 1, Int(2.5 * maxFrequency * duration)))
+        let magnitudes = spectrum.real.withUnsafeBufferPointer { real in
+            spectrum.imaginary.withUnsafeBufferPointer { imaginary in
+                fft.inverseMagnitudes(
+                    real: UnsafeBufferPointer(rebasing: real[lo...hi]), imaginary: UnsafeBufferPointer(rebasing: imaginary[lo...hi]),
+                    count: size)
+            }
+        }
+        let mean = magnitudes.reduce(0, +) / Float(magnitudes.count)
+        let centred = magnitudes.map { $0 - mean }
+        let envelope = PowerSpectrum(fft.forward(centred), count: size, sampleRate: Double(size) / duration)
+        return Result(band: band, kurtosis: bestScore, spectrum: envelope)
+    }
+}

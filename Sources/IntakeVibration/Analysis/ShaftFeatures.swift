@@ -1,0 +1,43 @@
+import Foundation
+
+/// Lines at orders of running speed in the velocity spectrum: what imbalance (1×),
+/// misalignment (2×) and looseness (many harmonics, half orders) look like.
+public struct ShaftFeatures: Sendable {
+    /// Velocity RMS (mm/s) at 1×, 2×, … 10× running speed (index 0 is 1×).
+    public let harmonics: [Double]
+    /// Velocity RMS at 0.5×, 1.5×, 2.5×.
+    public let halfOrders: [Double]
+    /// Measured frequency of each harmonic line (Hz).
+    public let harmonicFrequencies: [Double]
+    /// The overall velocity RMS (mm/s, 10–1000 Hz).
+    public let overall: Double
+
+    /// Reads the lines from a velocity power spectrum (mm/s)².
+    init(velocity: PowerSpectrum, shaftHz f: Double, overall: Double) {
+        let tolerance = max(3 * velocity.resolution, 0.004 * f)
+        var harmonics: [Double] = [], frequencies: [Double] = []
+        for h in 1...10 {
+            let line = velocity.line(near: Double(h) * f, tolerance: tolerance * Double(h).squareRoot())
+            harmonics.append(line?.rms ?? 0)
+            frequencies.append(line?.frequency ?? Double(h) * f)
+        }
+        self.harmonics = harmonics
+        harmonicFrequencies = frequencies
+        halfOrders = [0.5, 1.5, 2.5].map { velocity.line(near: $0 * f, tolerance: tolerance)?.rms ?? 0 }
+        self.overall = overall
+    }
+
+    public var first: Double { harmonics[0] }
+    public var second: Double { harmonics[1] }
+
+    /// Share of the overall energy in the 1× line.
+    public var firstShare: Double { overall > 0 ? min(1, first * first / (overall * overall)) : 0 }
+
+    /// Harmonics 3×–10× at least `fraction` of 1×.
+    public func strongHarmonics(fraction: Double) -> Int {
+        harmonics.dropFirst(2).filter { $0 >= fraction * first }.count
+    }
+
+    /// The strongest half order relative to 1×.
+    public var halfOrderRatio: Double { first > 0 ? (halfOrders.max() ?? 0) / first : 0 }
+}

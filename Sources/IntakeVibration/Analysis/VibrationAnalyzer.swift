@@ -1,0 +1,155 @@
+import Foundation
+import IntakeAlignment
+
+/// A vibration alert analysed like an analyst would: validated, overall severity (ISO zone),
+/// running speed, shaft-order lines and the envelope spectrum scored against the bearing's
+/// defect frequencies; then classified.
+public struct VibrationAnalyzer: Sendable {
+    public let fft: FFT
+    public let zones: SeverityZones
+    public var classifier = FaultClassifier()
+
+    public init(fft: FFT = FFT(), zones: SeverityZones = .standard) {
+        self.fft = fft
+        self.zones = zones
+    }
+
+    public func analyze(_ alert: VibrationAlert, device: Device) throws -> VibrationReport {
+        let fs = alert.sampleRate
+        let n = alert.samples.count
+        let shaftGuess = (alert.rpm ?? device.nominalRPM).map { $0 / 60 }
+        try validate(alert, device: device, shaftGuess: shaftGuess)
+
+        // Acceleration in m/s² (or velocity in mm/s), mean removed.
+        let scale = alert.unit.toSI
+        let mean = alert.samples.reduce(0, +) / Float(n)
+        let signal = alert.samples.map { ($0 - mean) * scale }
+        let statistics = WaveformStatistics(signal)
+        let spectrum = fft.forward(signal)
+        let power = PowerSpectrum(spectrum, count: n, sampleRate: fs)
+
+        // Velocity (mm/s)² per bin up to 1.1 kHz: integrate acceleration by 1/(2πf).
+        let top = min(power.bin(1_100), power.power.count - 1)
+        let velocity = PowerSpectrum(
+            power: (0...top).map { k in
+                guard !alert.unit.isVelocity else { return power.power[k] }
+                let f = power.frequency(k)
+                return k == 0 ? 0 : power.power[k] * pow(1_000 / (2 * .pi * f), 2)
+            },
+            resolution: power.resolution)
+        let overall = velocity.rms(from: 10, to: 1_000)
+        let foundation = device.extra["foundation"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        let zone = zones.zone(velocityRMS: overall, group: device.machineGroup, foundation: foundation)
+
+        let speed = SpeedEstimate(velocity: velocity, reportedRPM: alert.rpm, nominalRPM: device.nominalRPM)
+        let shaft = ShaftFeatures(velocity: velocity, shaftHz: speed.hz, overall: overall)
+
+        var envelope: EnvelopeAnalyzer.Result?
+        var scores: [DefectLineMatcher.Score] = []
+        var defects: BearingFrequencies?
+        if let bearing = device.bearing {
+            let frequencies = BearingFrequencies(bearing: bearing, shaftHz: speed.hz)
+            defects = frequencies
+            let highest = max(3 * frequencies.bpfi, 4 * frequencies.bsf, frequencies.bpfi + 2 * speed.hz) * 1.1
+            envelope = signal.withUnsafeBufferPointer {
+                EnvelopeAnalyzer(fft: fft).analyze(samples: $0, spectrum: spectrum, sampleRate: fs, maxFrequency: highest)
+            }
+            if let envelope {
+                scores = DefectLineMatcher().score(envelope.spectrum, defects: frequencies, shaftHz: speed.hz)
+            }
+        }
+        let decision = classifier.classify(
+            zone: zone, shaft: shaft, bearingScores: scores, statistics: statistics, axis: alert.axis)
+        return VibrationReport(
+            device: device, alert: AlertSummary(alert), fault: decision.fault, confidence: decision.confidence,
+            reasons: decision.reasons, zone: zone,
+            zoneLimits: zones.limits(group: device.machineGroup, foundation: foundation), velocityRMS: overall, speed: speed,
+            shaft: shaft, statistics: statistics, defects: defects, envelopeBand: envelope?.band,
+            bearingScores: scores)
+    }
+
+    /// Refuses waveforms no analyst would read: too short, not finite, dead, clipped, too slow.
+    func validate(_ alert: VibrationAlert, device: Device, shaftGuess: Double?) throws {
+        if let index = alert.samples.firstIndex(where: { !$0.isFinite }) { throw VibrationError.notFinite(index: index) }
+        let revolutions = shaftGuess.map { alert.duration * $0 }
+        if alert.duration < 1 || (revolutions ?? 10) < 10 {
+            throw VibrationError.tooShort(seconds: alert.duration, revolutions: revolutions)
+        }
+        let low = alert.samples.min() ?? 0, high = alert.samples.max() ?? 0
+        let spread = high - low
+        if spread <= 1e-9 * max(1, abs(high)) { throw VibrationError.deadSensor }
+        // Clipping: flat tops, many samples sitting at the extreme values.
+        let margin = spread * 1e-4
+        let atTop = alert.samples.count { $0 >= high - margin }
+        let atBottom = alert.samples.count { $0 <= low + margin }
+        let fraction = Double(max(atTop, atBottom)) / Double(alert.samples.count)
+        if fraction > 0.005 { throw VibrationError.clipped(fraction: fraction) }
+        var needed = 2_000.0, reason = "the ISO 10816 band (10–1000 Hz)"
+        if let bearing = device.bearing, let shaft = shaftGuess {
+            let defects = BearingFrequencies(bearing: bearing, shaftHz: shaft)
+            let envelopeNeeds = 2 * (max(600, 1.2 * max(3 * defects.bpfi, 4 * defects.bsf)) + 500)
+            if envelopeNeeds > needed {
+                needed = envelopeNeeds
+                reason = "envelope analysis of bearing \(bearing.model) at \(Int(shaft * 60)) rpm"
+            }
+        }
+        if alert.sampleRate < needed { throw VibrationError.sampleRateTooLow(rate: alert.sampleRate, needed: needed, reason: reason) }
+    }
+}
+
+/// Running speed: the reported rpm refined on the spectrum, else the 1× line found near the
+/// device's nominal speed (never a mains line).
+public struct SpeedEstimate: Sendable {
+    public enum Source: String, Sendable { case alert, spectrum, nominal }
+    public let hz: Double
+    public let source: Source
+    public var rpm: Double { hz * 60 }
+
+    init(velocity: PowerSpectrum, reportedRPM: Double?, nominalRPM: Double?) {
+        let (guess, window, source): (Double?, ClosedRange<Double>, Source) = if let reportedRPM {
+            (reportedRPM / 60, 0.99...1.01, .alert)
+        } else {
+            (nominalRPM.map { $0 / 60 }, 0.9...1.03, .spectrum)
+        }
+        guard let guess else {
+            // No hint at all: the strongest line between 5 and 200 Hz.
+            let line = velocity.line(near: 102.5, tolerance: 97.5, excluding: { Mains.isMainsLine($0) })
+            hz = line?.frequency ?? 25
+            self.source = .spectrum
+            return
+        }
+        let centre = guess * (window.lowerBound + window.upperBound) / 2
+        let tolerance = guess * (window.upperBound - window.lowerBound) / 2
+        if let line = velocity.line(near: centre, tolerance: tolerance, excluding: { Mains.isMainsLine($0, tolerance: 0.15) }),
+           line.rms * line.rms > 20 * velocity.medianPower(from: centre - 3 * tolerance, to: centre + 3 * tolerance) * 5 {
+            hz = line.frequency
+            self.source = source
+        } else {
+            hz = guess
+            self.source = source == .alert ? .alert : .nominal
+        }
+    }
+}
+
+/// Shape statistics of the waveform: impulsive signals (bearing defects) have high kurtosis
+/// and crest factor.
+public struct WaveformStatistics: Sendable {
+    public let rms: Double
+    public let crestFactor: Double
+    public let kurtosis: Double
+
+    init(_ signal: [Float]) {
+        var sum2 = 0.0, sum4 = 0.0, peak = 0.0
+        for value in signal {
+            let x = Double(value), x2 = x * x
+            sum2 += x2
+            sum4 += x2 * x2
+            peak = max(peak, abs(x))
+        }
+        let n = Double(max(signal.count, 1))
+        let variance = sum2 / n
+        rms = variance.squareRoot()
+        crestFactor = rms > 0 ? peak / rms : 0
+        kurtosis = variance > 0 ? (sum4 / n) / (variance * variance) : 0
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Analysis features → fault class, confidence and the reasons, in the order an analyst checks:
+/// bearing defect lines in the envelope first (they show long before overall levels rise), then
+/// the shaft-order patterns of a machine whose overall level is above zone A.
+public struct FaultClassifier: Sendable {
+    /// Envelope score a bearing defect needs (about one clearly prominent harmonic).
+    public var bearingScore = 1.0
+    /// Looseness: this many of 3×–10× at ≥ 20% of 1×, or a half order at ≥ 20% of 1×.
+    public var loosenessHarmonics = 3
+    public var halfOrderRatio = 0.2
+    /// Misalignment: 2× at least this fraction of 1×.
+    public var misalignmentRatio = 0.5
+    /// Imbalance: 1× holds at least this share of the overall energy.
+    public var imbalanceShare = 0.5
+    /// 1× velocity RMS (mm/s) above which looseness and misalignment patterns count in zone A.
+    public var patternMinimum = 1.0
+
+    public init() {}
+
+    public struct Decision: Sendable {
+        public let fault: FaultClass
+        public let confidence: Double
+        public let reasons: [String]
+    }
+
+    public func classify(
+        zone: String, shaft: ShaftFeatures, bearingScores: [DefectLineMatcher.Score], statistics: WaveformStatistics,
+        axis: String?
+    ) -> Decision {
+        if let best = bearingScores.first, best.score >= bearingScore {
+            let runnerUp = bearingScores.dropFirst().first?.score ?? 0
+            var confidence = 0.55 + 0.15 * min(best.score, 2.5)
+            if runnerUp > 0.7 * best.score { confidence -= 0.2 }
+            if statistics.kurtosis > 4 || statistics.crestFactor > 5 { confidence += 0.05 }
+            let lines = best.lines.map { "\($0.label) at \(String(format: "%.1f", $0.frequency)) Hz (\(String(format: "%.0f", $0.prominence))× background)" }
+            return Decision(
+                fault: best.fault, confidence: Self.round(min(confidence, 0.98)),
+                reasons: ["envelope lines: " + lines.joined(separator: ", ")]
+                    + (runnerUp > 0.7 * best.score ? ["\(bearingScores[1].fault.rawValue) scores close (\(Self.round(runnerUp)) vs \(Self.round(best.score)))"] : []))
+        }
+        let first = shaft.first
+        // Shaft patterns matter once the machine runs rough: above zone A, or a 1× line well
+        // above a healthy machine's (`patternMinimum`) for the harmonic patterns.
+        let elevated = zone != "A"
+        if (elevated || first >= patternMinimum) && first > 0 {
+            let harmonics = shaft.strongHarmonics(fraction: 0.2)
+            if harmonics >= loosenessHarmonics || shaft.halfOrderRatio >= halfOrderRatio {
+                return Decision(fault: .looseness, confidence: Self.round(min(0.95, 0.6 + 0.08 * Double(harmonics) + shaft.halfOrderRatio)),
+                                reasons: ["\(harmonics) harmonics of 3×–10× above 20% of 1×; half orders at \(Self.percent(shaft.halfOrderRatio)) of 1×"])
+            }
+            let ratio = shaft.second / first
+            if ratio >= misalignmentRatio {
+                let axial = axis.map { ["axial", "a", "z"].contains($0.lowercased()) } ?? false
+                return Decision(fault: .misalignment, confidence: Self.round(min(0.95, 0.65 + 0.15 * min(ratio, 2) + (axial ? 0.05 : 0))),
+                                reasons: ["2× at \(Self.percent(ratio)) of 1×\(axial ? ", measured axially" : "")"])
+            }
+            if elevated && shaft.firstShare >= imbalanceShare {
+                return Decision(fault: .imbalance, confidence: Self.round(min(0.95, 0.55 + 0.4 * shaft.firstShare)),
+                                reasons: ["1× holds \(Self.percent(shaft.firstShare)) of the vibration energy; 2× at \(Self.percent(ratio)) of 1×"])
+            }
+        }
+        if zone == "C" || zone == "D" {
+            return Decision(fault: .unknown, confidence: 0.5, reasons: ["zone \(zone) without a known fault pattern"])
+        }
+        return Decision(fault: .normal, confidence: zone == "A" ? 0.95 : 0.8,
+                        reasons: ["zone \(zone); no bearing defect lines and no shaft fault pattern"])
+    }
+
+    static func round(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+    static func percent(_ value: Double) -> String { String(format: "%.0f%%", value * 100) }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import IntakeAlignment
+import IntakeCore
+
+/// `vibration.decode`: alert bytes (JSON) → `VibrationAlert`.
+public struct AlertDecodeStage: Stage {
+    public init() {}
+
+    public func process(_ bytes: Data, context: StageContext) throws -> VibrationAlert {
+        try AlertDecoder.decode(bytes)
+    }
+}
+
+/// `vibration.diagnose`: `VibrationAlert` → `VibrationReport`, for a device in the registry.
+///
+/// Options: `severity_table` (path relative to the pipeline file; default: the ISO 10816-3
+/// values built in), `fft_planning` (`estimate`, default, or `measure` with `fft_wisdom`, a
+/// file where FFTW keeps its tuning), `bearing_score` (1.0): the envelope score a bearing
+/// defect needs.
+public struct DiagnoseStage: Stage {
+    public let devices: DeviceRegistry
+    public let analyzer: VibrationAnalyzer
+
+    public init(devices: DeviceRegistry, analyzer: VibrationAnalyzer) {
+        self.devices = devices
+        self.analyzer = analyzer
+    }
+
+    public init(devices: DeviceRegistry, options: ConfigNode) throws {
+        try options.allowOnly(["severity_table", "fft_planning", "fft_wisdom", "bearing_score"])
+        let directory = URL(fileURLWithPath: options.file).deletingLastPathComponent()
+        func path(_ key: String) throws -> URL? {
+            try options.optionalString(key).map { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : directory.appendingPathComponent($0).standardizedFileURL }
+        }
+        let zones = try path("severity_table").map(SeverityZones.load) ?? .standard
+        let rigor: FFT.Rigor
+        switch try options.string("fft_planning", default: "estimate") {
+        case "estimate": rigor = .estimate
+        case "measure": rigor = .measure
+        default: throw options.error("use estimate or measure", key: "fft_planning")
+        }
+        var analyzer = VibrationAnalyzer(fft: FFT(rigor: rigor, wisdom: try path("fft_wisdom")), zones: zones)
+        analyzer.classifier.bearingScore = try options.double("bearing_score", default: analyzer.classifier.bearingScore, in: 0...10)
+        self.init(devices: devices, analyzer: analyzer)
+    }
+
+    public func process(_ alert: VibrationAlert, context: StageContext) throws -> VibrationReport {
+        guard let device = devices[alert.deviceID] else { throw VibrationError.unknownDevice(alert.deviceID) }
+        return try analyzer.analyze(alert, device: device)
+    }
+}
+
+/// `vibration.order`: `VibrationReport` → `OrderDraft` through the knowledge graph.
+public struct RepairOrderStage: Stage {
+    public let builder: RepairOrderBuilder
+
+    public init(master: MasterData) {
+        builder = RepairOrderBuilder(master: master)
+    }
+
+    public func process(_ report: VibrationReport, context: StageContext) throws -> OrderDraft {
+        builder.draft(for: report)
+    }
+}

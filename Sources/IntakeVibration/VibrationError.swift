@@ -1,0 +1,39 @@
+import IntakeCore
+
+/// Why an alert cannot be analysed, with what the sender should do.
+public enum VibrationError: IntakeError, Equatable {
+    case malformedAlert(String)
+    case unknownDevice(String)
+    case tooShort(seconds: Double, revolutions: Double?)
+    case notFinite(index: Int)
+    case deadSensor
+    case clipped(fraction: Double)
+    case sampleRateTooLow(rate: Double, needed: Double, reason: String)
+
+    public var code: String {
+        switch self {
+        case .malformedAlert: "malformed_alert"
+        case .unknownDevice: "unknown_device"
+        case .tooShort: "waveform_too_short"
+        case .notFinite: "waveform_not_finite"
+        case .deadSensor: "dead_sensor"
+        case .clipped: "waveform_clipped"
+        case .sampleRateTooLow: "sample_rate_too_low"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .malformedAlert(reason): "malformed alert: \(reason)"
+        case let .unknownDevice(id): "unknown device \(id); add it to the device registry (devices.csv) or fix the box's device_id"
+        case let .tooShort(seconds, revolutions):
+            "the waveform is \(String(format: "%.2f", seconds)) s\(revolutions.map { String(format: " (%.1f shaft revolutions)", $0) } ?? ""); send at least 1 s and 10 revolutions"
+        case let .notFinite(index): "sample \(index) is NaN or infinite; check the sensor and the encoder"
+        case .deadSensor: "the waveform is constant (a dead sensor, a loose cable or DC only); check the sensor"
+        case let .clipped(fraction):
+            String(format: "%.1f%% of samples sit at full scale (clipping); lower the sensor range gain", fraction * 100)
+        case let .sampleRateTooLow(rate, needed, reason):
+            String(format: "a sample rate of %.0f Hz is too low: %@ needs at least %.0f Hz", rate, reason, needed)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import IntakeAlignment
+import IntakeCore
+import IntakeVibration
+
+/// Vibration alerts: fault-class accuracy on simulated alerts, and speed from bytes to order.
+struct VibrationBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vibration",
+        abstract: "Classify simulated alerts across devices, speeds, noise and sample rates; time bytes → order against the raw FFT.",
+        discussion: """
+            The evaluation set uses seeds, noise levels, speeds and resonances apart from the \
+            tuning set (--set tuning).
+
+            Examples:
+              swift run -c release intake-bench vibration
+              swift run -c release intake-bench vibration --per-class 40 --set tuning --show-errors 20
+            """)
+
+    @Option(help: "Alerts per fault class.") var perClass = 30
+    @Option(help: "tuning or evaluation.") var set = "evaluation"
+    @Option(help: "Alerts for the speed measurement.") var speedAlerts = 200
+    @Option(help: "Device registry CSV.") var devices = "samples/master/devices.csv"
+    @Option(help: "Material master CSV.") var materials = "samples/master/materials.csv"
+    @Option(help: "Intent graph YAML.") var graph = "models/intent-graph.yaml"
+    @Option(help: "Print this many misclassified alerts.") var showErrors = 10
+    @Flag(help: "Skip the speed measurement.") var accuracyOnly = false
+    @Flag(help: "Print the figures as one JSON object.") var json = false
+
+    func run() throws {
+        let master = try MasterData.load(
+            materials: URL(fileURLWithPath: materials), devices: URL(fileURLWithPath: devices), graph: URL(fileURLWithPath: graph))
+        let machines = master.devices.devices.filter { $0.bearing != nil && $0.nominalRPM != nil }
+        let analyzer = VibrationAnalyzer()
+        let simulator = FaultSimulator()
+        let tuning = set == "tuning"
+
+        // Accuracy.
+        var confusion: [FaultClass: [FaultClass: Int]] = [:]
+        var errors: [String] = []
+        var correct = 0, total = 0
+        for (classIndex, fault) in FaultClass.allCases.filter({ $0 != .unknown }).enumerated() {
+            for i in 0..<perClass {
+                var random = SeededRandom(seed: UInt64((tuning ? 0 : 1_000_000) + classIndex * 10_000 + i))
+                let device = machines[Int(random.next() % UInt64(machines.count))]
+                let rates: [Double] = tuning ? [25_600, 20_480] : [25_600, 20_000, 16_384, 51_200]
+                let noises: [Double] = tuning ? [0.01, 0.03] : [0.005, 0.02, 0.04, 0.06]
+                let scenario = FaultSimulator.Scenario(
+                    device: device, fault: fault, severity: 0.2 + 0.8 * random.uniform(),
+                    rpm: (device.nominalRPM ?? 1500) * (0.97 + 0.05 * random.uniform()),
+                    sampleRate: rates[Int(random.next() % UInt64(rates.count))],
+                    duration: tuning ? 10 : 5 + 10 * random.uniform(),
+                    noise: noises[Int(random.next() % UInt64(noises.count))],
+                    mainsHz: random.uniform() < 0.5 ? 50 : 60,
+                    resonanceHz: tuning ? 2_500 + 1_500 * random.uniform() : 1_800 + 4_000 * random.uniform(),
+                    seed: random.next(), reportRPM: random.uniform() < (tuning ? 0.5 : 0.7))
+                let alert = simulator.alert(scenario)
+                let predicted: FaultClass
+                do {
+                    predicted = try analyzer.analyze(alert, device: device).fault
+                } catch {
+                    predicted = .unknown
+                    errors.append("\(fault.rawValue) on \(device.id): refused: \(error)")
+                    confusion[fault, default: [:]][predicted, default: 0] += 1
+                    total += 1
+                    continue
+                }
+                confusion[fault, default: [:]][predicted, default: 0] += 1
+                total += 1
+                if predicted == fault { correct += 1 } else {
+                    errors.append(String(
+                        format: "%@ on %@ (%@, %.0f rpm%@, %.0f Hz, noise %.3f g, severity %.2f, resonance %.0f Hz) → %@",
+                        fault.rawValue, device.id, device.bearing?.model ?? "-", scenario.rpm, scenario.reportRPM ? "" : " estimated",
+                        scenario.sampleRate, scenario.noise, scenario.severity, scenario.resonanceHz, predicted.rawValue))
+                }
+            }
+        }
+        let accuracy = Double(correct) / Double(max(total, 1))
+
+        // Speed: a 15 s alert at 25.6 kHz, bytes → order draft.
+        var latencies: [Double] = []
+        var rawFFT: [Double] = []
+        var throughput = 0.0
+        if !accuracyOnly {
+            let device = machines[0]
+            let builder = RepairOrderBuilder(master: master)
+            let bytes = try simulator.alert(FaultSimulator.Scenario(device: device, fault: .outerRace, seed: 7)).jsonData()
+            let decoded = try AlertDecoder.decode(bytes)
+            for _ in 0..<10 { _ = try builder.draft(for: analyzer.analyze(decoded, device: device)) }  // warm up plans
+            for _ in 0..<speedAlerts {
+                let start = DispatchTime.now()
+                let alert = try AlertDecoder.decode(bytes)
+                _ = try builder.draft(for: analyzer.analyze(alert, device: device))
+                latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
+                let fftStart = DispatchTime.now()
+                _ = analyzer.fft.forward(decoded.samples)
+                rawFFT.append(Double(DispatchTime.now().uptimeNanoseconds - fftStart.uptimeNanoseconds) / 1e6)
+            }
+            // Two workers, as the pipeline runs them.
+            let count = speedAlerts
+            let started = DispatchTime.now()
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in
+                for _ in 0..<(count / 2) {
+                    if let alert = try? AlertDecoder.decode(bytes), let report = try? analyzer.analyze(alert, device: device) {
+                        _ = builder.draft(for: report)
+                    }
+                }
+            }
+            throughput = Double(count / 2 * 2) / (Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
+        }
+        latencies.sort()
+        rawFFT.sort()
+        func percentile(_ values: [Double], _ p: Double) -> Double {
+            values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))]
+        }
+
+        if json {
+            let figures: [String: Any] = [
+                "set": set, "alerts": total, "correct": correct, "accuracy": accuracy,
+                "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99),
+                "raw_fft_p50_ms": percentile(rawFFT, 0.5), "alerts_per_second_2_workers": throughput,
+                "cores": ProcessInfo.processInfo.activeProcessorCount,
+            ]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
+            return
+        }
+        print("vibration alerts (\(set) set): \(total) simulated, \(perClass) per class, \(machines.count) devices")
+        print(String(format: "  fault class accuracy: %.2f%% (%d/%d)", accuracy * 100, correct, total))
+        let classes = FaultClass.allCases
+        print("  confusion (rows: true, columns: predicted): " + classes.map { String($0.rawValue.prefix(5)) }.joined(separator: " "))
+        for fault in classes where confusion[fault] != nil {
+            let row = classes.map { String(format: "%5d", confusion[fault]?[$0] ?? 0) }.joined(separator: " ")
+            print("    \(fault.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(row)")
+        }
+        if !accuracyOnly {
+            print(String(format: "  15 s at 25.6 kHz, bytes → order: p50 %.2f ms, p99 %.2f ms (one core); raw FFT of 384,000 points: p50 %.2f ms",
+                         percentile(latencies, 0.5), percentile(latencies, 0.99), percentile(rawFFT, 0.5)))
+            print(String(format: "  2 workers: %.0f alerts/s (%d cores)", throughput, ProcessInfo.processInfo.activeProcessorCount))
+        }
+        if !errors.isEmpty && showErrors > 0 {
+            print("  misclassified:")
+            errors.prefix(showErrors).forEach { print("    \($0)") }
+        }
+    }
+}
