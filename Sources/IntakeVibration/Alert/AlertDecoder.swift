@@ -8,6 +8,18 @@ import IntakeCore
 /// (`samples`) or base64 little-endian float32 (`samples_b64`, fast: no number parsing).
 public enum AlertDecoder {
     public static func decode(_ data: Data) throws -> VibrationAlert {
+        // Fast path: lift the (large) base64 string out before parsing the small rest, so the
+        // JSON parser never copies megabytes of text.
+        var data = data
+        var lifted: Data?
+        if let (range, value) = liftBase64(from: data) {
+            lifted = value
+            var rest = Data(capacity: data.count - range.count + 2)
+            rest.append(data[data.startIndex..<range.lowerBound])
+            rest.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")])
+            rest.append(data[range.upperBound...])
+            data = rest
+        }
         let object: [String: Any]
         do {
             guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -55,15 +67,17 @@ public enum AlertDecoder {
         let samples: [Float]
         switch (object["samples"], object["samples_b64"]) {
         case (nil, let encoded?):
-            guard let text = encoded as? String, let bytes = Data(base64Encoded: text) else {
+            let text: Data
+            if let lifted { text = lifted } else if let string = encoded as? String { text = Data(string.utf8) } else {
                 throw VibrationError.malformedAlert("samples_b64 must be base64 text")
+            }
+            guard let bytes = Base64.decode(text) else {
+                throw VibrationError.malformedAlert("samples_b64 is not valid base64 (\(text.count) characters; truncated?)")
             }
             guard bytes.count % 4 == 0 else {
                 throw VibrationError.malformedAlert("samples_b64 holds \(bytes.count) bytes, not a whole number of float32 samples (truncated?)")
             }
-            samples = bytes.withUnsafeBytes { raw in
-                (0..<(bytes.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-            }
+            samples = Self.floats(littleEndian: bytes)
         case (let array?, nil):
             guard let numbers = array as? [Any] else { throw VibrationError.malformedAlert("samples must be an array of numbers") }
             samples = try numbers.enumerated().map { index, value in
@@ -78,6 +92,74 @@ public enum AlertDecoder {
         return VibrationAlert(
             deviceID: deviceID, capturedAt: capturedAt, sampleRate: sampleRate, rpm: rpm, unit: unit,
             axis: object["axis"] as? String, location: object["location"] as? String, samples: samples)
+    }
+
+    /// The value of `"samples_b64": "…"` (and the range of its quoted string), found without
+    /// parsing: base64 text has no quotes or escapes, so the closing quote ends it. Scans raw
+    /// bytes (`memchr`), as indexing `Data` byte by byte costs milliseconds per megabyte.
+    static func liftBase64(from data: Data) -> (Range<Data.Index>, Data)? {
+        let key = Array("\"samples_b64\"".utf8)
+        return data.withUnsafeBytes { raw -> (Range<Data.Index>, Data)? in
+            guard let base = raw.baseAddress else { return nil }
+            let bytes = raw.bindMemory(to: UInt8.self)
+            // The key: find each '"' with memchr and compare.
+            var position = 0
+            var keyEnd: Int?
+            while position < bytes.count, let hit = memchr(base + position, Int32(UInt8(ascii: "\"")), bytes.count - position) {
+                let offset = base.distance(to: UnsafeRawPointer(hit))
+                if offset + key.count <= bytes.count, memcmp(base + offset, key, key.count) == 0 {
+                    keyEnd = offset + key.count
+                    break
+                }
+                position = offset + 1
+            }
+            guard var index = keyEnd else { return nil }
+            func skipSpace() { while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 } }
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            let start = index + 1
+            guard start <= bytes.count,
+                  let close = memchr(base + start, Int32(UInt8(ascii: "\"")), bytes.count - start) else { return nil }
+            var end = base.distance(to: UnsafeRawPointer(close))
+            var text = Data(bytes: base + start, count: end - start)
+            if memchr(base + start, Int32(UInt8(ascii: "\\")), end - start) != nil {
+                // Some encoders write "/" as "\/"; that is the only escape base64 text can need.
+                var unescaped = [UInt8]()
+                unescaped.reserveCapacity(end - start)
+                var i = start
+                while i < bytes.count {
+                    let byte = bytes[i]
+                    if byte == UInt8(ascii: "\"") { break }
+                    if byte == UInt8(ascii: "\\") {
+                        guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "/") else { return nil }
+                        i += 1
+                    }
+                    unescaped.append(bytes[i])
+                    i += 1
+                }
+                guard i < bytes.count else { return nil }
+                end = i
+                text = Data(unescaped)
+            }
+            let lower = data.startIndex + index, upper = data.startIndex + end + 1
+            return (lower..<upper, text)
+        }
+    }
+
+    /// Little-endian float32 bytes → samples, copied in one go on little-endian hosts.
+    static func floats(littleEndian bytes: Data) -> [Float] {
+        let count = bytes.count / 4
+        var samples = [Float](repeating: 0, count: count)
+        samples.withUnsafeMutableBytes { destination in
+            bytes.withUnsafeBytes { source in destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<(count * 4)])) }
+        }
+        #if _endian(big)
+        for i in samples.indices { samples[i] = Float(bitPattern: UInt32(littleEndian: samples[i].bitPattern)) }
+        #endif
+        return samples
     }
 
     private static func number(_ value: Any?) -> Double? {

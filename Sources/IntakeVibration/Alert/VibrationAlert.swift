@@ -64,6 +64,6 @@ public struct VibrationAlert: Sendable {
         } else {
             object["samples"] = samples.map(Double.init)
         }
-        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// sidebands an inner-race defect carries. Lines on mains frequencies are not counted.
 public struct DefectLineMatcher: Sendable {
     /// A line must stand this many times above the local median power to count.
-    public var prominence = 8.0
+    public var prominence = 5.0
     /// Allowed slip: rolling elements skid, so lines sit up to this fraction off their nominal place.
     public var slip = 0.015
 

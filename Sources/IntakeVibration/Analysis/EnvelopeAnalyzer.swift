@@ -9,10 +9,10 @@ import Foundation
 /// magnitude (the envelope spectrum) shows lines at the defect frequency and its harmonics.
 struct EnvelopeAnalyzer: Sendable {
     let fft: FFT
-    /// Short-time frame used for spectral kurtosis.
-    var frameSeconds = 0.01
     /// Lowest band edge considered: below it shaft harmonics dominate.
     var lowestBandHz = 500.0
+    /// Seconds of signal the spectral kurtosis is computed on.
+    var kurtosisSeconds = 4.0
 
     struct Result: Sendable {
         /// The demodulated band (Hz).
@@ -24,8 +24,11 @@ struct EnvelopeAnalyzer: Sendable {
     }
 
     /// Picks the band and returns the envelope spectrum, covering at least `maxFrequency` Hz.
+    /// `strikeRate` is the fastest defect rate looked for: frames must be shorter than the gap
+    /// between strikes, or every frame holds one and nothing looks impulsive.
     func analyze(
-        samples: UnsafeBufferPointer<Float>, spectrum: ComplexSpectrum, sampleRate fs: Double, maxFrequency: Double
+        samples: UnsafeBufferPointer<Float>, spectrum: ComplexSpectrum, sampleRate fs: Double, maxFrequency: Double,
+        strikeRate: Double
     ) -> Result? {
         let n = samples.count
         let nyquist = fs / 2
@@ -35,14 +38,15 @@ struct EnvelopeAnalyzer: Sendable {
         guard nyquist - lowest >= width * 0.5 else { return nil }
 
         // Spectral kurtosis per short-time bin.
-        var length = 1
-        while length < Int(frameSeconds * fs) { length *= 2 }
-        length = max(64, min(length, 1024))
+        var length = 32
+        while length * 2 <= Int(0.5 * fs / strikeRate) && length < 1024 { length *= 2 }
         let bins = length / 2 + 1
         let window = (0..<length).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(length))) }
         var sum2 = [Double](repeating: 0, count: bins), sum4 = [Double](repeating: 0, count: bins)
         var frames = 0
-        fft.forEachFrame(of: samples, length: length, hop: length / 2, window: window) { pairs in
+        // A few seconds hold hundreds of frames: enough for the statistic, and it keeps this cheap.
+        let stretch = UnsafeBufferPointer(rebasing: samples[0..<min(samples.count, Int(kurtosisSeconds * fs))])
+        fft.forEachFrame(of: stretch, length: length, hop: length / 2, window: window) { pairs in
             frames += 1
             for k in 0..<bins {
                 let p = Double(pairs[2 * k] * pairs[2 * k] + pairs[2 * k + 1] * pairs[2 * k + 1])

@@ -52,7 +52,9 @@ public struct VibrationAnalyzer: Sendable {
             defects = frequencies
             let highest = max(3 * frequencies.bpfi, 4 * frequencies.bsf, frequencies.bpfi + 2 * speed.hz) * 1.1
             envelope = signal.withUnsafeBufferPointer {
-                EnvelopeAnalyzer(fft: fft).analyze(samples: $0, spectrum: spectrum, sampleRate: fs, maxFrequency: highest)
+                EnvelopeAnalyzer(fft: fft).analyze(
+                    samples: $0, spectrum: spectrum, sampleRate: fs, maxFrequency: highest,
+                    strikeRate: max(frequencies.bpfi, 2 * frequencies.bsf))
             }
             if let envelope {
                 scores = DefectLineMatcher().score(envelope.spectrum, defects: frequencies, shaftHz: speed.hz)

@@ -15,6 +15,8 @@ public struct FaultClassifier: Sendable {
     public var imbalanceShare = 0.5
     /// 1× velocity RMS (mm/s) above which looseness and misalignment patterns count in zone A.
     public var patternMinimum = 1.0
+    /// A bearing diagnosis beats a shaft pattern only with this much more than `bearingScore`.
+    public var marginOverShaft = 0.5
 
     public init() {}
 
@@ -28,7 +30,10 @@ public struct FaultClassifier: Sendable {
         zone: String, shaft: ShaftFeatures, bearingScores: [DefectLineMatcher.Score], statistics: WaveformStatistics,
         axis: String?
     ) -> Decision {
-        if let best = bearingScores.first, best.score >= bearingScore {
+        let shaftDecision = shaftPattern(zone: zone, shaft: shaft, axis: axis)
+        // A clear shaft pattern outweighs a marginal bearing line (shaft faults modulate too).
+        if let best = bearingScores.first, best.score >= bearingScore,
+           shaftDecision == nil || best.score >= bearingScore + marginOverShaft {
             let runnerUp = bearingScores.dropFirst().first?.score ?? 0
             var confidence = 0.55 + 0.15 * min(best.score, 2.5)
             if runnerUp > 0.7 * best.score { confidence -= 0.2 }
@@ -39,6 +44,16 @@ public struct FaultClassifier: Sendable {
                 reasons: ["envelope lines: " + lines.joined(separator: ", ")]
                     + (runnerUp > 0.7 * best.score ? ["\(bearingScores[1].fault.rawValue) scores close (\(Self.round(runnerUp)) vs \(Self.round(best.score)))"] : []))
         }
+        if let shaftDecision { return shaftDecision }
+        if zone == "C" || zone == "D" {
+            return Decision(fault: .unknown, confidence: 0.5, reasons: ["zone \(zone) without a known fault pattern"])
+        }
+        return Decision(fault: .normal, confidence: zone == "A" ? 0.95 : 0.8,
+                        reasons: ["zone \(zone); no bearing defect lines and no shaft fault pattern"])
+    }
+
+    /// Imbalance, misalignment or looseness, when the shaft-order lines show one.
+    func shaftPattern(zone: String, shaft: ShaftFeatures, axis: String?) -> Decision? {
         let first = shaft.first
         // Shaft patterns matter once the machine runs rough: above zone A, or a 1× line well
         // above a healthy machine's (`patternMinimum`) for the harmonic patterns.
@@ -60,11 +75,7 @@ public struct FaultClassifier: Sendable {
                                 reasons: ["1× holds \(Self.percent(shaft.firstShare)) of the vibration energy; 2× at \(Self.percent(ratio)) of 1×"])
             }
         }
-        if zone == "C" || zone == "D" {
-            return Decision(fault: .unknown, confidence: 0.5, reasons: ["zone \(zone) without a known fault pattern"])
-        }
-        return Decision(fault: .normal, confidence: zone == "A" ? 0.95 : 0.8,
-                        reasons: ["zone \(zone); no bearing defect lines and no shaft fault pattern"])
+        return nil
     }
 
     static func round(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
