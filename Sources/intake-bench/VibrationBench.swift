@@ -26,6 +26,8 @@ struct VibrationBench: ParsableCommand {
     @Option(help: "Intent graph YAML.") var graph = "models/intent-graph.yaml"
     @Option(help: "Print this many misclassified alerts.") var showErrors = 10
     @Flag(help: "Skip the speed measurement.") var accuracyOnly = false
+    @Option(help: ArgumentHelp("Write the sample alerts (samples/vibration) to this folder and exit.", valueName: "dir"))
+    var writeSamples: String?
     @Flag(help: "Print the figures as one JSON object.") var json = false
 
     func run() throws {
@@ -34,6 +36,7 @@ struct VibrationBench: ParsableCommand {
         let machines = master.devices.devices.filter { $0.bearing != nil && $0.nominalRPM != nil }
         let analyzer = VibrationAnalyzer()
         let simulator = FaultSimulator()
+        if let writeSamples { return try Self.writeSamples(to: URL(fileURLWithPath: writeSamples), master: master) }
         let tuning = set == "tuning"
 
         // Accuracy.
@@ -151,5 +154,39 @@ struct VibrationBench: ParsableCommand {
             print("  misclassified:")
             errors.prefix(showErrors).forEach { print("    \($0)") }
         }
+    }
+
+    /// The sample alerts: 2 s at 12.8 kHz (small enough to keep in the repository), one per
+    /// fault class plus a healthy machine, a zone-D emergency and two bad alerts.
+    static func writeSamples(to folder: URL, master: MasterData) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let simulator = FaultSimulator()
+        let cases: [(file: String, device: String, fault: FaultClass, severity: Double, reportRPM: Bool)] = [
+            ("p101-outer-race", "P-101", .outerRace, 0.7, true),
+            ("f201-inner-race", "F-201", .innerRace, 0.8, true),
+            ("c501-ball", "C-501", .ball, 0.8, false),
+            ("m301-cage", "M-301", .cage, 0.8, true),
+            ("f202-imbalance-zone-d", "F-202", .imbalance, 1.3, true),
+            ("m302-misalignment", "M-302", .misalignment, 0.6, true),
+            ("p103-looseness", "P-103", .looseness, 0.6, false),
+            ("p102-healthy", "P-102", .normal, 0, true),
+        ]
+        for (index, item) in cases.enumerated() {
+            guard let device = master.devices[item.device] else { throw ValidationError("no device \(item.device) in the registry") }
+            let alert = simulator.alert(FaultSimulator.Scenario(
+                device: device, fault: item.fault, severity: item.severity, sampleRate: 12_800, duration: 2, noise: 0.015,
+                seed: UInt64(100 + index), reportRPM: item.reportRPM))
+            try alert.jsonData().write(to: folder.appendingPathComponent("\(item.file).json"))
+        }
+        // Bad input: a base64 payload cut short in transit, and a box the registry does not know.
+        var truncated = try simulator.alert(FaultSimulator.Scenario(
+            device: master.devices["P-104"]!, fault: .normal, sampleRate: 12_800, duration: 2, seed: 200)).jsonData()
+        truncated = truncated.prefix(truncated.count / 2) + Data("\"}".utf8)
+        try truncated.write(to: folder.appendingPathComponent("bad-truncated-payload.json"))
+        var unknown = simulator.alert(FaultSimulator.Scenario(
+            device: master.devices["P-104"]!, fault: .normal, sampleRate: 12_800, duration: 2, seed: 201))
+        unknown.deviceID = "P-999"
+        try unknown.jsonData().write(to: folder.appendingPathComponent("bad-unknown-device.json"))
+        print("wrote \(cases.count + 2) alerts to \(folder.path)")
     }
 }

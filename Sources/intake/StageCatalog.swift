@@ -2,6 +2,7 @@ import Foundation
 import IntakeAlignment
 import IntakeCore
 import IntakeText
+import IntakeVibration
 
 /// The composition root's list of what this build can do: every stage by its `uses:` name and
 /// every modality's sniffer. A new modality registers its stages here and nowhere else.
@@ -11,6 +12,16 @@ enum StageCatalog {
         registry.register(sniffer: PlainTextSniffer(), for: .text)
         registry.register("text.decode") { options in try TextDecodeStage(options: options) }
         registry.register("align") { options in try AlignStage(master: master, options: options) }
+        registry.register(sniffer: AlertSniffer(), for: .vibration)
+        registry.register("vibration.decode") { options in
+            try options.allowOnly([])
+            return AlertDecodeStage()
+        }
+        registry.register("vibration.diagnose") { options in try DiagnoseStage(devices: master.devices, options: options) }
+        registry.register("vibration.order") { options in
+            try options.allowOnly([])
+            return RepairOrderStage(master: master)
+        }
         registry.register("record") { options in
             try options.allowOnly([])
             return RecordStage(pipeline: pipeline)

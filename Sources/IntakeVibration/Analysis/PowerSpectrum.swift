@@ -42,12 +42,19 @@ public struct PowerSpectrum: Sendable {
     public func line(near frequency: Double, tolerance: Double, excluding excluded: (Double) -> Bool = { _ in false }) -> (frequency: Double, rms: Double)? {
         let lo = max(bin(frequency - tolerance), 1), hi = min(bin(frequency + tolerance), power.count - 2)
         guard hi >= lo else { return nil }
-        var best = -1
-        for k in lo...hi where !excluded(self.frequency(k)) && (best < 0 || power[k] > power[best]) { best = k }
+        // The strongest local maximum (a line, not the shoulder of a neighbour), else the strongest bin.
+        var best = -1, bestPeak = -1
+        for k in lo...hi where !excluded(self.frequency(k)) {
+            if best < 0 || power[k] > power[best] { best = k }
+            if power[k] >= power[k - 1] && power[k] >= power[k + 1] && (bestPeak < 0 || power[k] > power[bestPeak]) { bestPeak = k }
+        }
+        if bestPeak >= 0 { best = bestPeak }
         guard best >= 0 else { return nil }
         let spread = 2
         var sum = 0.0
-        for k in max(best - spread, 1)...min(best + spread, power.count - 1) { sum += power[k] }
+        for k in max(best - spread, 1)...min(best + spread, power.count - 1) where k == best || !excluded(self.frequency(k)) {
+            sum += power[k]
+        }
         let (a, b, c) = (power[best - 1].squareRoot(), power[best].squareRoot(), power[best + 1].squareRoot())
         let denominator = a - 2 * b + c
         let offset = denominator == 0 ? 0 : max(-0.5, min(0.5, 0.5 * (a - c) / denominator))

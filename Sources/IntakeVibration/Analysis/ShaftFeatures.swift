@@ -16,14 +16,20 @@ public struct ShaftFeatures: Sendable {
     init(velocity: PowerSpectrum, shaftHz f: Double, overall: Double) {
         let tolerance = max(3 * velocity.resolution, 0.004 * f)
         var harmonics: [Double] = [], frequencies: [Double] = []
+        // Mains lines sit close to 1× and 2× of two-pole machines (49.2 Hz beside 50 Hz): leave
+        // them out unless the order itself falls on one.
+        func mains(near expected: Double) -> (Double) -> Bool {
+            Mains.isMainsLine(expected, tolerance: 2 * velocity.resolution) ? { _ in false } : { Mains.isMainsLine($0, tolerance: 0.15) }
+        }
         for h in 1...10 {
-            let line = velocity.line(near: Double(h) * f, tolerance: tolerance * Double(h).squareRoot())
+            let expected = Double(h) * f
+            let line = velocity.line(near: expected, tolerance: tolerance * Double(h).squareRoot(), excluding: mains(near: expected))
             harmonics.append(line?.rms ?? 0)
             frequencies.append(line?.frequency ?? Double(h) * f)
         }
         self.harmonics = harmonics
         harmonicFrequencies = frequencies
-        halfOrders = [0.5, 1.5, 2.5].map { velocity.line(near: $0 * f, tolerance: tolerance)?.rms ?? 0 }
+        halfOrders = [0.5, 1.5, 2.5].map { velocity.line(near: $0 * f, tolerance: tolerance, excluding: mains(near: $0 * f))?.rms ?? 0 }
         self.overall = overall
     }
 

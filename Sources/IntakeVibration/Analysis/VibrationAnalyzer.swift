@@ -122,8 +122,15 @@ public struct SpeedEstimate: Sendable {
         }
         let centre = guess * (window.lowerBound + window.upperBound) / 2
         let tolerance = guess * (window.upperBound - window.lowerBound) / 2
-        if let line = velocity.line(near: centre, tolerance: tolerance, excluding: { Mains.isMainsLine($0, tolerance: 0.15) }),
-           line.rms * line.rms > 20 * velocity.medianPower(from: centre - 3 * tolerance, to: centre + 3 * tolerance) * 5 {
+        // A mains line is not the shaft, unless it dominates the window (a machine turning at
+        // synchronous speed): then no other line comes near it.
+        var line = velocity.line(near: centre, tolerance: tolerance)
+        if let strongest = line, Mains.isMainsLine(strongest.frequency, tolerance: 0.15),
+           let other = velocity.line(near: centre, tolerance: tolerance, excluding: { Mains.isMainsLine($0, tolerance: 0.15) }),
+           other.rms >= 0.25 * strongest.rms {
+            line = other
+        }
+        if let line, line.rms * line.rms > 20 * velocity.medianPower(from: centre - 3 * tolerance, to: centre + 3 * tolerance) * 5 {
             hz = line.frequency
             self.source = source
         } else {

@@ -23,6 +23,8 @@ public struct FaultSimulator: Sendable {
         public var noise: Double
         /// 50 or 60.
         public var mainsHz: Double
+        /// Multiplies the mains lines (1 = typical pickup).
+        public var mainsLevel: Double = 1
         public var resonanceHz: Double
         public var seed: UInt64
         /// Whether the alert carries the rpm (else intake estimates it).
@@ -85,7 +87,8 @@ public struct FaultSimulator: Sendable {
         }
 
         // Mains: 1× and 2× line frequency.
-        for (harmonic, amplitude) in [(1.0, 0.012), (2.0, 0.02)] {
+        for (harmonic, level) in [(1.0, 0.012), (2.0, 0.02)] {
+            let amplitude = level * scenario.mainsLevel
             let w = 2 * .pi * harmonic * scenario.mainsHz / fs
             let phase = 2 * .pi * random.uniform()
             for i in 0..<n { x[i] += amplitude * sin(w * Double(i) + phase) }

@@ -1,0 +1,75 @@
+import Foundation
+import IntakeCore
+import Testing
+@testable import IntakeVibration
+
+@Suite("Alerts no analyst would read are refused with the reason")
+struct AlertValidationTests {
+    static func refusal(_ alert: VibrationAlert, device: String = "P-101") -> VibrationError? {
+        do {
+            _ = try Demo.analyzer.analyze(alert, device: Demo.device(device))
+            return nil
+        } catch {
+            return error as? VibrationError
+        }
+    }
+
+    static var healthy: VibrationAlert { Demo.alert("P-101", .normal, duration: 2) }
+
+    @Test("Too short: under a second, or under ten shaft revolutions")
+    func tooShort() {
+        var alert = Self.healthy
+        alert.samples = Array(alert.samples.prefix(6_400))
+        guard case .tooShort? = Self.refusal(alert) else { Issue.record("0.5 s accepted"); return }
+        var slow = Demo.alert("F-202", .normal, duration: 1.2)  // 980 rpm: 1.2 s is under 20 revolutions, fine
+        #expect(Self.refusal(slow, device: "F-202") == nil)
+        slow.rpm = 300  // at 300 rpm, 1.2 s is 6 revolutions
+        guard case .tooShort? = Self.refusal(slow, device: "F-202") else { Issue.record("6 revolutions accepted"); return }
+    }
+
+    @Test("NaN or infinite samples name the first bad index")
+    func notFinite() {
+        var alert = Self.healthy
+        alert.samples[1234] = .nan
+        #expect(Self.refusal(alert) == .notFinite(index: 1234))
+        alert.samples[1234] = 0
+        alert.samples[99] = .infinity
+        #expect(Self.refusal(alert) == .notFinite(index: 99))
+    }
+
+    @Test("A constant waveform is a dead sensor")
+    func deadSensor() {
+        var alert = Self.healthy
+        alert.samples = [Float](repeating: 0.981, count: alert.samples.count)
+        #expect(Self.refusal(alert) == .deadSensor)
+    }
+
+    @Test("Flat tops at full scale are clipping")
+    func clipping() {
+        var alert = Self.healthy
+        let limit = (alert.samples.map(abs).max() ?? 1) * 0.3
+        alert.samples = alert.samples.map { min(max($0, -limit), limit) }
+        guard case let .clipped(fraction)? = Self.refusal(alert) else { Issue.record("clipped waveform accepted"); return }
+        #expect(fraction > 0.005)
+    }
+
+    @Test("A sample rate too low for the bearing's defect frequencies says what it needs")
+    func sampleRateTooLow() {
+        let alert = Demo.alert("P-101", .normal, duration: 2, sampleRate: 2_048)
+        guard case let .sampleRateTooLow(_, needed, reason)? = Self.refusal(alert) else { Issue.record("2 kHz accepted"); return }
+        #expect(needed > 2_048)
+        #expect(reason.contains("6305-2RS"))
+    }
+
+    @Test("An unknown device is refused by the diagnose stage with a code and a fix")
+    func unknownDevice() throws {
+        let stage = DiagnoseStage(devices: Demo.master.devices, analyzer: Demo.analyzer)
+        var alert = Self.healthy
+        alert.deviceID = "P-999"
+        let context = StageContext(
+            stage: "vibration.diagnose", worker: 0, orderID: "ord_test", input: ReceivedInput(uri: "test", bytes: Data()),
+            deadline: .distantFuture, logger: .init(label: "test"))
+        #expect(throws: VibrationError.unknownDevice("P-999")) { try stage.process(alert, context: context) }
+        #expect(VibrationError.unknownDevice("P-999").code == "unknown_device")
+    }
+}
