@@ -26,6 +26,10 @@ struct VibrationBench: ParsableCommand {
     @Option(help: "Intent graph YAML.") var graph = "models/intent-graph.yaml"
     @Option(help: "Print this many misclassified alerts.") var showErrors = 10
     @Flag(help: "Skip the speed measurement.") var accuracyOnly = false
+    @Option(help: ArgumentHelp("FFTW planning: estimate, or measure (tuned plans, kept in --fft-wisdom).", valueName: "rigor"))
+    var fftPlanning = "estimate"
+    @Option(help: ArgumentHelp("FFTW wisdom file for --fft-planning measure.", valueName: "file"))
+    var fftWisdom = "intake-data/fftw-wisdom"
     @Option(help: ArgumentHelp("Write the sample alerts (samples/vibration) to this folder and exit.", valueName: "dir"))
     var writeSamples: String?
     @Flag(help: "Print the figures as one JSON object.") var json = false
@@ -34,7 +38,8 @@ struct VibrationBench: ParsableCommand {
         let master = try MasterData.load(
             materials: URL(fileURLWithPath: materials), devices: URL(fileURLWithPath: devices), graph: URL(fileURLWithPath: graph))
         let machines = master.devices.devices.filter { $0.bearing != nil && $0.nominalRPM != nil }
-        let analyzer = VibrationAnalyzer()
+        let fft = fftPlanning == "measure" ? FFT(rigor: .measure, wisdom: URL(fileURLWithPath: fftWisdom)) : FFT()
+        let analyzer = VibrationAnalyzer(fft: fft)
         let simulator = FaultSimulator()
         if let writeSamples { return try Self.writeSamples(to: URL(fileURLWithPath: writeSamples), master: master) }
         let tuning = set == "tuning"

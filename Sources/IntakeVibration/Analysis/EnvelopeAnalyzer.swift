@@ -76,12 +76,8 @@ struct EnvelopeAnalyzer: Sendable {
         let resolution = fs / Double(n)
         let lo = Int(band.lowerBound / resolution), hi = min(Int(band.upperBound / resolution), spectrum.count - 1)
         let size = FFT.fastSize(atLeast: max(hi - lo + 1, Int(2.5 * maxFrequency * duration)))
-        let magnitudes = spectrum.real.withUnsafeBufferPointer { real in
-            spectrum.imaginary.withUnsafeBufferPointer { imaginary in
-                fft.inverseMagnitudes(
-                    real: UnsafeBufferPointer(rebasing: real[lo...hi]), imaginary: UnsafeBufferPointer(rebasing: imaginary[lo...hi]),
-                    count: size)
-            }
+        let magnitudes = spectrum.interleaved.withUnsafeBufferPointer { pairs in
+            fft.inverseMagnitudes(of: UnsafeBufferPointer(rebasing: pairs[(2 * lo)..<(2 * hi + 2)]), count: size)
         }
         let mean = magnitudes.reduce(0, +) / Float(magnitudes.count)
         let centred = magnitudes.map { $0 - mean }

@@ -33,25 +33,28 @@ public final class FFT: @unchecked Sendable {
         for plan in inverse.values { fftwf_destroy_plan(plan) }
     }
 
-    /// The one-sided spectrum of `samples` (`count / 2 + 1` bins, unnormalised).
+    /// The one-sided spectrum of `samples` (`count / 2 + 1` bins, unnormalised). FFTW reads
+    /// the samples and writes the result in place, without staging copies.
     public func forward(_ samples: UnsafeBufferPointer<Float>) -> ComplexSpectrum {
         let n = samples.count
         let plan = plan(forward: n)
-        let input = fftwf_alloc_real(n)!
-        defer { fftwf_free(input) }
-        input.update(from: samples.baseAddress!, count: n)
         let bins = n / 2 + 1
-        let output = fftwf_alloc_complex(bins)!
-        defer { fftwf_free(output) }
-        fftwf_execute_dft_r2c(plan, input, output)
-        var spectrum = ComplexSpectrum(real: [Float](repeating: 0, count: bins), imaginary: [Float](repeating: 0, count: bins))
-        output.withMemoryRebound(to: Float.self, capacity: bins * 2) { pairs in
-            for k in 0..<bins {
-                spectrum.real[k] = pairs[2 * k]
-                spectrum.imaginary[k] = pairs[2 * k + 1]
+        let interleaved = [Float](unsafeUninitializedCapacity: 2 * bins) { buffer, initialized in
+            buffer.withMemoryRebound(to: fftwf_complex.self) { output in
+                Self.aligned(samples) { input in
+                    if fftwf_alignment_of(UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: Float.self)) == 0 {
+                        fftwf_execute_dft_r2c(plan, input, output.baseAddress!)
+                    } else {
+                        let staging = fftwf_alloc_complex(bins)!
+                        defer { fftwf_free(staging) }
+                        fftwf_execute_dft_r2c(plan, input, staging)
+                        output.baseAddress!.update(from: staging, count: bins)
+                    }
+                }
             }
+            initialized = 2 * bins
         }
-        return spectrum
+        return ComplexSpectrum(interleaved: interleaved)
     }
 
     public func forward(_ samples: [Float]) -> ComplexSpectrum {
@@ -80,22 +83,22 @@ public final class FFT: @unchecked Sendable {
         }
     }
 
-    /// The inverse transform of `count` complex bins (unnormalised): returns the magnitudes
-    /// |z(t)|, which is all envelope analysis needs.
-    public func inverseMagnitudes(real: UnsafeBufferPointer<Float>, imaginary: UnsafeBufferPointer<Float>, count n: Int) -> [Float] {
+    /// The inverse transform of `count` complex bins, the first of which are `bins` (interleaved
+    /// re, im), the rest zero (unnormalised): returns the magnitudes |z(t)|, which is all
+    /// envelope analysis needs.
+    public func inverseMagnitudes(of bins: UnsafeBufferPointer<Float>, count n: Int) -> [Float] {
         let plan = plan(inverse: n)
         let buffer = fftwf_alloc_complex(n)!
         defer { fftwf_free(buffer) }
-        buffer.withMemoryRebound(to: Float.self, capacity: n * 2) { pairs in
-            pairs.initialize(repeating: 0, count: n * 2)
-            for k in 0..<min(n, real.count) {
-                pairs[2 * k] = real[k]
-                pairs[2 * k + 1] = imaginary[k]
+        return buffer.withMemoryRebound(to: Float.self, capacity: 2 * n) { pairs in
+            let filled = min(bins.count, 2 * n)
+            pairs.update(from: bins.baseAddress!, count: filled)
+            (pairs + filled).initialize(repeating: 0, count: 2 * n - filled)
+            fftwf_execute_dft(plan, buffer, buffer)
+            return [Float](unsafeUninitializedCapacity: n) { magnitudes, initialized in
+                for t in 0..<n { magnitudes[t] = (pairs[2 * t] * pairs[2 * t] + pairs[2 * t + 1] * pairs[2 * t + 1]).squareRoot() }
+                initialized = n
             }
-        }
-        fftwf_execute_dft(plan, buffer, buffer)
-        return buffer.withMemoryRebound(to: Float.self, capacity: n * 2) { pairs in
-            (0..<n).map { (pairs[2 * $0] * pairs[2 * $0] + pairs[2 * $0 + 1] * pairs[2 * $0 + 1]).squareRoot() }
         }
     }
 
@@ -111,6 +114,18 @@ public final class FFT: @unchecked Sendable {
     }
 
     private var flags: UInt32 { UInt32(rigor == .measure ? FFTW_MEASURE : FFTW_ESTIMATE) }
+
+    /// New-array execution needs arrays with the SIMD alignment of the planning arrays
+    /// (`fftwf_malloc`'s). Swift's array storage has it in practice; when a buffer does not,
+    /// it is copied into one that does rather than risk a wrong result.
+    static func aligned(_ samples: UnsafeBufferPointer<Float>, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+        let pointer = UnsafeMutablePointer(mutating: samples.baseAddress!)
+        if fftwf_alignment_of(pointer) == 0 { return body(pointer) }
+        let copy = fftwf_alloc_real(samples.count)!
+        defer { fftwf_free(copy) }
+        copy.update(from: pointer, count: samples.count)
+        body(copy)
+    }
 
     private func plan(forward n: Int) -> OpaquePointer {
         lock.withLock {
@@ -145,15 +160,14 @@ public final class FFT: @unchecked Sendable {
     }
 }
 
-/// A one-sided complex spectrum, split into real and imaginary parts.
+/// A one-sided complex spectrum: `count` bins as interleaved (re, im) pairs.
 public struct ComplexSpectrum: Sendable {
-    public var real: [Float]
-    public var imaginary: [Float]
+    public let interleaved: [Float]
 
-    public var count: Int { real.count }
+    public var count: Int { interleaved.count / 2 }
 
-    /// |X_k| for every bin.
-    public var magnitudes: [Float] {
-        (0..<count).map { (real[$0] * real[$0] + imaginary[$0] * imaginary[$0]).squareRoot() }
+    /// |X_k|² for bin k.
+    @inline(__always) public func power(_ k: Int) -> Float {
+        interleaved[2 * k] * interleaved[2 * k] + interleaved[2 * k + 1] * interleaved[2 * k + 1]
     }
 }

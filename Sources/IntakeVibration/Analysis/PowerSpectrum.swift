@@ -13,9 +13,15 @@ public struct PowerSpectrum: Sendable {
     /// From an unnormalised FFT of `count` samples at `sampleRate`.
     public init(_ spectrum: ComplexSpectrum, count n: Int, sampleRate: Double) {
         let scale = 2 / (Double(n) * Double(n))
-        power = (0..<spectrum.count).map { k in
-            let re = Double(spectrum.real[k]), im = Double(spectrum.imaginary[k])
-            return (k == 0 ? 0.5 : 1) * scale * (re * re + im * im)
+        power = [Double](unsafeUninitializedCapacity: spectrum.count) { power, initialized in
+            spectrum.interleaved.withUnsafeBufferPointer { pairs in
+                for k in 0..<spectrum.count {
+                    let re = Double(pairs[2 * k]), im = Double(pairs[2 * k + 1])
+                    power[k] = scale * (re * re + im * im)
+                }
+            }
+            power[0] *= 0.5
+            initialized = spectrum.count
         }
         resolution = sampleRate / Double(n)
     }

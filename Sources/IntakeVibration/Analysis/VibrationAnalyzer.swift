@@ -18,13 +18,13 @@ public struct VibrationAnalyzer: Sendable {
         let fs = alert.sampleRate
         let n = alert.samples.count
         let shaftGuess = (alert.rpm ?? device.nominalRPM).map { $0 / 60 }
-        try validate(alert, device: device, shaftGuess: shaftGuess)
+        let shape = try validate(alert, device: device, shaftGuess: shaftGuess)
 
         // Acceleration in m/s² (or velocity in mm/s), mean removed.
         let scale = alert.unit.toSI
-        let mean = alert.samples.reduce(0, +) / Float(n)
+        let mean = Float(shape.mean)
         let signal = alert.samples.map { ($0 - mean) * scale }
-        let statistics = WaveformStatistics(signal)
+        let statistics = WaveformStatistics(shape, scale: Double(scale))
         let spectrum = fft.forward(signal)
         let power = PowerSpectrum(spectrum, count: n, sampleRate: fs)
 
@@ -71,20 +71,17 @@ public struct VibrationAnalyzer: Sendable {
     }
 
     /// Refuses waveforms no analyst would read: too short, not finite, dead, clipped, too slow.
-    func validate(_ alert: VibrationAlert, device: Device, shaftGuess: Double?) throws {
-        if let index = alert.samples.firstIndex(where: { !$0.isFinite }) { throw VibrationError.notFinite(index: index) }
+    /// Returns the moments it measured on the way (two passes over the samples in all).
+    func validate(_ alert: VibrationAlert, device: Device, shaftGuess: Double?) throws -> WaveformMoments {
         let revolutions = shaftGuess.map { alert.duration * $0 }
         if alert.duration < 1 || (revolutions ?? 10) < 10 {
             throw VibrationError.tooShort(seconds: alert.duration, revolutions: revolutions)
         }
-        let low = alert.samples.min() ?? 0, high = alert.samples.max() ?? 0
-        let spread = high - low
-        if spread <= 1e-9 * max(1, abs(high)) { throw VibrationError.deadSensor }
+        let moments = try WaveformMoments(alert.samples)
+        let spread = moments.high - moments.low
+        if spread <= 1e-9 * max(1, abs(moments.high)) { throw VibrationError.deadSensor }
         // Clipping: flat tops, many samples sitting at the extreme values.
-        let margin = spread * 1e-4
-        let atTop = alert.samples.count { $0 >= high - margin }
-        let atBottom = alert.samples.count { $0 <= low + margin }
-        let fraction = Double(max(atTop, atBottom)) / Double(alert.samples.count)
+        let fraction = Double(max(moments.atHigh, moments.atLow)) / Double(alert.samples.count)
         if fraction > 0.005 { throw VibrationError.clipped(fraction: fraction) }
         var needed = 2_000.0, reason = "the ISO 10816 band (10–1000 Hz)"
         if let bearing = device.bearing, let shaft = shaftGuess {
@@ -96,6 +93,49 @@ public struct VibrationAnalyzer: Sendable {
             }
         }
         if alert.sampleRate < needed { throw VibrationError.sampleRateTooLow(rate: alert.sampleRate, needed: needed, reason: reason) }
+        return moments
+    }
+}
+
+/// Mean, extremes, how many samples sit at them, and the central moments, in two passes.
+struct WaveformMoments: Sendable {
+    let mean: Double
+    let low: Float, high: Float
+    let atLow: Int, atHigh: Int
+    let variance: Double
+    let fourth: Double
+    let peak: Double
+
+    init(_ samples: [Float]) throws {
+        var sum = 0.0
+        var low = Float.infinity, high = -Float.infinity
+        for (index, value) in samples.enumerated() {
+            guard value.isFinite else { throw VibrationError.notFinite(index: index) }
+            sum += Double(value)
+            low = min(low, value)
+            high = max(high, value)
+        }
+        let mean = sum / Double(max(samples.count, 1))
+        let margin = (high - low) * 1e-4
+        var atLow = 0, atHigh = 0
+        var sum2 = 0.0, sum4 = 0.0, peak = 0.0
+        for value in samples {
+            if value >= high - margin { atHigh += 1 }
+            if value <= low + margin { atLow += 1 }
+            let x = Double(value) - mean, x2 = x * x
+            sum2 += x2
+            sum4 += x2 * x2
+            peak = max(peak, abs(x))
+        }
+        let n = Double(max(samples.count, 1))
+        self.mean = mean
+        self.low = low
+        self.high = high
+        self.atLow = atLow
+        self.atHigh = atHigh
+        variance = sum2 / n
+        fourth = sum4 / n
+        self.peak = peak
     }
 }
 
@@ -147,18 +187,9 @@ public struct WaveformStatistics: Sendable {
     public let crestFactor: Double
     public let kurtosis: Double
 
-    init(_ signal: [Float]) {
-        var sum2 = 0.0, sum4 = 0.0, peak = 0.0
-        for value in signal {
-            let x = Double(value), x2 = x * x
-            sum2 += x2
-            sum4 += x2 * x2
-            peak = max(peak, abs(x))
-        }
-        let n = Double(max(signal.count, 1))
-        let variance = sum2 / n
-        rms = variance.squareRoot()
-        crestFactor = rms > 0 ? peak / rms : 0
-        kurtosis = variance > 0 ? (sum4 / n) / (variance * variance) : 0
+    init(_ moments: WaveformMoments, scale: Double) {
+        rms = moments.variance.squareRoot() * scale
+        crestFactor = moments.variance > 0 ? moments.peak / moments.variance.squareRoot() : 0
+        kurtosis = moments.variance > 0 ? moments.fourth / (moments.variance * moments.variance) : 0
     }
 }
