@@ -172,10 +172,25 @@ public struct AlertSniffer: ContentSniffer {
     public init() {}
 
     public func accepts(_ bytes: Data) -> Bool {
-        guard let first = bytes.first(where: { !$0.isWhitespace }), first == UInt8(ascii: "{") else { return false }
-        let head = bytes.prefix(4096)
-        return head.range(of: Data("\"device_id\"".utf8)) != nil
-            && (bytes.range(of: Data("\"samples\"".utf8)) != nil || bytes.range(of: Data("\"samples_b64\"".utf8)) != nil)
+        guard let first = bytes.prefix(64).first(where: { !$0.isWhitespace }), first == UInt8(ascii: "{") else { return false }
+        return bytes.withUnsafeBytes { raw in
+            Self.contains(raw, "\"device_id\"") && (Self.contains(raw, "\"samples_b64\"") || Self.contains(raw, "\"samples\""))
+        }
+    }
+
+    /// Finds `needle` with memchr on its first byte and memcmp: alerts are megabytes, and
+    /// `Data.range(of:)` walks them byte by byte.
+    static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: String) -> Bool {
+        guard let base = haystack.baseAddress else { return false }
+        let key = Array(needle.utf8)
+        var position = 0
+        while position + key.count <= haystack.count,
+              let hit = memchr(base + position, Int32(key[0]), haystack.count - position - key.count + 1) {
+            let offset = base.distance(to: UnsafeRawPointer(hit))
+            if memcmp(base + offset, key, key.count) == 0 { return true }
+            position = offset + 1
+        }
+        return false
     }
 }
 
