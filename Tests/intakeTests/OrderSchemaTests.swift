@@ -91,17 +91,19 @@ struct OrderSchemaTests {
 
     /// A record with every optional field set, including the voice, document and vibration locators.
     static func fullyPopulatedRecord(status: OrderStatus = .pendingReview, modality: Modality = .voice) -> OrderRecord {
-        OrderRecord(
+        var record = OrderRecord(
             id: "ord_0123456789abcdef01234567", status: status,
-            source: OrderSource(modality: modality, uri: "/inbox/report.wav", sha256: String(repeating: "ab", count: 32), bytes: 4096),
+            source: OrderSource(
+                modality: modality, uri: "/inbox/report.wav", sha256: String(repeating: "ab", count: 32), bytes: 4096, sender: "courier-app"),
             pipeline: "default", createdAt: Date(timeIntervalSince1970: 1_767_225_600.25),
             intent: OrderIntent(
-                type: .repair, party: Party(kind: .device, id: "P101", name: "pump P101"), reference: "PO-2025-0042",
+                type: .repair, party: Party(kind: .device, id: "P101", name: "pump P101", site: "plant-1"), reference: "PO-2025-0042",
                 lines: [OrderLine(
                     sku: "MRO-3001", name: "Mechanical Seal", text: "two and a half kilos of seal", quantity: 2.5, unit: "kg",
                     unitPrice: 12.75, amount: 31.875, modifiers: ["urgent"], handling: ["hazmat"], confidence: 0.82)],
                 notes: ["call before delivery"],
                 procedure: ProcedureRef(code: "Q/SP-2025-03", title: "Pump seal replacement", priority: "high"),
+                diagnosis: Diagnosis(fault: "outer_race", confidence: 0.9, isoZone: "B", velocityRMSmmPerSecond: 2.1, rpm: 2950),
                 confidence: 0.82),
             evidence: [Evidence(
                 field: "intent.lines[0].sku", method: "phonetic", text: "seal", span: TextSpan(start: 0, end: 4),
@@ -109,6 +111,8 @@ struct OrderSchemaTests {
                 peak: SpectrumPeak(frequencyHz: 49.8, amplitude: 0.31, spectrum: "velocity"),
                 path: ["device:P101", "symptom:seal_leak"], confidence: 0.9, detail: "matched \"Mechanical Seal\"")],
             error: OrderError(code: "timeout", message: "took too long", stage: "align"))
+        record.sandbox = "voice/courier-app"
+        return record
     }
 
     @Test("A record with every optional field the Swift types can emit validates, and every key it has is declared")
@@ -177,6 +181,34 @@ struct OrderSchemaTests {
             let errors = validator.validate(record)
             #expect(errors.isEmpty, "record \(record["id"] ?? "?") from \((record["source"] as? [String: Any])?["uri"] ?? "?"): \(errors)")
         }
+    }
+
+    @Test("Every record intake emits for samples/vibration (diagnoses, repair orders, no_action, failures) validates")
+    func vibrationRecordsValidate() throws {
+        let validator = try Self.validator()
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try IntakeBinary.run([
+            "process", "--quiet", "--no-events", "--db", folder.appendingPathComponent("intake.db").path, "samples/vibration",
+        ])
+        #expect(run.status == 0, "\(run)")
+        let records = try run.jsonObjects()
+        #expect(records.count == 10, "\(run)")
+        for record in records {
+            let errors = validator.validate(record)
+            #expect(errors.isEmpty, "record from \((record["source"] as? [String: Any])?["uri"] ?? "?"): \(errors)")
+        }
+        func record(_ file: String) -> [String: Any]? {
+            records.first { (($0["source"] as? [String: Any])?["uri"] as? String)?.hasSuffix(file) == true }
+        }
+        let healthy = try #require(record("p102-healthy.json"))
+        #expect(healthy["status"] as? String == "no_action")
+        let outer = try #require(record("p101-outer-race.json"))
+        let intent = try #require(outer["intent"] as? [String: Any])
+        #expect((intent["diagnosis"] as? [String: Any])?["fault"] as? String == "outer_race")
+        #expect(outer["sandbox"] as? String == "vibration/plant-1")
+        #expect((record("bad-unknown-device.json")?["error"] as? [String: Any])?["code"] as? String == "unknown_device")
+        #expect((record("bad-truncated-payload.json")?["error"] as? [String: Any])?["code"] as? String == "malformed_alert")
     }
 
     @Test("The validator rejects a broken record and names the path of each problem")
