@@ -18,6 +18,9 @@ struct MasterDataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Intent knowledge graph YAML.", valueName: "yaml"))
     var graph: String?
 
+    @Option(name: .long, help: ArgumentHelp("Maintenance history CSV (device_id,date,action,parts,notes).", valueName: "csv"))
+    var maintenance: String?
+
     func loadConfiguration() throws -> PipelineConfiguration {
         let url = URL(fileURLWithPath: pipeline)
         guard FileManager.default.fileExists(atPath: url.path) else {
@@ -34,6 +37,7 @@ struct MasterDataOptions: ParsableArguments {
         return try MasterData.load(
             materials: materialsURL,
             devices: devices.map(URL.init(fileURLWithPath:)) ?? configuration.devices,
-            graph: graph.map(URL.init(fileURLWithPath:)) ?? configuration.graph)
+            graph: graph.map(URL.init(fileURLWithPath:)) ?? configuration.graph,
+            maintenance: maintenance.map(URL.init(fileURLWithPath:)) ?? configuration.maintenance)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import IntakeAlignment
 import IntakeCore
 import Testing
 @testable import IntakeVibration
@@ -44,5 +45,31 @@ struct RepairOrderTests {
             stage: "record", worker: 0, orderID: "ord_test", input: ReceivedInput(uri: "test", bytes: Data()),
             deadline: .distantFuture, logger: .init(label: "test")))
         #expect(record.status == .noAction)
+    }
+
+    @Test("The same fault back within 90 days raises the priority and says why; an older repair only shows as history")
+    func repeatFaultEscalates() throws {
+        func draft(history: String) throws -> OrderDraft {
+            let maintenance = try MaintenanceHistory.parse(
+                "device_id,date,action,parts,notes\n" + history, file: "maintenance.csv")
+            let master = MasterData(
+                materials: Demo.master.materials, devices: Demo.master.devices, graph: Demo.master.graph, maintenance: maintenance)
+            var alert = Demo.alert("P-101", .outerRace, seed: 31)
+            alert.capturedAt = try Date("2026-11-20T08:00:00Z", strategy: .iso8601)
+            return RepairOrderBuilder(master: master).draft(for: try Demo.analyzer.analyze(alert, device: Demo.device("P-101")))
+        }
+        let recent = try draft(history: "P-101,2026-10-02,MNT-BRG-01,MRO-3008,bearing replaced\n")
+        #expect(recent.intent.procedure?.priority == "urgent", "high, escalated once")
+        #expect(recent.intent.notes.contains { $0.hasPrefix("Same fault again 49 days after MNT-BRG-01 on 2026-10-02") }, "\(recent.intent.notes)")
+        #expect(recent.evidence.contains { $0.path?.contains("history:2026-10-02 MNT-BRG-01") == true })
+
+        let old = try draft(history: "P-101,2026-05-02,MNT-BRG-01,MRO-3008,bearing replaced\nP-101,2026-10-02,MNT-VIB-00,,survey\n")
+        #expect(old.intent.procedure?.priority == "high")
+        #expect(old.intent.notes.contains("Last service 2026-10-02: MNT-VIB-00 (survey)."))
+        #expect(old.intent.notes.contains("Last parts fitted 2026-05-02: MRO-3008."))
+
+        #expect(throws: ConfigurationError.self) {
+            _ = try MaintenanceHistory.parse("device_id,date,action,parts,notes\nP-101,yesterday,x,,\n", file: "m.csv")
+        }
     }
 }

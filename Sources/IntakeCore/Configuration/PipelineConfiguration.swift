@@ -26,6 +26,7 @@ public struct PipelineConfiguration: Sendable {
     public var materials: URL?
     public var devices: URL?
     public var graph: URL?
+    public var maintenance: URL?
     /// Inputs used when the command line names none.
     public var inputs: [String]
     public var defaults: StageSettings
@@ -78,10 +79,11 @@ public struct PipelineConfiguration: Sendable {
             return text.hasPrefix("/") ? URL(fileURLWithPath: text) : directory.appendingPathComponent(text).standardizedFileURL
         }
         if let master = try root.optional("master") {
-            try master.allowOnly(["materials", "devices", "graph"])
+            try master.allowOnly(["materials", "devices", "graph", "maintenance"])
             materials = try path(master.optional("materials"))
             devices = try path(master.optional("devices"))
             graph = try path(master.optional("graph"))
+            maintenance = try path(master.optional("maintenance"))
         }
         inputs = try root.stringList("inputs").map { $0.hasPrefix("/") || $0 == "-" ? $0 : directory.appendingPathComponent($0).path }
 

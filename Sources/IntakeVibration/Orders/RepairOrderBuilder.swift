@@ -39,12 +39,25 @@ public struct RepairOrderBuilder: Sendable {
             return OrderDraft(intent: intent, evidence: evidence)
         }
         let urgent = report.zone == "D"
-        intent.type = procedure.orderType
-        intent.procedure = ProcedureRef(code: procedure.code, title: procedure.title, priority: urgent ? "urgent" : procedure.priority)
+        var priority = urgent ? "urgent" : procedure.priority
         var path = ["diagnosis:\(diagnosisName)", "symptom:\(symptom.id)", "procedure:\(procedure.code)"]
         if urgent { path.append("priority:urgent (zone D)") }
-        evidence.append(Evidence(field: "intent.procedure", method: "graph", path: path, confidence: report.confidence))
         if urgent { intent.notes.append(String(format: "Zone D (%.1f mm/s): damage likely; act now.", report.velocityRMS)) }
+
+        // The device's history: the same fault back within 90 days means the fix did not hold.
+        let when = report.alert.capturedAt ?? Date()
+        if let previous = master.maintenance.recurrence(of: procedure.code, fault: diagnosisName, device: device.id, before: when) {
+            let days = Int(when.timeIntervalSince(previous.date) / 86_400)
+            let escalated = Self.escalate(priority)
+            intent.notes.append(
+                "Same fault again \(days) days after \(previous.action) on \(previous.day) (\(previous.notes)): priority raised from \(priority) to \(escalated); look for the root cause (alignment, lubrication, fit, installation).")
+            path.append("history:\(previous.day) \(previous.action)")
+            path.append("priority:\(escalated) (repeat within 90 days)")
+            priority = escalated
+        }
+        intent.type = procedure.orderType
+        intent.procedure = ProcedureRef(code: procedure.code, title: procedure.title, priority: priority)
+        evidence.append(Evidence(field: "intent.procedure", method: "graph", path: path, confidence: report.confidence))
 
         // The device's own bearing, for bearing faults.
         if FaultClass.bearingFaults.contains(report.fault), let bearing = device.bearing {
@@ -74,7 +87,28 @@ public struct RepairOrderBuilder: Sendable {
             }
         }
         intent.notes += report.reasons
+        intent.notes += portrait(of: device)
         return OrderDraft(intent: intent, evidence: evidence)
+    }
+
+    /// Last service and last part replacement, from the maintenance history.
+    private func portrait(of device: Device) -> [String] {
+        let entries = master.maintenance.entries(for: device.id)
+        var notes: [String] = []
+        if let last = entries.first {
+            notes.append("Last service \(last.day): \(last.action)\(last.notes.isEmpty ? "" : " (\(last.notes))").")
+        }
+        if let replaced = entries.first(where: { !$0.parts.isEmpty }), replaced.day != entries.first?.day {
+            notes.append("Last parts fitted \(replaced.day): \(replaced.parts.joined(separator: ", ")).")
+        }
+        return notes
+    }
+
+    /// One priority step up: low → normal → high → urgent.
+    static func escalate(_ priority: String) -> String {
+        let levels = ["low", "normal", "high", "urgent"]
+        guard let index = levels.firstIndex(of: priority) else { return "high" }
+        return levels[min(index + 1, levels.count - 1)]
     }
 
     /// Severity, speed and the spectrum lines behind the fault.

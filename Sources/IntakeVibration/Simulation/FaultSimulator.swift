@@ -125,7 +125,7 @@ public struct FaultSimulator: Sendable {
         for i in 0..<n { x[i] += scenario.noise * random.gaussian() }
         let axis = scenario.fault == .misalignment ? "axial" : "radial"
         return VibrationAlert(
-            deviceID: scenario.device.id, capturedAt: Date(timeIntervalSince1970: 1_800_000_000), sampleRate: fs,
+            deviceID: scenario.device.id, capturedAt: Date(timeIntervalSince1970: 1_795_161_600), sampleRate: fs,  // 2026-11-20T08:00:00Z
             rpm: scenario.reportRPM ? scenario.rpm : nil, unit: .g, axis: axis, location: "drive end",
             samples: x.map(Float.init))
     }
