@@ -6,6 +6,9 @@ import Glibc
 /// Expands command-line input arguments into inputs: files, directories (recursively, sorted,
 /// hidden files skipped), glob patterns, and `-` for standard input. Bytes are read later,
 /// when the pipeline admits each input.
+///
+/// In a directory, a file with a JSON sidecar of the same name (`a.wav` beside `a.json`) is
+/// data of that sidecar: the sidecar is the input, and the stage reading it opens the file.
 public enum InputCollector {
     public static func collect(_ arguments: [String]) throws -> [PipelineInput] {
         var inputs: [PipelineInput] = []
@@ -40,7 +43,11 @@ public enum InputCollector {
         for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
             files.append(url.path)
         }
-        return files.sorted().map(file)
+        let present = Set(files)
+        return files.filter { path in
+            let url = URL(fileURLWithPath: path)
+            return url.pathExtension == "json" || !present.contains(url.deletingPathExtension().appendingPathExtension("json").path)
+        }.sorted().map(file)
     }
 
     static func file(_ path: String) -> PipelineInput {

@@ -7,7 +7,9 @@ import IntakeCore
 /// (`g`, `m/s2`, `mm/s`; default `g`), `axis`, `location`, and the samples as a number array
 /// (`samples`) or base64 little-endian float32 (`samples_b64`, fast: no number parsing).
 public enum AlertDecoder {
-    public static func decode(_ data: Data) throws -> VibrationAlert {
+    /// `file`: where the JSON was read from, so a sidecar without samples finds its waveform
+    /// file beside it (`<name>.wav` or `<name>.csv`).
+    public static func decode(_ data: Data, file: URL? = nil) throws -> VibrationAlert {
         // Fast path: lift the (large) base64 string out before parsing the small rest, so the
         // JSON parser never copies megabytes of text.
         var data = data
@@ -85,7 +87,17 @@ public enum AlertDecoder {
                 return Float(number)
             }
         case (nil, nil):
-            throw VibrationError.malformedAlert("the alert has no samples; send samples (numbers) or samples_b64 (base64 float32)")
+            let stem = file?.deletingPathExtension()
+            guard let waveform = ["wav", "csv"].compactMap({ stem?.appendingPathExtension($0) })
+                .first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+                throw VibrationError.malformedAlert(
+                    "the alert has no samples; send samples (numbers) or samples_b64 (base64 float32), or put \(stem?.lastPathComponent ?? "<name>").wav or .csv beside this sidecar")
+            }
+            let read = try WaveformFile.read(waveform)
+            if let rate = read.sampleRate, abs(rate - sampleRate) > 0.5 {
+                throw VibrationError.malformedAlert("\(waveform.lastPathComponent) is sampled at \(Int(rate)) Hz but the sidecar says \(sampleRate) Hz")
+            }
+            samples = read.samples
         default:
             throw VibrationError.malformedAlert("send samples or samples_b64, not both")
         }
@@ -167,14 +179,15 @@ public enum AlertDecoder {
     }
 }
 
-/// Recognises vibration alert JSON: an object with `device_id` and samples.
+/// Recognises vibration alert JSON (or a waveform file's sidecar): an object with `device_id`
+/// and `sample_rate_hz`.
 public struct AlertSniffer: ContentSniffer {
     public init() {}
 
     public func accepts(_ bytes: Data) -> Bool {
         guard let first = bytes.prefix(64).first(where: { !$0.isWhitespace }), first == UInt8(ascii: "{") else { return false }
         return bytes.withUnsafeBytes { raw in
-            Self.contains(raw, "\"device_id\"") && (Self.contains(raw, "\"samples_b64\"") || Self.contains(raw, "\"samples\""))
+            Self.contains(raw, "\"device_id\"") && Self.contains(raw, "\"sample_rate_hz\"")
         }
     }
 

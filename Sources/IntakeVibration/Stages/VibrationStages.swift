@@ -2,12 +2,14 @@ import Foundation
 import IntakeAlignment
 import IntakeCore
 
-/// `vibration.decode`: alert bytes (JSON) → `VibrationAlert`.
+/// `vibration.decode`: alert bytes (JSON) → `VibrationAlert`. A sidecar JSON without samples
+/// reads its waveform from the `.wav` or `.csv` file of the same name beside it.
 public struct AlertDecodeStage: Stage {
     public init() {}
 
     public func process(_ bytes: Data, context: StageContext) throws -> VibrationAlert {
-        try AlertDecoder.decode(bytes)
+        let uri = context.input.uri
+        return try AlertDecoder.decode(bytes, file: uri.hasPrefix("/") ? URL(fileURLWithPath: uri) : nil)
     }
 }
 

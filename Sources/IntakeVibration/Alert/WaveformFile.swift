@@ -1,0 +1,84 @@
+import Foundation
+
+/// Waveforms that arrive as files beside a sidecar JSON (`alert-17.json` + `alert-17.wav` or
+/// `alert-17.csv`): a WAV file (PCM 16/24/32-bit integer or 32-bit float; the first channel is
+/// used) or a one-column CSV of numbers (an optional header line).
+enum WaveformFile {
+    /// The samples of `url`, with the WAV's own sample rate when it has one.
+    static func read(_ url: URL) throws -> (samples: [Float], sampleRate: Double?) {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw VibrationError.malformedAlert("cannot read \(url.lastPathComponent): \(error.localizedDescription)")
+        }
+        switch url.pathExtension.lowercased() {
+        case "wav": return try wav(data, name: url.lastPathComponent)
+        case "csv": return (try csv(data, name: url.lastPathComponent), nil)
+        default: throw VibrationError.malformedAlert("\(url.lastPathComponent): waveform files are .wav or .csv")
+        }
+    }
+
+    /// RIFF/WAVE: finds `fmt ` and `data` chunks; integer PCM is scaled to ±1 full scale.
+    static func wav(_ data: Data, name: String) throws -> (samples: [Float], sampleRate: Double?) {
+        let bytes = [UInt8](data)
+        func fail(_ reason: String) -> VibrationError { .malformedAlert("\(name): \(reason)") }
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
+        guard bytes.count >= 12, bytes[0..<4] == [0x52, 0x49, 0x46, 0x46], bytes[8..<12] == [0x57, 0x41, 0x56, 0x45] else {
+            throw fail("not a WAV file (no RIFF/WAVE header)")
+        }
+        var offset = 12
+        var format: (code: Int, channels: Int, rate: Int, bits: Int)?
+        while offset + 8 <= bytes.count {
+            let id = String(decoding: bytes[offset..<(offset + 4)], as: UTF8.self)
+            let size = u32(offset + 4)
+            let body = offset + 8
+            if id == "fmt " {
+                guard size >= 16, body + 16 <= bytes.count else { throw fail("the fmt chunk is truncated") }
+                var code = u16(body)
+                if code == 0xFFFE, size >= 40, body + 26 <= bytes.count { code = u16(body + 24) }  // WAVE_FORMAT_EXTENSIBLE
+                format = (code, u16(body + 2), u32(body + 4), u16(body + 14))
+            } else if id == "data" {
+                guard let format else { throw fail("the data chunk comes before the fmt chunk") }
+                guard format.channels >= 1, format.rate > 0 else { throw fail("the fmt chunk says \(format.channels) channels at \(format.rate) Hz") }
+                let width = format.bits / 8
+                let frame = width * format.channels
+                let available = min(size, bytes.count - body)
+                guard frame > 0, available >= frame else { throw fail("no samples in the data chunk (truncated?)") }
+                let count = available / frame
+                var samples = [Float](repeating: 0, count: count)
+                for i in 0..<count {
+                    let at = body + i * frame
+                    switch (format.code, format.bits) {
+                    case (1, 16): samples[i] = Float(Int16(bitPattern: UInt16(u16(at)))) / 32_768
+                    case (1, 24):
+                        let raw = Int32(bitPattern: UInt32(bytes[at]) << 8 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 24)
+                        samples[i] = Float(raw >> 8) / 8_388_608
+                    case (1, 32): samples[i] = Float(Int32(bitPattern: UInt32(u32(at)))) / 2_147_483_648
+                    case (3, 32): samples[i] = Float(bitPattern: UInt32(u32(at)))
+                    default:
+                        throw fail("unsupported WAV encoding (format \(format.code), \(format.bits) bits); use PCM 16/24/32-bit or 32-bit float")
+                    }
+                }
+                return (samples, Double(format.rate))
+            }
+            offset = body + size + (size & 1)
+        }
+        throw fail(format == nil ? "no fmt chunk" : "no data chunk (truncated?)")
+    }
+
+    /// One number per line; a first line that is not a number is a header.
+    static func csv(_ data: Data, name: String) throws -> [Float] {
+        let text = String(decoding: data, as: UTF8.self)
+        var samples: [Float] = []
+        for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let field = line.split(separator: ",", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if field.isEmpty { continue }
+            guard let value = Float(field) else {
+                if index == 0 { continue }
+                throw VibrationError.malformedAlert("\(name) line \(index + 1): \(field) is not a number")
+            }
+            samples.append(value)
+        }
+        return samples
+    }
+}
