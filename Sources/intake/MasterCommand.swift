@@ -30,6 +30,7 @@ struct MasterCommand: ParsableCommand {
             let data = try master.loadMasterData(for: master.loadConfiguration())
             let counts: [(String, Int)] = [
                 ("materials", data.materials.materials.count), ("devices", data.devices.devices.count),
+                ("maintenance_entries", data.maintenance.count),
                 ("procedures", data.graph.procedures.count), ("symptoms", data.graph.symptoms.count),
                 ("actions", data.graph.actions.count), ("modifiers", data.graph.modifiers.count),
             ]

@@ -27,6 +27,9 @@ public struct MaintenanceHistory: Sendable {
 
     public static let empty = MaintenanceHistory(entries: [])
 
+    /// How many entries there are, over all devices.
+    public var count: Int { byDevice.values.reduce(0) { $0 + $1.count } }
+
     /// A device's entries, newest first.
     public func entries(for deviceID: String) -> [Entry] {
         byDevice[DeviceRegistry.key(deviceID)] ?? []
