@@ -5,8 +5,10 @@ import PackageDescription
 ///
 /// Layers, each importing only from below:
 /// 1. `IntakeCore`: order contract, `Stage`, the Dispatch pipeline engine, configuration.
-/// 2. `IntakeAlignment`: material master, devices, intent knowledge graph, matchers, text parser.
-/// 3. Modalities (`IntakeText`, …) each exposing stages; the C libraries behind `C*` system targets.
+/// 2. `IntakeAlignment`: material master, devices, maintenance history, intent knowledge graph,
+///    matchers, text parser. `IntakeReview`: the review queue and its SQLite store.
+/// 3. Modalities (`IntakeText`, `IntakeVibration`, …) each exposing stages; the C libraries behind
+///    `C*` system targets.
 /// 4. `intake`: the command line, the composition root.
 let package = Package(
     name: "intake",
