@@ -116,14 +116,7 @@ public struct IntentAligner: Sendable {
 
         // Parts the procedure needs.
         if let procedure {
-            for part in procedure.parts where !intent.lines.contains(where: { $0.sku == part.sku }) {
-                guard let material = master.materials[part.sku] else { continue }
-                evidence.append(Evidence(
-                    field: "intent.lines[\(intent.lines.count)].sku", method: "graph", path: ["procedure:\(procedure.code)", "part:\(part.sku)"]))
-                intent.lines.append(OrderLine(
-                    sku: material.sku, name: material.name, text: "part of \(procedure.code)", quantity: part.quantity,
-                    unit: material.unit, handling: material.handling, confidence: 0.95))
-            }
+            procedure.addParts(to: &intent, evidence: &evidence, materials: master.materials)
             intent.type = procedure.orderType
         } else if !intent.lines.isEmpty {
             // Parts named for a machine without a fault are bought, not delivered to a shop.

@@ -73,14 +73,7 @@ public struct RepairOrderBuilder: Sendable {
                 intent.notes.append("Bearing \(bearing.model) of \(device.id) is not in the material master; add it to order the spare.")
             }
         }
-        for part in procedure.parts where !intent.lines.contains(where: { $0.sku == part.sku }) {
-            guard let material = master.materials[part.sku] else { continue }
-            evidence.append(Evidence(
-                field: "intent.lines[\(intent.lines.count)].sku", method: "graph", path: ["procedure:\(procedure.code)", "part:\(part.sku)"]))
-            intent.lines.append(OrderLine(
-                sku: material.sku, name: material.name, text: "part of \(procedure.code)", quantity: part.quantity,
-                unit: material.unit, handling: material.handling, confidence: 0.95))
-        }
+        procedure.addParts(to: &intent, evidence: &evidence, materials: master.materials)
         for line in intent.lines {
             if let stock = line.sku.flatMap({ master.materials[$0]?.extra["stock"] }), !stock.isEmpty {
                 intent.notes.append("\(line.name ?? line.sku ?? ""): \(stock) in stock.")
