@@ -23,19 +23,19 @@ extension ReviewQueue {
     /// Puts a sandbox in auto mode by hand.
     @discardableResult
     public func promote(_ id: String, actor: String, reason: String) throws -> Sandbox {
-        try store.write { db in
-            var sandbox = try loadSandbox(db, id: id)
-            try changeMode(&sandbox, to: .auto, actor: actor, reason: reason, log: ChangeLog(db: db, at: Timestamp.string(clock())))
-            return sandbox
-        }
+        try setMode(id, to: .auto, actor: actor, reason: reason)
     }
 
     /// Puts a sandbox back in review mode by hand; its streak starts again.
     @discardableResult
     public func demote(_ id: String, actor: String, reason: String) throws -> Sandbox {
+        try setMode(id, to: .review, actor: actor, reason: reason)
+    }
+
+    private func setMode(_ id: String, to mode: SandboxMode, actor: String, reason: String) throws -> Sandbox {
         try store.write { db in
             var sandbox = try loadSandbox(db, id: id)
-            try changeMode(&sandbox, to: .review, actor: actor, reason: reason, log: ChangeLog(db: db, at: Timestamp.string(clock())))
+            try changeMode(&sandbox, to: mode, actor: actor, reason: reason, log: ChangeLog(db: db, at: Timestamp.string(clock())))
             return sandbox
         }
     }
