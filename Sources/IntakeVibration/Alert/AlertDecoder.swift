@@ -110,22 +110,12 @@ public enum AlertDecoder {
     /// parsing: base64 text has no quotes or escapes, so the closing quote ends it. Scans raw
     /// bytes (`memchr`), as indexing `Data` byte by byte costs milliseconds per megabyte.
     static func liftBase64(from data: Data) -> (Range<Data.Index>, Data)? {
-        let key = Array("\"samples_b64\"".utf8)
+        let key = "\"samples_b64\""
         return data.withUnsafeBytes { raw -> (Range<Data.Index>, Data)? in
             guard let base = raw.baseAddress else { return nil }
             let bytes = raw.bindMemory(to: UInt8.self)
-            // The key: find each '"' with memchr and compare.
-            var position = 0
-            var keyEnd: Int?
-            while position < bytes.count, let hit = memchr(base + position, Int32(UInt8(ascii: "\"")), bytes.count - position) {
-                let offset = base.distance(to: UnsafeRawPointer(hit))
-                if offset + key.count <= bytes.count, memcmp(base + offset, key, key.count) == 0 {
-                    keyEnd = offset + key.count
-                    break
-                }
-                position = offset + 1
-            }
-            guard var index = keyEnd else { return nil }
+            guard let keyStart = AlertSniffer.offset(of: key, in: raw) else { return nil }
+            var index = keyStart + key.utf8.count
             func skipSpace() { while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 } }
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
@@ -191,19 +181,23 @@ public struct AlertSniffer: ContentSniffer {
         }
     }
 
-    /// Finds `needle` with memchr on its first byte and memcmp: alerts are megabytes, and
-    /// `Data.range(of:)` walks them byte by byte.
     static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: String) -> Bool {
-        guard let base = haystack.baseAddress else { return false }
+        offset(of: needle, in: haystack) != nil
+    }
+
+    /// Where `needle` first starts, found with memchr on its first byte and memcmp: alerts are
+    /// megabytes, and `Data.range(of:)` walks them byte by byte.
+    static func offset(of needle: String, in haystack: UnsafeRawBufferPointer) -> Int? {
+        guard let base = haystack.baseAddress else { return nil }
         let key = Array(needle.utf8)
         var position = 0
         while position + key.count <= haystack.count,
               let hit = memchr(base + position, Int32(key[0]), haystack.count - position - key.count + 1) {
             let offset = base.distance(to: UnsafeRawPointer(hit))
-            if memcmp(base + offset, key, key.count) == 0 { return true }
+            if memcmp(base + offset, key, key.count) == 0 { return offset }
             position = offset + 1
         }
-        return false
+        return nil
     }
 }
 
