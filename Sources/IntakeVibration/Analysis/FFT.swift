@@ -4,19 +4,21 @@ import Foundation
 /// Single-precision FFTs through FFTW: real-to-complex forward transforms and complex inverse
 /// transforms of any size.
 ///
-/// Plans are made once per size and kind, under a lock (FFTW's planner is not thread-safe),
+/// Plans are made once per size and kind, under a process-wide lock (FFTW's planner is global
+/// and not thread-safe, so two `FFT`s, say two pipelines in one process, must not plan at once),
 /// then shared: executing a plan on new arrays (`fftwf_execute_dft_r2c`) from several worker
 /// threads is safe. Arrays come from `fftwf_alloc_*` so they have the alignment plans assume.
 /// With `rigor: .measure` plans are tuned (seconds per size) and the tuning is kept in a wisdom
 /// file, so it is paid once per machine.
 public final class FFT: @unchecked Sendable {
-    // @unchecked: `forward`, `inverse` and FFTW's planner are only touched under `lock`;
+    // @unchecked: `forward`, `inverse` and FFTW's planner are only touched under `planner`;
     // plans are immutable once made and FFTW allows executing them concurrently on new arrays.
     public enum Rigor: Sendable { case estimate, measure }
 
     public let rigor: Rigor
     public let wisdom: URL?
-    private let lock = NSLock()
+    /// Guards FFTW's planner (plan, destroy, wisdom) and every instance's plan tables.
+    private static let planner = NSLock()
     private var forward: [Int: OpaquePointer] = [:]
     private var inverse: [Int: OpaquePointer] = [:]
 
@@ -24,13 +26,15 @@ public final class FFT: @unchecked Sendable {
         self.rigor = rigor
         self.wisdom = wisdom
         if let wisdom, FileManager.default.fileExists(atPath: wisdom.path) {
-            lock.withLock { _ = fftwf_import_wisdom_from_filename(wisdom.path) }
+            Self.planner.withLock { _ = fftwf_import_wisdom_from_filename(wisdom.path) }
         }
     }
 
     deinit {
-        for plan in forward.values { fftwf_destroy_plan(plan) }
-        for plan in inverse.values { fftwf_destroy_plan(plan) }
+        Self.planner.withLock {
+            for plan in forward.values { fftwf_destroy_plan(plan) }
+            for plan in inverse.values { fftwf_destroy_plan(plan) }
+        }
     }
 
     /// The one-sided spectrum of `samples` (`count / 2 + 1` bins, unnormalised). FFTW reads
@@ -128,7 +132,7 @@ public final class FFT: @unchecked Sendable {
     }
 
     private func plan(forward n: Int) -> OpaquePointer {
-        lock.withLock {
+        Self.planner.withLock {
             if let plan = forward[n] { return plan }
             // Planning with MEASURE overwrites the arrays, so plan on scratch ones.
             let input = fftwf_alloc_real(n)!
@@ -142,7 +146,7 @@ public final class FFT: @unchecked Sendable {
     }
 
     private func plan(inverse n: Int) -> OpaquePointer {
-        lock.withLock {
+        Self.planner.withLock {
             if let plan = inverse[n] { return plan }
             let buffer = fftwf_alloc_complex(n)!
             defer { fftwf_free(buffer) }
