@@ -43,7 +43,9 @@ final class StageRunner: @unchecked Sendable {
     }
 
     private let state = Mutex(State())
-    private let watchdog: DispatchSourceTimer?
+    /// Made in `start()`, before any worker exists, and only read after: a timer source must not
+    /// be released without having been resumed, so a pipeline built but never run makes none.
+    private var watchdog: DispatchSourceTimer?
 
     init(
         stage: AnyStage, settings: StageSettings, route: Modality, logger: Logger,
@@ -67,22 +69,20 @@ final class StageRunner: @unchecked Sendable {
         timeouts = Counter(label: PipelineMetrics.errors, dimensions: dimensions + [("code", "timeout")])
         latency = Metrics.Timer(label: PipelineMetrics.latency, dimensions: dimensions, preferredDisplayUnit: .seconds)
         depth = Gauge(label: PipelineMetrics.queueDepth, dimensions: dimensions)
-        if let timeout = settings.timeout, timeout > 0 {
-            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "intake.\(route).\(stage.name).watchdog"))
-            let interval = min(max(timeout / 10, 0.005), 0.25)
-            timer.schedule(deadline: .now() + interval, repeating: interval)
-            self.watchdog = timer
-        } else {
-            self.watchdog = nil
-        }
     }
 
     /// Items this stage can hold at once: its buffer plus one per worker.
     var capacity: Int { settings.buffer + settings.concurrency }
 
     func start() {
-        watchdog?.setEventHandler { [weak self] in self?.abandonOverdueItems() }
-        watchdog?.resume()
+        if let timeout = settings.timeout, timeout > 0 {
+            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "intake.\(route).\(stage.name).watchdog"))
+            let interval = min(max(timeout / 10, 0.005), 0.25)
+            timer.schedule(deadline: .now() + interval, repeating: interval)
+            timer.setEventHandler { [weak self] in self?.abandonOverdueItems() }
+            timer.resume()
+            watchdog = timer
+        }
         for _ in 0..<settings.concurrency { spawnWorker() }
     }
 
