@@ -9,6 +9,7 @@ import PackageDescription
 ///    matchers, text parser. `IntakeReview`: the review queue and its SQLite store.
 /// 3. Modalities (`IntakeText`, `IntakeVibration`, …) each exposing stages; the C libraries behind
 ///    `C*` system targets.
+///    `IntakeServer`: HTTP intake, review API and page, tokens, metrics, watch folder.
 /// 4. `intake`: the command line, the composition root.
 let package = Package(
     name: "intake",
@@ -24,6 +25,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The server: ConfigurationSupport is off (intake reads its own YAML), saving a package build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: C libraries (Debian: libpocketsphinx-dev, libtesseract-dev, libleptonica-dev, libfftw3-dev)
@@ -61,17 +67,33 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
 
         // MARK: Layer 3: modalities
         .target(name: "IntakeText", dependencies: ["IntakeCore", "IntakeAlignment"]),
         .target(name: "IntakeVibration", dependencies: ["IntakeCore", "IntakeAlignment", "CFFTW"]),
 
+        // MARK: Layer 3: the HTTP server (feeds the pipeline, reads the store; knows no modality)
+        .target(
+            name: "IntakeServer",
+            dependencies: [
+                "IntakeCore", "IntakeReview",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            resources: [.copy("Web")]),
+
         // MARK: Layer 4: executables
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeVibration", "IntakeReview",
+                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeVibration", "IntakeReview", "IntakeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -93,6 +115,16 @@ let package = Package(
         .testTarget(name: "IntakeTextTests", dependencies: ["IntakeText", "IntakeAlignment"]),
         .testTarget(name: "IntakeVibrationTests", dependencies: ["IntakeVibration", "IntakeAlignment", "IntakeCore"]),
         .testTarget(name: "IntakeReviewTests", dependencies: ["IntakeReview", "IntakeCore"]),
+        .testTarget(
+            name: "IntakeServerTests",
+            dependencies: [
+                "IntakeServer", "IntakeReview", "IntakeCore", "IntakeAlignment", "IntakeVibration", "intake",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .testTarget(name: "intakeTests", dependencies: ["intake", "IntakeCore"]),
         .testTarget(
             name: "CLibrariesTests",

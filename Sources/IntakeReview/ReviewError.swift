@@ -5,6 +5,8 @@ public enum ReviewError: IntakeError, Equatable {
     case orderNotFound(String)
     case sandboxNotFound(String)
     case deadLetterNotFound(String)
+    case tokenNotFound(String)
+    case invalidToken(String)
     case claimedByOther(order: String, actor: String, until: String)
     case notReviewable(order: String, status: OrderStatus)
     case invalidCorrection(String)
@@ -19,6 +21,8 @@ public enum ReviewError: IntakeError, Equatable {
         case .orderNotFound: "order_not_found"
         case .sandboxNotFound: "sandbox_not_found"
         case .deadLetterNotFound: "dead_letter_not_found"
+        case .tokenNotFound: "token_not_found"
+        case .invalidToken: "invalid_token"
         case .claimedByOther: "claimed_by_other"
         case .notReviewable: "not_reviewable"
         case .invalidCorrection: "invalid_correction"
@@ -35,6 +39,8 @@ public enum ReviewError: IntakeError, Equatable {
         case let .orderNotFound(id): "no order \(id); list orders with `intake review list --status all`"
         case let .sandboxNotFound(id): "no sandbox \(id); list them with `intake sandbox list`"
         case let .deadLetterNotFound(id): "no dead letter for \(id); list them with `intake deadletters list`"
+        case let .tokenNotFound(id): "no token \(id); list them with `intake tokens list`"
+        case let .invalidToken(reason): "invalid token: \(reason)"
         case let .claimedByOther(order, actor, until):
             "order \(order) is claimed by \(actor) until \(until); pick another order or wait for the claim to expire"
         case let .notReviewable(order, status):

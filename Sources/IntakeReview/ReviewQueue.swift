@@ -119,6 +119,25 @@ public final class ReviewQueue: Sendable {
         }
     }
 
+    /// How many orders each sandbox holds, by status: `[sandbox: [status: count]]`.
+    public func countsBySandbox() throws -> [String: [String: Int]] {
+        try store.read { db in
+            var counts: [String: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT sandbox_id, status, COUNT(*) AS n FROM orders GROUP BY sandbox_id, status") {
+                counts[row["sandbox_id"], default: [:]][row["status"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    /// Events in the outbox not yet delivered to `sink`.
+    public func outboxBacklog(sink: String) throws -> Int {
+        try store.read { db in
+            let through = try Int64.fetchOne(db, sql: "SELECT delivered_through FROM outbox_cursors WHERE sink = ?", arguments: [sink]) ?? 0
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE seq > ?", arguments: [through]) ?? 0
+        }
+    }
+
     // MARK: - Rows
 
     static func fetchRecord(_ db: Database, id: String) throws -> OrderRecord? {

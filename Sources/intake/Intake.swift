@@ -6,7 +6,7 @@ import Logging
 
 /// `intake`: messy real-world signals in, aligned orders out.
 @main
-struct Intake: ParsableCommand {
+struct Intake: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intake",
         abstract: "Turn order messages, voice reports, scanned purchase orders and machine alerts into aligned orders.",
@@ -21,21 +21,27 @@ struct Intake: ParsableCommand {
               intake review list
               intake review approve ord_0123456789abcdef01234567 --actor alice
               intake sandbox list
+              intake serve --port 8080
               echo "store 12: 3 iced americano, no straw" | intake process -
               intake pipelines check pipelines/default.yaml
               intake master check --materials my/materials.csv
             """,
         subcommands: [
             ProcessCommand.self, ReviewCommand.self, SandboxCommand.self, DeadLettersCommand.self,
-            AuditCommand.self, EventsCommand.self, PipelinesCommand.self, MasterCommand.self,
+            AuditCommand.self, EventsCommand.self, ServeCommand.self, TokensCommand.self,
+            PipelinesCommand.self, MasterCommand.self,
         ],
         defaultSubcommand: nil)
 
     /// Usage and configuration errors exit with 2, as documented; everything else as ArgumentParser decides.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
             Foundation.exit(2)

@@ -134,6 +134,17 @@ public struct ConfigNode: @unchecked Sendable {
         throw error("expected a duration such as 500ms, 30s or 2m")
     }
 
+    /// Bytes, written as a number or with a unit: `512KB`, `8MB`, `1GB` (powers of 1024).
+    public func byteSizeValue() throws -> Int {
+        let text = try stringValue().trimmingCharacters(in: .whitespaces).uppercased()
+        let units: [(String, Double)] = [("KB", 1024), ("MB", 1024 * 1024), ("GB", 1024 * 1024 * 1024), ("B", 1)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), value > 0 { return Int(value * scale) }
+        }
+        if let value = Int(text), value > 0 { return value }
+        throw error("expected a size such as 64KB, 8MB or 1GB")
+    }
+
     public func stringList() throws -> [String] {
         try elements().map { try $0.stringValue() }
     }

@@ -39,6 +39,8 @@ public struct PipelineConfiguration: Sendable {
     public var review: ConfigNode?
     /// The `events:` section (outbox delivery sinks), read by the outbox relay.
     public var events: ConfigNode?
+    /// The `server:` section (address, limits, watch folders), read by `intake serve`.
+    public var server: ConfigNode?
     public var routes: [RouteConfiguration]
 
     public struct RouteConfiguration: Sendable {
@@ -64,7 +66,7 @@ public struct PipelineConfiguration: Sendable {
     }
 
     init(root: ConfigNode, directory: URL) throws {
-        try root.allowOnly(["name", "version", "description", "master", "inputs", "defaults", "sink", "store", "review", "events", "routes"])
+        try root.allowOnly(["name", "version", "description", "master", "inputs", "defaults", "sink", "store", "review", "events", "server", "routes"])
         if let version = try root.optional("version"), try version.intValue() != 1 {
             throw version.error("this intake reads pipeline version 1")
         }
@@ -106,6 +108,7 @@ public struct PipelineConfiguration: Sendable {
         }
         review = try root.optional("review")
         events = try root.optional("events")
+        server = try root.optional("server")
 
         routes = []
         var seen: Set<Modality> = []

@@ -5,10 +5,22 @@ import Foundation
 public enum ContentHash {
     /// Lower-case hex SHA-256 of `data`.
     public static func sha256(_ data: some DataProtocol) -> String {
+        hex(SHA256.hash(data: data))
+    }
+
+    /// SHA-256 of bytes that arrive in pieces (an upload streamed to disk), same hex as `sha256(_:)`.
+    public struct Streaming {
+        private var hasher = SHA256()
+        public init() {}
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+        public func finalize() -> String { ContentHash.hex(hasher.finalize()) }
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var hex = [UInt8]()
         hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: data) {
+        for byte in digest {
             hex.append(digits[Int(byte >> 4)])
             hex.append(digits[Int(byte & 0x0f)])
         }

@@ -19,7 +19,7 @@ public struct InputFailure: IntakeError, Equatable {
 
 extension Error {
     /// The code a dead letter records for this error.
-    var intakeCode: String { (self as? any IntakeError)?.code ?? "stage_error" }
+    public var intakeCode: String { (self as? any IntakeError)?.code ?? "stage_error" }
     /// The message a dead letter records for this error.
-    var intakeMessage: String { (self as? any IntakeError)?.description ?? String(describing: self) }
+    public var intakeMessage: String { (self as? any IntakeError)?.description ?? String(describing: self) }
 }

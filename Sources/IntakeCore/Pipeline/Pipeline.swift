@@ -35,6 +35,7 @@ public final class Pipeline: @unchecked Sendable {
         var inFlight = 0
         var summary = PipelineSummary()
         var routesOpen = 0
+        var stopHandlers: [@Sendable () -> Void] = []
     }
     private let state = Mutex(State())
 
@@ -88,11 +89,26 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Stops admitting inputs; items in flight finish and are written. Safe from any thread.
     public func stop() {
-        let first = state.withLock { state in
-            defer { state.stopRequested = true }
-            return !state.stopRequested
+        let handlers = state.withLock { state in
+            defer {
+                state.stopRequested = true
+                state.stopHandlers = []
+            }
+            return state.stopRequested ? nil : state.stopHandlers
         }
-        if first { logger.notice("stop requested: finishing items in flight, admitting no more") }
+        guard let handlers else { return }
+        logger.notice("stop requested: finishing items in flight, admitting no more")
+        for handler in handlers { handler() }
+    }
+
+    /// Runs `handler` once when the pipeline stops, whoever asks (a signal, a failing sink): an
+    /// endless input source uses it to end its sequence.
+    public func onStop(_ handler: @escaping @Sendable () -> Void) {
+        let stopped = state.withLock { state in
+            if !state.stopRequested { state.stopHandlers.append(handler) }
+            return state.stopRequested
+        }
+        if stopped { handler() }
     }
 
     // MARK: - Admission

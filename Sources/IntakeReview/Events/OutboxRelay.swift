@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Metrics
 
 /// Delivers outbox events to each sink at least once, in order.
 ///
@@ -20,6 +21,13 @@ public final class OutboxRelay: Sendable {
         self.sinks = sinks
         self.clock = clock
         self.logger = logger
+    }
+
+    /// Metric names (swift-metrics counters, dimension `sink`).
+    public enum MetricNames {
+        public static let delivered = "intake_outbox_delivered_total"
+        public static let retries = "intake_outbox_retries_total"
+        public static let undeliverable = "intake_outbox_undeliverable_total"
     }
 
     /// What one pass did, per sink.
@@ -68,14 +76,23 @@ public final class OutboxRelay: Sendable {
             report.pending = events.count
             return report
         }
+        let dimensions = [("sink", sink.name)]
+        defer {
+            Counter(label: MetricNames.delivered, dimensions: dimensions).increment(by: report.delivered)
+            Counter(label: MetricNames.undeliverable, dimensions: dimensions).increment(by: report.failed)
+        }
+        // The cursor is saved after the run of successes (one commit, not one per event): a crash
+        // before it means those events are delivered again, which at-least-once allows.
+        var unsaved = false
         for (index, (seq, text)) in events.enumerated() {
             do {
                 let event = try JSONDecoder().decode(CloudEvent.self, from: Data(text.utf8))
                 try sink.deliver(event)
                 cursor = Cursor(deliveredThrough: seq)
                 report.delivered += 1
-                try save(cursor, sink: sink.name)
+                unsaved = true
             } catch {
+                Counter(label: MetricNames.retries, dimensions: dimensions).increment()
                 cursor.attempts += 1
                 if cursor.attempts >= sink.maxAttempts {
                     logger.error("event undeliverable; recorded and skipped",
@@ -84,16 +101,19 @@ public final class OutboxRelay: Sendable {
                     cursor = Cursor(deliveredThrough: seq)
                     report.failed += 1
                     try save(cursor, sink: sink.name)
+                    unsaved = false
                     continue
                 }
                 cursor.nextAttempt = clock().timeIntervalSince1970 + sink.backoff * pow(2, Double(cursor.attempts - 1))
                 logger.warning("event delivery failed; will retry",
                                metadata: ["sink": "\(sink.name)", "seq": "\(seq)", "attempt": "\(cursor.attempts)", "error": "\(error)"])
                 try save(cursor, sink: sink.name, error: "\(error)")
+                unsaved = false
                 report.pending = events.count - index
                 break
             }
         }
+        if unsaved { try save(cursor, sink: sink.name) }
         return report
     }
 

@@ -121,6 +121,20 @@ enum StoreSchema {
                   PRIMARY KEY (sink, seq));
                 """)
         }
+        // v2: API tokens for the HTTP server. Only the SHA-256 of a token is kept.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE api_tokens (
+                  id TEXT PRIMARY KEY,
+                  name TEXT NOT NULL,
+                  role TEXT NOT NULL CHECK (role IN ('device', 'reviewer', 'admin')),
+                  subject TEXT,
+                  secret_sha256 TEXT NOT NULL UNIQUE,
+                  created_at TEXT NOT NULL,
+                  created_by TEXT NOT NULL,
+                  revoked_at TEXT);
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import IntakeCore
+import IntakeReview
+
+/// An error answered to an HTTP client as `{"error": {"code", "message"}}` with its status.
+/// Messages say what to do, like the command line's.
+struct APIError: HTTPResponseError, CustomStringConvertible {
+    let status: HTTPResponse.Status
+    let code: String
+    let message: String
+    var headers: HTTPFields = [:]
+
+    var description: String { "\(status.code) \(code): \(message)" }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try JSONBody.response(ErrorBody(error: .init(code: code, message: message)), status: status)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    private struct ErrorBody: Encodable {
+        struct Detail: Encodable { let code: String; let message: String }
+        let error: Detail
+    }
+
+    static let unauthorized = APIError(
+        status: .unauthorized, code: "unauthorized",
+        message: "send an API token: `Authorization: Bearer itk_…` (create one with `intake tokens create`)",
+        headers: [.wwwAuthenticate: "Bearer"])
+
+    static func forbidden(_ message: String) -> APIError { APIError(status: .forbidden, code: "forbidden", message: message) }
+    static func badRequest(_ message: String) -> APIError { APIError(status: .badRequest, code: "bad_request", message: message) }
+    static func notFound(_ message: String) -> APIError { APIError(status: .notFound, code: "not_found", message: message) }
+    static func storage(_ message: String) -> APIError { APIError(status: .insufficientStorage, code: "storage", message: message) }
+
+    static func tooLarge(limit: Int) -> APIError {
+        APIError(status: .contentTooLarge, code: "body_too_large",
+                 message: "the body is larger than this endpoint's limit of \(limit) bytes (server.limits in the pipeline file)")
+    }
+
+    static func unsupportedType(_ type: String?, accepted: [String]) -> APIError {
+        APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
+                 message: "Content-Type \(type ?? "(none)") is not accepted here; send one of: \(accepted.joined(separator: ", "))")
+    }
+
+    static func idempotencyConflict(key: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "idempotency_key_reused",
+                 message: "Idempotency-Key \(key) was already used with a different body; use a new key for a new input")
+    }
+
+    static func rateLimited(retryAfter seconds: Int) -> APIError {
+        APIError(status: .tooManyRequests, code: "rate_limited",
+                 message: "too many requests for this token; retry after \(seconds)s",
+                 headers: [.retryAfter: "\(seconds)"])
+    }
+
+}
+
+extension APIError {
+    /// The status and code for an error from the review queue or store.
+    init(_ error: any Error) {
+        switch error {
+        case let error as APIError:
+            self = error
+        case let error as ReviewError:
+            let status: HTTPResponse.Status = switch error {
+            case .orderNotFound, .sandboxNotFound, .deadLetterNotFound, .tokenNotFound: .notFound
+            case .claimedByOther: .conflict
+            case .notReviewable: .conflict
+            case .invalidCorrection, .invalidPolicy, .invalidToken: .unprocessableContent
+            case .databaseLocked, .storeUnavailable: .serviceUnavailable
+            case .storageFull: .insufficientStorage
+            case .newerSchema: .internalServerError
+            }
+            self.init(status: status, code: error.code, message: error.description)
+        case let error as DecodingError:
+            self = .badRequest("the JSON body does not match: \(Self.describe(error))")
+        default:
+            self.init(status: .internalServerError, code: error.intakeCode, message: error.intakeMessage)
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case let .keyNotFound(key, _): "missing field `\(key.stringValue)`"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            (context.codingPath.map(\.stringValue).joined(separator: ".") + " " + context.debugDescription).trimmingCharacters(in: .whitespaces)
+        @unknown default: "\(error)"
+        }
+    }
+}
+
+extension HTTPResponse.Status {
+    /// 507: the disk or database is full.
+    static let insufficientStorage = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
+}

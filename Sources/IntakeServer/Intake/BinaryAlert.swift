@@ -1,0 +1,37 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import IntakeReview
+
+/// A vibration alert posted as raw little-endian float32 samples with its fields in headers
+/// (`Alert-Device-Id`, `Alert-Sample-Rate-Hz`, optional `Alert-Captured-At`, `Alert-Rpm`,
+/// `Alert-Unit`, `Alert-Axis`, `Alert-Location`): the body is spooled as the equivalent JSON
+/// alert, its samples base64-encoded in `samples_b64`, so the pipeline sees one alert format.
+enum BinaryAlert {
+    static func envelope(headers: HTTPFields, token: APIToken) throws -> (prefix: Data, suffix: Data) {
+        func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { headers[$0] } }
+        guard let device = header("Alert-Device-Id"), !device.isEmpty else {
+            throw APIError.badRequest("a binary alert needs the header Alert-Device-Id")
+        }
+        guard let rateText = header("Alert-Sample-Rate-Hz"), let rate = Double(rateText), rate > 0 else {
+            throw APIError.badRequest("a binary alert needs the header Alert-Sample-Rate-Hz (a positive number)")
+        }
+        if token.role == .device, token.subject != device {
+            throw APIError.forbidden("this device token submits for \(token.subject ?? "?"), not device \(device)")
+        }
+        var fields: [String: Any] = ["device_id": device, "sample_rate_hz": rate]
+        if let captured = header("Alert-Captured-At") { fields["captured_at"] = captured }
+        if let rpmText = header("Alert-Rpm") {
+            guard let rpm = Double(rpmText), rpm > 0 else { throw APIError.badRequest("Alert-Rpm must be a positive number") }
+            fields["rpm"] = rpm
+        }
+        for (name, key) in [("Alert-Unit", "unit"), ("Alert-Axis", "axis"), ("Alert-Location", "location")] {
+            if let value = header(name) { fields[key] = value }
+        }
+        // `{…fields…, "samples_b64": "` + base64 + `"}`
+        var prefix = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+        prefix.removeLast()
+        prefix.append(contentsOf: Array(#","samples_b64":""#.utf8))
+        return (prefix, Data(#""}"#.utf8))
+    }
+}

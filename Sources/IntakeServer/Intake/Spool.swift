@@ -1,0 +1,235 @@
+import Foundation
+import IntakeCore
+import Hummingbird
+
+/// Uploads on their way into the pipeline, kept on disk so that `202 Accepted` is a promise.
+///
+/// A body is streamed to `spool/incoming/` while it is hashed (never held whole in memory),
+/// fsync'ed, and moved to `spool/pending/<order id>` beside a small JSON entry saying who sent
+/// it and under which idempotency key. Only then is it queued and answered. When its order is
+/// stored, the bytes move to `inputs/` (for the review page) or are deleted. On start, every
+/// pending entry is queued again: a crash between `202` and the store loses nothing, and the
+/// idempotency key keeps it from becoming two orders.
+final class Spool: Sendable {
+    /// What the spool knows about one accepted upload.
+    struct Entry: Codable, Sendable, Equatable {
+        var id: String
+        var uri: String
+        var sender: String?
+        var idempotencyKey: String
+        var sha256: String
+        var contentType: String
+        var bytes: Int
+        var receivedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, uri, sender, sha256, bytes
+            case idempotencyKey = "idempotency_key"
+            case contentType = "content_type"
+            case receivedAt = "received_at"
+        }
+    }
+
+    /// A body received into `incoming/`, not yet committed.
+    struct Upload: Sendable {
+        let file: URL
+        let sha256: String
+        let bytes: Int
+    }
+
+    let incoming: URL
+    let pending: URL
+    let kept: URL?
+
+    init(dataFolder: URL, keepInputs: Bool) throws {
+        incoming = dataFolder.appendingPathComponent("spool/incoming")
+        pending = dataFolder.appendingPathComponent("spool/pending")
+        kept = keepInputs ? dataFolder.appendingPathComponent("inputs") : nil
+        for folder in [incoming, pending] + (kept.map { [$0] } ?? []) {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        // Bodies still being received when the server stopped were never answered: drop them.
+        for leftover in (try? FileManager.default.contentsOfDirectory(at: incoming, includingPropertiesForKeys: nil)) ?? [] {
+            try? FileManager.default.removeItem(at: leftover)
+        }
+    }
+
+    // MARK: Receiving
+
+    /// Streams `body` into a new file in `incoming/`, hashing as it goes. With `wrap`, the body
+    /// is written base64-encoded between `wrap.prefix` and `wrap.suffix` (and hashed as written).
+    /// Throws `APIError.tooLarge` as soon as more than `limit` bytes have arrived.
+    func receive<Body: AsyncSequence>(
+        _ body: Body, limit: Int, wrap: (prefix: Data, suffix: Data)? = nil
+    ) async throws -> Upload where Body.Element == ByteBuffer {
+        let file = incoming.appendingPathComponent(UUID().uuidString + ".part")
+        let writer = try HashingFileWriter(file)
+        do {
+            var received = 0
+            var base64 = wrap.map { _ in StreamingBase64() }
+            if let wrap { try writer.write(wrap.prefix) }
+            for try await buffer in body {
+                received += buffer.readableBytes
+                if received > limit { throw APIError.tooLarge(limit: limit) }
+                try buffer.withUnsafeReadableBytes { bytes in
+                    if base64 != nil {
+                        try writer.write(base64!.encode(bytes))
+                    } else {
+                        try writer.write(bytes)
+                    }
+                }
+            }
+            if let wrap, let tail = base64?.finish() {
+                try writer.write(tail)
+                try writer.write(wrap.suffix)
+            }
+            let (sha256, bytes) = try writer.close()
+            return Upload(file: file, sha256: sha256, bytes: bytes)
+        } catch {
+            writer.abandon()
+            try? FileManager.default.removeItem(at: file)
+            throw error
+        }
+    }
+
+    /// The first file of a multipart upload, as an upload of its own (the form around it is dropped).
+    func extractMultipart(_ upload: Upload, boundary: String) throws -> (upload: Upload, part: MultipartFile.Part) {
+        defer { discard(upload) }
+        let file = incoming.appendingPathComponent(UUID().uuidString + ".part")
+        let part = try MultipartFile.extract(from: upload.file, boundary: boundary, to: file)
+        let data = try Data(contentsOf: file, options: .alwaysMapped)
+        return (Upload(file: file, sha256: ContentHash.sha256(data), bytes: data.count), part)
+    }
+
+    /// Makes `upload` durable as pending entry `entry.id`: bytes first, then the entry, which
+    /// marks it complete; a crash in between leaves bytes without an entry, dropped on start.
+    func commit(_ upload: Upload, as entry: Entry) throws {
+        let bytes = pending.appendingPathComponent(entry.id)
+        let meta = pending.appendingPathComponent(entry.id + ".json")
+        try? FileManager.default.removeItem(at: bytes)
+        try FileManager.default.moveItem(at: upload.file, to: bytes)
+        let metaPart = incoming.appendingPathComponent(entry.id + ".json.part")
+        let writer = try HashingFileWriter(metaPart)
+        try writer.write(try JSONEncoder().encode(entry))
+        _ = try writer.close()
+        try? FileManager.default.removeItem(at: meta)
+        try FileManager.default.moveItem(at: metaPart, to: meta)
+        try Self.syncDirectory(pending)
+    }
+
+    func discard(_ upload: Upload) {
+        try? FileManager.default.removeItem(at: upload.file)
+    }
+
+    // MARK: Pending entries
+
+    /// The pending entry for `id`, if it is waiting for the pipeline.
+    func entry(_ id: String) -> Entry? {
+        guard let data = try? Data(contentsOf: pending.appendingPathComponent(id + ".json")) else { return nil }
+        return try? JSONDecoder().decode(Entry.self, from: data)
+    }
+
+    /// Every complete pending entry, oldest first; bytes without an entry are removed.
+    func pendingEntries() -> [Entry] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: pending.path)) ?? []
+        let entries = names.filter { $0.hasSuffix(".json") }.compactMap { entry(String($0.dropLast(5))) }
+        let complete = Set(entries.map(\.id))
+        for name in names where !name.hasSuffix(".json") && !complete.contains(name) {
+            try? FileManager.default.removeItem(at: pending.appendingPathComponent(name))
+        }
+        return entries.sorted { ($0.receivedAt, $0.id) < ($1.receivedAt, $1.id) }
+    }
+
+    /// The pipeline input for a pending entry: its bytes are read when the pipeline admits it.
+    func input(for entry: Entry) -> PipelineInput {
+        let file = pending.appendingPathComponent(entry.id)
+        return PipelineInput(uri: entry.uri, sender: entry.sender, idempotencyKey: entry.idempotencyKey) {
+            try Data(contentsOf: file)
+        }
+    }
+
+    /// Called once the order for `id` is stored: keeps the bytes in `inputs/` or deletes them.
+    func finished(_ id: String) {
+        let bytes = pending.appendingPathComponent(id)
+        let meta = pending.appendingPathComponent(id + ".json")
+        if let kept {
+            try? FileManager.default.removeItem(at: kept.appendingPathComponent(id))
+            try? FileManager.default.removeItem(at: kept.appendingPathComponent(id + ".json"))
+            try? FileManager.default.moveItem(at: bytes, to: kept.appendingPathComponent(id))
+            try? FileManager.default.moveItem(at: meta, to: kept.appendingPathComponent(id + ".json"))
+        } else {
+            try? FileManager.default.removeItem(at: bytes)
+            try? FileManager.default.removeItem(at: meta)
+        }
+    }
+
+    /// The kept bytes of `id`'s input and their content type, if the server received and kept them.
+    func keptInput(_ id: String) -> (file: URL, contentType: String)? {
+        guard let kept, id.range(of: #"^ord_[0-9a-f]{24}$"#, options: .regularExpression) != nil else { return nil }
+        let file = kept.appendingPathComponent(id)
+        guard FileManager.default.fileExists(atPath: file.path),
+              let data = try? Data(contentsOf: kept.appendingPathComponent(id + ".json")),
+              let entry = try? JSONDecoder().decode(Entry.self, from: data)
+        else { return nil }
+        return (file, entry.contentType)
+    }
+
+    private static func syncDirectory(_ url: URL) throws {
+        let fd = open(url.path, O_RDONLY)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        fsync(fd)
+    }
+}
+
+/// Writes a file through a descriptor, hashing every byte, and fsyncs it on `close`.
+private final class HashingFileWriter {
+    private let handle: FileHandle
+    private var hasher = ContentHash.Streaming()
+    private var count = 0
+
+    init(_ url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw APIError.storage("cannot create \(url.lastPathComponent) in \(url.deletingLastPathComponent().path)")
+        }
+        handle = try FileHandle(forWritingTo: url)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher.update(bytes)
+        count += bytes.count
+        try handle.write(contentsOf: bytes)
+    }
+
+    func write(_ data: Data) throws {
+        try data.withUnsafeBytes { try write($0) }
+    }
+
+    func close() throws -> (sha256: String, bytes: Int) {
+        try handle.synchronize()
+        try handle.close()
+        return (hasher.finalize(), count)
+    }
+
+    func abandon() {
+        try? handle.close()
+    }
+}
+
+/// Base64 for bytes that arrive in pieces: keeps the 0–2 bytes that do not fill a group of 3.
+struct StreamingBase64 {
+    private var carry: [UInt8] = []
+
+    mutating func encode(_ bytes: UnsafeRawBufferPointer) -> Data {
+        var input = carry
+        input.append(contentsOf: bytes)
+        let whole = input.count - input.count % 3
+        carry = Array(input[whole...])
+        return Data(input[..<whole]).base64EncodedData()
+    }
+
+    mutating func finish() -> Data {
+        defer { carry = [] }
+        return Data(carry).base64EncodedData()
+    }
+}

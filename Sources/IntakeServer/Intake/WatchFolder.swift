@@ -1,0 +1,131 @@
+import Foundation
+import IntakeCore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// A folder that scanners and sync clients drop files into: each new file is processed once,
+/// then moved to `done/`, or to `failed/` beside a `<name>.reason.txt` saying why.
+///
+/// A file is taken when its size and modification time held still for one poll (so a file
+/// being copied is not read half-written); names starting with `.` or ending in `.part`, `.tmp`
+/// or `.crdownload` are left alone. After a restart, files still in the folder are submitted
+/// again: their order id comes from their bytes, so a finished one is only moved, never
+/// processed twice.
+final class WatchFolder: Service {
+    let folder: URL
+    private let interval: Double
+    private let pipelineName: String
+    private let feed: InputFeed
+    private let completions: Completions
+    private let logger: Logger
+    private let done: URL
+    private let failed: URL
+    private let state = Mutex(State())
+
+    private struct State {
+        /// Size and modification time seen at the last poll, for files not yet taken.
+        var seen: [String: Stamp] = [:]
+        /// Files submitted and not yet moved.
+        var inFlight: Set<String> = []
+    }
+
+    private struct Stamp: Equatable {
+        var size: Int
+        var modified: Date
+    }
+
+    init(folder: URL, interval: Double, pipelineName: String, feed: InputFeed, completions: Completions, logger: Logger) throws {
+        self.folder = folder
+        self.interval = interval
+        self.pipelineName = pipelineName
+        self.feed = feed
+        self.completions = completions
+        self.logger = logger
+        done = folder.appendingPathComponent("done")
+        failed = folder.appendingPathComponent("failed")
+        for sub in [done, failed] { try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true) }
+    }
+
+    func run() async throws {
+        logger.notice("watching \(folder.path)")
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            poll()
+            try? await Task.sleep(for: .seconds(interval))
+        }
+    }
+
+    /// One look at the folder: submits every file that held still since the last look.
+    func poll() {
+        let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]
+        let entries = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: keys)) ?? []
+        var ready: [URL] = []
+        state.withLock { state in
+            var present: [String: Stamp] = [:]
+            for url in entries where Self.isCandidate(url.lastPathComponent) {
+                guard let values = try? url.resourceValues(forKeys: Set(keys)), values.isRegularFile == true,
+                      !state.inFlight.contains(url.path)
+                else { continue }
+                let stamp = Stamp(size: values.fileSize ?? 0, modified: values.contentModificationDate ?? .distantPast)
+                if state.seen[url.path] == stamp {
+                    ready.append(url)
+                    state.inFlight.insert(url.path)
+                } else {
+                    present[url.path] = stamp
+                }
+            }
+            state.seen = present
+        }
+        for url in ready.sorted(by: { $0.path < $1.path }) { submit(url) }
+    }
+
+    private func submit(_ url: URL) {
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            logger.warning("cannot read \(url.lastPathComponent); will look again", metadata: ["error": "\(error)"])
+            _ = state.withLock { $0.inFlight.remove(url.path) }
+            return
+        }
+        // The pipeline names the order the same way (bytes + pipeline, no sender).
+        let key = ContentHash.idempotencyKey(sha256: ContentHash.sha256(bytes), pipeline: pipelineName, sender: nil)
+        completions.register(ContentHash.orderID(idempotencyKey: key)) { [weak self] record in
+            self?.finished(url, record: record)
+        }
+        feed.append(PipelineInput(uri: url.path, idempotencyKey: key) { try Data(contentsOf: url) })
+    }
+
+    private func finished(_ url: URL, record: OrderRecord) {
+        defer { _ = state.withLock { $0.inFlight.remove(url.path) } }
+        let target = record.status == .failed ? failed : done
+        let destination = Self.freeName(for: url.lastPathComponent, in: target)
+        do {
+            if let error = record.error, record.status == .failed {
+                let reason = "order \(record.id) failed in \(error.stage ?? "?"): \(error.code)\n\(error.message)\n"
+                try Data(reason.utf8).write(to: target.appendingPathComponent(destination.lastPathComponent + ".reason.txt"))
+            }
+            try FileManager.default.moveItem(at: url, to: destination)
+            logger.info("\(url.lastPathComponent) → \(target.lastPathComponent)/", metadata: ["order": "\(record.id)", "status": "\(record.status.rawValue)"])
+        } catch {
+            logger.error("could not move \(url.lastPathComponent) after its order was stored", metadata: ["order": "\(record.id)", "error": "\(error)"])
+        }
+    }
+
+    static func isCandidate(_ name: String) -> Bool {
+        !name.hasPrefix(".") && ![".part", ".tmp", ".crdownload", ".reason.txt"].contains { name.hasSuffix($0) }
+    }
+
+    /// `name` in `folder`, or `name-2`, `name-3`… if taken (the same file name sent twice).
+    private static func freeName(for name: String, in folder: URL) -> URL {
+        var candidate = folder.appendingPathComponent(name)
+        var n = 2
+        let base = (name as NSString).deletingPathExtension
+        let ext = (name as NSString).pathExtension
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            candidate = folder.appendingPathComponent(ext.isEmpty ? "\(base)-\(n)" : "\(base)-\(n).\(ext)")
+            n += 1
+        }
+        return candidate
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import IntakeCore
+import IntakeReview
+
+/// `POST /v1/alerts|audio|documents|messages`: inputs in, `202 Accepted` with the order id and
+/// a `Location` out. Bodies stream to the spool; the pipeline routes them by content.
+///
+/// Any token may submit. A device token submits as its subject (the order's sender); other
+/// tokens may name a sender with `Intake-Sender`. `Idempotency-Key` is scoped to the sender.
+struct IntakeRoutes {
+    /// One intake endpoint: the modality it expects, its body limit and content types.
+    struct Endpoint: Sendable {
+        var path: String
+        var modality: Modality
+        var limit: Int
+        var contentTypes: [String]
+        var multipart: Bool
+    }
+
+    let receiver: InputReceiver
+    let endpoints: [Endpoint]
+    /// Modalities the pipeline has a route for.
+    let routed: Set<Modality>
+
+    static func endpoints(limits: ServerConfiguration.BodyLimits) -> [Endpoint] {
+        [
+            Endpoint(path: "alerts", modality: .vibration, limit: limits.alerts,
+                     contentTypes: ["application/json", "application/octet-stream"], multipart: false),
+            Endpoint(path: "audio", modality: .voice, limit: limits.audio,
+                     contentTypes: ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave", "application/octet-stream"], multipart: true),
+            Endpoint(path: "documents", modality: .document, limit: limits.documents,
+                     contentTypes: ["image/png", "image/jpeg", "image/tiff", "image/bmp", "image/x-portable-anymap",
+                                    "image/x-portable-graymap", "image/x-portable-pixmap", "application/pdf", "application/octet-stream"],
+                     multipart: true),
+            Endpoint(path: "messages", modality: .text, limit: limits.messages,
+                     contentTypes: ["text/plain"], multipart: false),
+        ]
+    }
+
+    func add(to group: RouterGroup<IntakeRequestContext>) {
+        for endpoint in endpoints {
+            group.post(RouterPath(endpoint.path)) { request, context in
+                try await accept(request, context: context, endpoint: endpoint)
+            }
+        }
+    }
+
+    private func accept(_ request: Request, context: IntakeRequestContext, endpoint: Endpoint) async throws -> Response {
+        let token = try context.require(.device)
+        guard routed.contains(endpoint.modality) else {
+            throw APIError(status: .notImplemented, code: "modality_not_configured",
+                           message: "pipeline \(receiver.pipelineName) has no \(endpoint.modality) route; add one to its pipeline file")
+        }
+        let contentType = request.headers[.contentType] ?? ""
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let boundary = endpoint.multipart ? MultipartFile.boundary(of: contentType) : nil
+        guard endpoint.contentTypes.contains(mediaType) || boundary != nil else {
+            throw APIError.unsupportedType(contentType.isEmpty ? nil : contentType,
+                                           accepted: endpoint.contentTypes + (endpoint.multipart ? ["multipart/form-data"] : []))
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > endpoint.limit {
+            throw APIError.tooLarge(limit: endpoint.limit)
+        }
+        let sender = try Self.sender(token: token, request: request)
+        var wrap: (prefix: Data, suffix: Data)?
+        if endpoint.modality == .vibration, mediaType == "application/octet-stream" {
+            wrap = try BinaryAlert.envelope(headers: request.headers, token: token)
+        }
+
+        var upload = try await receiver.spool.receive(request.body, limit: endpoint.limit, wrap: wrap)
+        var storedType = wrap == nil ? mediaType : "application/json"
+        var uri = "http:/v1/\(endpoint.path)"
+        if let boundary {
+            let extracted = try receiver.spool.extractMultipart(upload, boundary: boundary)
+            upload = extracted.upload
+            storedType = extracted.part.contentType ?? "application/octet-stream"
+            if let name = extracted.part.filename, !name.isEmpty { uri += "/" + name }
+        } else if let name = request.headers[.intakeFilename], !name.isEmpty {
+            uri += "/" + name
+        }
+        guard upload.bytes > 0 else {
+            receiver.spool.discard(upload)
+            throw APIError.badRequest("the body is empty; send the \(endpoint.path == "messages" ? "message text" : "file") as the request body")
+        }
+        let receipt = try receiver.accept(
+            upload, uri: uri, sender: sender, key: request.headers[.idempotencyKey],
+            scope: sender ?? token.id, contentType: storedType)
+        return try JSONBody.response(receipt, status: .accepted, headers: [.location: receipt.location])
+    }
+
+    /// The sender recorded on the order: a device token's subject, or `Intake-Sender` from others.
+    static func sender(token: APIToken, request: Request) throws -> String? {
+        let named = request.headers[.intakeSender]
+        if token.role == .device {
+            if let named, named != token.subject {
+                throw APIError.forbidden("this device token submits as \(token.subject ?? "?"), not \(named)")
+            }
+            return token.subject
+        }
+        return named
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = Self("Idempotency-Key")!
+    static let intakeSender = Self("Intake-Sender")!
+    static let intakeFilename = Self("Intake-Filename")!
+}

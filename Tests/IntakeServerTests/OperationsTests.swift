@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// `/healthz`, `/readyz`, `/metrics` and the review page's files.
+@Suite struct OperationsTests {
+    @Test func healthReadinessAndPrometheusMetrics() async throws {
+        let server = try await TestServer()
+        #expect(try await server.request("GET", "/healthz").text == "ok\n")
+        let ready = try await server.request("GET", "/readyz")
+        #expect(ready.status == 200)
+        #expect(ready.json["pipeline"] as? String == "running")
+
+        let reply = try await server.request(
+            "POST", "/v1/alerts", token: server.device, body: try TestServer.sample("samples/vibration/p101-outer-race.json"),
+            contentType: "application/json")
+        _ = try await server.waitForOrder(try #require(reply.json["id"] as? String))
+        let metrics = try await server.request("GET", "/metrics").text
+        #expect(metrics.contains(#"intake_stage_latency_seconds_bucket{route="vibration",stage="vibration.diagnose""#))
+        #expect(metrics.contains(#"intake_orders{sandbox="vibration/p-101",status="pending_review"} 1"#))
+        #expect(metrics.contains(#"intake_sandbox_streak{sandbox="vibration/p-101"} 0"#))
+        #expect(metrics.contains("intake_stage_queue_depth"))
+        #expect(metrics.contains("intake_dead_letters_open 0"))
+        #expect(metrics.contains("intake_records_total"))
+        try await server.stop()
+    }
+
+    @Test func theReviewPageIsServedWithoutAToken() async throws {
+        let server = try await TestServer()
+        let page = try await server.request("GET", "/")
+        #expect(page.status == 200)
+        #expect(page.headers["content-type"]?.hasPrefix("text/html") == true)
+        #expect(page.text.contains("review.js"))
+        #expect(try await server.request("GET", "/review.js").status == 200)
+        #expect(try await server.request("GET", "/review.css").status == 200)
+        #expect(try await server.request("GET", "/../Package.swift").status == 404)
+        try await server.stop()
+    }
+}

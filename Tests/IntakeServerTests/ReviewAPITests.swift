@@ -1,0 +1,88 @@
+import Foundation
+import IntakeCore
+import IntakeReview
+import Testing
+
+/// The review API as the page uses it: list, claim, correct, approve, reject, sandboxes.
+@Suite struct ReviewAPITests {
+    private func submit(_ text: String, to server: TestServer) async throws -> String {
+        let reply = try await server.request("POST", "/v1/messages", token: server.device, body: Data(text.utf8), contentType: "text/plain")
+        let id = try #require(reply.json["id"] as? String)
+        _ = try await server.waitForOrder(id)
+        return id
+    }
+
+    @Test func aReviewerClaimsCorrectsAndApprovesWithAnAuditTrail() async throws {
+        let server = try await TestServer()
+        let id = try await submit("store 12: 3 iced americano with oat milk", to: server)
+        let list = try await server.request("GET", "/v1/orders?status=pending_review", token: server.reviewer)
+        #expect((list.json["orders"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
+
+        let claimed = try await server.request("POST", "/v1/orders/\(id)/claim", token: server.reviewer)
+        #expect(claimed.json["claimed_by"] as? String == "alice")
+        let otherReviewer = try TokenRegistry(store: server.queue.store).create(name: "bob", role: .reviewer, subject: nil, actor: "test").secret
+        let conflict = try await server.post("/v1/orders/\(id)/approve", token: otherReviewer, json: [:])
+        #expect(conflict.status == 409)
+
+        let corrected = try await server.post(
+            "/v1/orders/\(id)/correct", token: server.reviewer, json: ["set": ["lines[0].quantity": 4], "reason": "courier said four"])
+        #expect(corrected.status == 200, "\(corrected.text)")
+        #expect(corrected.json["status"] as? String == "approved")
+        let detail = try server.queue.detail(id)
+        #expect(detail.record.intent.lines[0].quantity == 4)
+        #expect(detail.reviews.first?.actor == "alice")
+        #expect(detail.reviews.first?.action == "correct")
+        #expect(try server.queue.verifyAudit().valid)
+        try await server.stop()
+    }
+
+    @Test func nextClaimsTheOldestAndRejectNeedsAReason() async throws {
+        let server = try await TestServer()
+        let first = try await submit("store 12: 3 iced americano", to: server)
+        _ = try await submit("store 7: 2 butter croissants", to: server)
+        let next = try await server.request("POST", "/v1/review/next", token: server.reviewer)
+        #expect((next.json["record"] as? [String: Any])?["id"] as? String == first)
+        let noReason = try await server.post("/v1/orders/\(first)/reject", token: server.reviewer, json: [:])
+        #expect(noReason.status == 400)
+        let rejected = try await server.post("/v1/orders/\(first)/reject", token: server.reviewer, json: ["reason": "duplicate of a phone order"])
+        #expect(rejected.json["status"] as? String == "rejected")
+        let badField = try await server.post("/v1/orders/\(first)/approve", token: server.reviewer, json: ["reason": 5])
+        #expect(badField.status == 400)
+        #expect(badField.errorCode == "bad_request")
+        let unknown = try await server.request("GET", "/v1/orders/ord_000000000000000000000000", token: server.reviewer)
+        #expect(unknown.status == 404)
+        try await server.stop()
+    }
+
+    @Test func adminsPromoteAndDemoteSandboxesByTheirEncodedId() async throws {
+        let server = try await TestServer()
+        _ = try await submit("store 12: 3 iced americano", to: server)
+        let sandboxes = try await server.request("GET", "/v1/sandboxes", token: server.reviewer)
+        let ids = (sandboxes.json["sandboxes"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+        #expect(ids == ["text/p-101"])
+        let promoted = try await server.post("/v1/sandboxes/text%2Fp-101/promote", token: server.admin, json: ["reason": "trusted courier app"])
+        #expect(promoted.json["mode"] as? String == "auto", "\(promoted.text)")
+        let policy = try await server.post("/v1/sandboxes/text%2Fp-101/policy", token: server.admin, json: ["promote_after": 50])
+        #expect(policy.status == 200, "\(policy.text)")
+        let demoted = try await server.post("/v1/sandboxes/text%2Fp-101/demote", token: server.admin, json: ["reason": "audit found an error"])
+        #expect(demoted.json["mode"] as? String == "review")
+        let detail = try await server.request("GET", "/v1/sandboxes/text%2Fp-101", token: server.reviewer)
+        let actions = (detail.json["history"] as? [[String: Any]])?.compactMap { $0["action"] as? String } ?? []
+        #expect(actions.contains("sandbox.promoted"))
+        #expect(actions.contains("sandbox.demoted"))
+        try await server.stop()
+    }
+
+    @Test func deadLettersKeepTheRejectedUploadsBytes() async throws {
+        let server = try await TestServer()
+        let bad = try TestServer.sample("samples/vibration/bad-truncated-payload.json")
+        let reply = try await server.request("POST", "/v1/alerts", token: server.admin, body: bad, contentType: "application/json")
+        let id = try #require(reply.json["id"] as? String)
+        #expect(try await server.waitForOrder(id).status == .failed)
+        let letters = try await server.request("GET", "/v1/deadletters", token: server.reviewer)
+        #expect((letters.json["dead_letters"] as? [[String: Any]])?.first?["order_id"] as? String == id)
+        let bytes = try await server.request("GET", "/v1/deadletters/\(id)/bytes", token: server.reviewer)
+        #expect(bytes.body == bad)
+        try await server.stop()
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import IntakeAlignment
+import IntakeCore
+import IntakeReview
+@testable import IntakeServer
+@testable import intake
+import Logging
+import ServiceLifecycle
+
+/// A real `intake serve` in this process: the default pipeline (text and vibration routes on
+/// the demo master data), a fresh store and data folder, bound to 127.0.0.1 on a free port.
+/// Each role gets a token. `stop()` shuts it down gracefully; `restart()` starts it again on
+/// the same store and folders, as after a crash or a deploy.
+final class TestServer: @unchecked Sendable {
+    // @unchecked: the mutable run state is only touched by the test that owns the server.
+    let folder: URL
+    let queue: ReviewQueue
+    let configuration: ServerConfiguration
+    let admin: String
+    let reviewer: String
+    let device: String
+    private(set) var port = 0
+    private var group: ServiceGroup?
+    private var task: Task<Void, any Error>?
+
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    init(watch: [String] = [], configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-server-\(UUID().uuidString)")
+        self.folder = folder
+        let pipeline = try PipelineConfiguration.load(Self.repository.appendingPathComponent("pipelines/default.yaml"))
+        let store = try OrderStore(path: folder.appendingPathComponent("intake.db").path)
+        queue = ReviewQueue(store: store, settings: try ReviewSettings(node: pipeline.review))
+        var configuration = ServerConfiguration(dataFolder: folder.appendingPathComponent("server"))
+        configuration.port = 0
+        configuration.watchFolders = watch.map { folder.appendingPathComponent($0) }
+        configuration.watchInterval = 0.1
+        configure(&configuration)
+        self.configuration = configuration
+        let tokens = TokenRegistry(store: store)
+        admin = try tokens.create(name: "root", role: .admin, subject: nil, actor: "test").secret
+        reviewer = try tokens.create(name: "alice", role: .reviewer, subject: nil, actor: "test").secret
+        device = try tokens.create(name: "edge box P-101", role: .device, subject: "P-101", actor: "test").secret
+        try await start()
+    }
+
+    var pipeline: PipelineConfiguration {
+        get throws { try PipelineConfiguration.load(Self.repository.appendingPathComponent("pipelines/default.yaml")) }
+    }
+
+    /// The demo master data the default pipeline names.
+    static func masterData() throws -> MasterData {
+        let path = repository.appendingPathComponent("pipelines/default.yaml").path
+        let options = try MasterDataOptions.parse(["--pipeline", path])
+        return try options.loadMasterData(for: try options.loadConfiguration())
+    }
+
+    /// The server as `intake serve` builds it, on this fixture's store and folders.
+    func makeServer() throws -> IntakeServer {
+        let pipeline = try self.pipeline
+        return IntakeServer(
+            configuration: configuration, pipelineConfiguration: pipeline,
+            stages: StageCatalog.registry(pipeline: pipeline.name, master: try Self.masterData()),
+            queue: queue, logger: Logger(label: "test.server"))
+    }
+
+    func start() async throws {
+        let server = try makeServer()
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let application = try server.makeApplication { port in continuation.yield(port) }
+        let group = ServiceGroup(services: [application], logger: Logger(label: "test.server"))
+        self.group = group
+        task = Task { try await group.run() }
+        for await port in ports {
+            self.port = port
+            break
+        }
+    }
+
+    /// Graceful shutdown: stops taking requests, lets the pipeline finish what it admitted.
+    func stop() async throws {
+        await group?.triggerGracefulShutdown()
+        try await task?.value
+        group = nil
+        task = nil
+    }
+
+    func restart() async throws {
+        try await stop()
+        try await start()
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    // MARK: HTTP
+
+    struct Reply {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+    }
+
+    func request(
+        _ method: String, _ path: String, token: String? = nil, body: Data? = nil,
+        contentType: String? = nil, headers: [String: String] = [:]
+    ) async throws -> Reply {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.httpBody = body
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields { fields[String(describing: name).lowercased()] = String(describing: value) }
+        return Reply(status: http.statusCode, headers: fields, body: data)
+    }
+
+    func post(_ path: String, token: String?, json: Any) async throws -> Reply {
+        try await request("POST", path, token: token, body: try JSONSerialization.data(withJSONObject: json), contentType: "application/json")
+    }
+
+    /// Waits until the order `id` is stored (the pipeline runs beside the HTTP answer).
+    func waitForOrder(_ id: String, timeout: Double = 20) async throws -> OrderRecord {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let record = try queue.record(id: id) { return record }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestServerError("order \(id) was not stored within \(timeout)s")
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes.
+    func wait(timeout: Double = 20, for description: String, _ condition: () throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestServerError("timed out waiting for \(description)")
+    }
+
+    static func sample(_ path: String) throws -> Data {
+        try Data(contentsOf: repository.appendingPathComponent(path))
+    }
+}
+
+struct TestServerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
