@@ -1,0 +1,68 @@
+import Foundation
+import IntakeCore
+import IntakeReview
+import Testing
+
+/// The review page in a real browser (Debian's headless Chromium) against a real server: a
+/// reviewer signs in with a token, corrects one order in place and approves the next with the
+/// keyboard, and the store shows both decisions under the reviewer's name.
+@Suite(.serialized) struct ReviewPageBrowserTests {
+    @Test func aReviewerCorrectsAndApprovesOrdersThroughThePage() async throws {
+        let server = try await TestServer()
+        var ids: [String] = []
+        for text in ["store 12: 3 iced americano with oat milk", "store 7: 2 butter croissants"] {
+            let reply = try await server.request("POST", "/v1/messages", token: server.device, body: Data(text.utf8), contentType: "text/plain")
+            let id = try #require(reply.json["id"] as? String)
+            _ = try await server.waitForOrder(id)
+            ids.append(id)
+        }
+        let page = URL(string: "http://127.0.0.1:\(server.port)/#/queue")!
+        let token = server.reviewer
+        let (first, second) = (ids[0], ids[1])
+
+        // The driver blocks while it waits for the browser: keep it off the threads the server runs on.
+        let pageErrors: [String] = try await onThread {
+            let browser = try HeadlessChromium()
+            defer { browser.close() }
+            try browser.navigate(to: page)
+            try browser.type(token, into: "#token-input")
+            try browser.click("#token-save")
+            try browser.waitFor(#"document.querySelector('#whoami')?.innerText.includes('alice')"#)
+            try browser.waitFor(#"document.querySelectorAll('#queue tbody tr[data-order-id]').length === 2"#)
+
+            // Open the first order, change the quantity in place, save the correction.
+            try browser.click(#"#queue tbody tr[data-order-id="\#(first)"]"#)
+            let quantity = #"#lines input[data-path="lines[0].quantity"]"#
+            try browser.waitFor("document.querySelector('\(quantity)') !== null")
+            try browser.waitFor(#"document.querySelector('#claim')?.innerText.includes('alice')"#)
+            try browser.type("4", into: quantity)
+            try browser.waitFor("!document.querySelector('#correct').disabled")
+            try browser.click("#correct")
+            try browser.waitFor(#"document.querySelector('#status-message')?.innerText.includes('corrected')"#)
+
+            // The page moves on to the next order; approve it with the keyboard.
+            try browser.waitFor(#"location.hash.includes('\#(second)') && document.querySelector('#approve') && !document.querySelector('#approve').disabled"#)
+            try browser.evaluate("document.activeElement && document.activeElement.blur()")
+            try browser.press(key: "a")
+            try browser.waitFor(#"document.querySelector('#status-message')?.innerText.includes('approved \#(second)')"#)
+            return browser.pageErrors
+        }
+        #expect(pageErrors.isEmpty, "the page reported errors: \(pageErrors)")
+
+        let corrected = try server.queue.detail(first)
+        #expect(corrected.record.status == .approved)
+        #expect(corrected.record.intent.lines[0].quantity == 4)
+        #expect(corrected.reviews.map(\.action) == ["correct"])
+        #expect(corrected.reviews.first?.actor == "alice")
+        let approved = try server.queue.detail(second)
+        #expect(approved.record.status == .approved)
+        #expect(approved.reviews.map(\.action) == ["approve"])
+        try await server.stop()
+    }
+
+    private func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+}
