@@ -6,7 +6,7 @@ import IntakeText
 
 /// `intake-bench`: speed and accuracy figures, printed, never asserted in unit tests.
 @main
-struct IntakeBench: ParsableCommand {
+struct IntakeBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intake-bench",
         abstract: "Measure intake's speed and accuracy on generated inputs.",
@@ -15,8 +15,9 @@ struct IntakeBench: ParsableCommand {
               swift run -c release intake-bench text
               swift run -c release intake-bench text --messages 5000 --jobs 2 --json
               swift run -c release intake-bench store --orders 20000
+              swift build -c release && .build/release/intake-bench http
             """,
-        subcommands: [TextBench.self, StoreBench.self, VibrationBench.self])
+        subcommands: [TextBench.self, StoreBench.self, VibrationBench.self, HTTPBench.self])
 }
 
 /// Text orders: alignment accuracy and end-to-end pipeline throughput.

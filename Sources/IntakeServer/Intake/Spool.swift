@@ -83,7 +83,7 @@ final class Spool: Sendable {
                 try writer.write(tail)
                 try writer.write(wrap.suffix)
             }
-            let (sha256, bytes) = try writer.close()
+            let (sha256, bytes) = try await Self.offPool { try writer.close() }
             return Upload(file: file, sha256: sha256, bytes: bytes)
         } catch {
             writer.abandon()
@@ -115,6 +115,14 @@ final class Spool: Sendable {
         try? FileManager.default.removeItem(at: meta)
         try FileManager.default.moveItem(at: metaPart, to: meta)
         try Self.syncDirectory(pending)
+    }
+
+    /// Runs blocking file work (fsync) on a Dispatch thread, not on one of the few cooperative
+    /// threads that serve every request.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
     }
 
     func discard(_ upload: Upload) {
@@ -183,7 +191,8 @@ final class Spool: Sendable {
 }
 
 /// Writes a file through a descriptor, hashing every byte, and fsyncs it on `close`.
-private final class HashingFileWriter {
+private final class HashingFileWriter: @unchecked Sendable {
+    // @unchecked: used by one request at a time; `close` runs after the last `write`.
     private let handle: FileHandle
     private var hasher = ContentHash.Streaming()
     private var count = 0

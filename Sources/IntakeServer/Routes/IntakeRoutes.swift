@@ -84,9 +84,10 @@ struct IntakeRoutes {
             receiver.spool.discard(upload)
             throw APIError.badRequest("the body is empty; send the \(endpoint.path == "messages" ? "message text" : "file") as the request body")
         }
-        let receipt = try receiver.accept(
-            upload, uri: uri, sender: sender, key: request.headers[.idempotencyKey],
-            scope: sender ?? token.id, contentType: storedType)
+        let (key, scope, type, path) = (request.headers[.idempotencyKey], sender ?? token.id, storedType, uri)
+        let receipt = try await Spool.offPool { [receiver, upload] in
+            try receiver.accept(upload, uri: path, sender: sender, key: key, scope: scope, contentType: type)
+        }
         return try JSONBody.response(receipt, status: .accepted, headers: [.location: receipt.location])
     }
 
