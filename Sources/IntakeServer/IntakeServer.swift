@@ -35,6 +35,12 @@ public struct IntakeServer: Sendable {
         self.logger = logger
     }
 
+    /// Sends everything swift-metrics records (stage latencies, queue depths, outbox deliveries,
+    /// HTTP requests) to `/metrics`. Call once per process, before `run`.
+    public static func bootstrapMetrics() {
+        ServerMetrics.bootstrap()
+    }
+
     /// Serves until SIGINT or SIGTERM, then stops taking requests and drains the pipeline.
     /// `onRunning` gets the bound port (useful with port 0).
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {

@@ -55,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LogSetup.bootstrap(level: logLevel)
+        IntakeServer.bootstrapMetrics()
         let pipeline = try master.loadConfiguration()
         let masterData = try master.loadMasterData(for: pipeline)
         let queue = try store.openQueue(pipeline)

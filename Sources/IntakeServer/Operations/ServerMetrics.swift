@@ -11,9 +11,12 @@ typealias Gauge = Prometheus.Gauge
 /// HTTP requests), plus gauges read from the store when scraped (orders by status and sandbox,
 /// sandbox streaks and modes, open dead letters, outbox backlog) and the server's own queue.
 final class ServerMetrics: Sendable {
-    /// The process-wide registry: swift-metrics can be bootstrapped once per process.
-    static let registry: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
+    /// The registry `/metrics` shows. What swift-metrics records reaches it once the process has
+    /// bootstrapped it with `IntakeServer.bootstrapMetrics()` (the composition root's call: the
+    /// metrics system can be bootstrapped once per process).
+    static let registry = PrometheusCollectorRegistry()
+
+    static func bootstrap() {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
             .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
@@ -21,8 +24,7 @@ final class ServerMetrics: Sendable {
             .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
         ]
         MetricsSystem.bootstrap(factory)
-        return registry
-    }()
+    }
 
     private let queue: ReviewQueue
     private let eventSinks: [String]
@@ -30,7 +32,6 @@ final class ServerMetrics: Sendable {
     private let completions: Completions
 
     init(queue: ReviewQueue, eventSinks: [String], feed: InputFeed, completions: Completions) {
-        _ = Self.registry
         self.queue = queue
         self.eventSinks = eventSinks
         self.feed = feed

@@ -1,0 +1,63 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `intake serve` as a real process: tokens from `intake tokens create`, an alert posted over
+/// HTTP, stage latencies in /metrics, and a clean exit on SIGTERM.
+@Suite struct ServeCommandTests {
+    @Test func serveTakesAnAlertExposesStageMetricsAndStopsCleanlyOnSIGTERM() async throws {
+        let folder = try makeTemporaryDirectory(prefix: "intake-serve")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("intake.db").path
+        let created = try IntakeBinary.run(["tokens", "create", "--db", db, "--role", "device", "--subject", "P-101", "--name", "box", "--actor", "test"])
+        #expect(created.status == 0, "\(created.stderrText)")
+        let token = created.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let listed = try IntakeBinary.run(["tokens", "list", "--db", db])
+        #expect(listed.stdoutText.contains("device"))
+        #expect(!listed.stdoutText.contains(token))
+
+        let portFile = folder.appendingPathComponent("port")
+        let process = Process()
+        process.executableURL = try IntakeBinary.executable()
+        process.currentDirectoryURL = IntakeBinary.packageRoot
+        process.arguments = ["serve", "--db", db, "--data", folder.appendingPathComponent("server").path,
+                             "--port", "0", "--port-file", portFile.path, "--log-level", "warning"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        var port: Int?
+        for _ in 0..<600 where port == nil {
+            port = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if port == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let base = "http://127.0.0.1:\(try #require(port, "intake serve did not start"))"
+
+        var post = URLRequest(url: URL(string: "\(base)/v1/alerts")!)
+        post.httpMethod = "POST"
+        post.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        post.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        post.httpBody = try Data(contentsOf: IntakeBinary.packageFile("samples/vibration/p101-outer-race.json"))
+        let (_, response) = try await URLSession.shared.data(for: post)
+        #expect((response as? HTTPURLResponse)?.statusCode == 202)
+
+        var metrics = ""
+        for _ in 0..<200 {
+            metrics = String(decoding: try await URLSession.shared.data(from: URL(string: "\(base)/metrics")!).0, as: UTF8.self)
+            if metrics.contains(#"intake_orders{sandbox="vibration/p-101",status="pending_review"} 1"#) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(metrics.contains(#"intake_orders{sandbox="vibration/p-101",status="pending_review"} 1"#))
+        #expect(metrics.contains(#"intake_stage_latency_seconds_bucket{route="vibration",stage="vibration.diagnose""#))
+        #expect(metrics.contains("intake_stage_queue_depth"))
+        #expect(metrics.contains("hb_requests"))
+
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+    }
+}
