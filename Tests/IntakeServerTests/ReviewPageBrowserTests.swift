@@ -19,6 +19,16 @@ import Testing
         let page = URL(string: "http://127.0.0.1:\(server.port)/#/queue")!
         let token = server.reviewer
         let (first, second) = (ids[0], ids[1])
+        let queue = server.queue
+        // Waits on the store, not on a status line the page may already have replaced.
+        @Sendable func stored(_ id: String, as status: OrderStatus) throws {
+            let deadline = Date().addingTimeInterval(30)
+            while try queue.record(id: id)?.status != status {
+                guard Date() < deadline else { throw TestServerError("\(id) did not become \(status.rawValue) within 30 s") }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        let patience = Duration.seconds(30)  // the whole suite shares two cores with the browser
 
         // The driver blocks while it waits for the browser: keep it off the threads the server runs on.
         let pageErrors: [String] = try await onThread {
@@ -27,24 +37,26 @@ import Testing
             try browser.navigate(to: page)
             try browser.type(token, into: "#token-input")
             try browser.click("#token-save")
-            try browser.waitFor(#"document.querySelector('#whoami')?.innerText.includes('alice')"#)
-            try browser.waitFor(#"document.querySelectorAll('#queue tbody tr[data-order-id]').length === 2"#)
+            try browser.waitFor(#"document.querySelector('#whoami')?.innerText.includes('alice')"#, timeout: patience)
+            try browser.waitFor(#"document.querySelectorAll('#queue tbody tr[data-order-id]').length === 2"#, timeout: patience)
 
             // Open the first order, change the quantity in place, save the correction.
             try browser.click(#"#queue tbody tr[data-order-id="\#(first)"]"#)
             let quantity = #"#lines input[data-path="lines[0].quantity"]"#
-            try browser.waitFor("document.querySelector('\(quantity)') !== null")
-            try browser.waitFor(#"document.querySelector('#claim')?.innerText.includes('alice')"#)
+            try browser.waitFor("document.querySelector('\(quantity)') !== null", timeout: patience)
+            try browser.waitFor(#"document.querySelector('#claim')?.innerText.includes('alice')"#, timeout: patience)
             try browser.type("4", into: quantity)
-            try browser.waitFor("!document.querySelector('#correct').disabled")
+            try browser.waitFor("!document.querySelector('#correct').disabled", timeout: patience)
             try browser.click("#correct")
-            try browser.waitFor(#"document.querySelector('#status-message')?.innerText.includes('corrected')"#)
+            try stored(first, as: .approved)
 
             // The page moves on to the next order; approve it with the keyboard.
-            try browser.waitFor(#"location.hash.includes('\#(second)') && document.querySelector('#approve') && !document.querySelector('#approve').disabled"#)
+            try browser.waitFor(
+                #"location.hash.includes('\#(second)') && document.querySelector('#approve') && !document.querySelector('#approve').disabled"#,
+                timeout: patience)
             try browser.evaluate("document.activeElement && document.activeElement.blur()")
             try browser.press(key: "a")
-            try browser.waitFor(#"document.querySelector('#status-message')?.innerText.includes('approved \#(second)')"#)
+            try stored(second, as: .approved)
             return browser.pageErrors
         }
         #expect(pageErrors.isEmpty, "the page reported errors: \(pageErrors)")
