@@ -4,8 +4,8 @@ import IntakeReview
 import Testing
 
 /// The review page in a real browser (Debian's headless Chromium) against a real server: a
-/// reviewer signs in with a token, corrects one order in place and approves the next with the
-/// keyboard, and the store shows both decisions under the reviewer's name.
+/// reviewer signs in with a token, corrects one order in place and saves it, then approves the
+/// next, both with the keyboard, and the store shows both decisions under the reviewer's name.
 @Suite(.serialized) struct ReviewPageBrowserTests {
     @Test func aReviewerCorrectsAndApprovesOrdersThroughThePage() async throws {
         let server = try await TestServer()
@@ -21,10 +21,13 @@ import Testing
         let (first, second) = (ids[0], ids[1])
         let queue = server.queue
         // Waits on the store, not on a status line the page may already have replaced.
-        @Sendable func stored(_ id: String, as status: OrderStatus) throws {
+        @Sendable func stored(_ id: String, as status: OrderStatus, page browser: HeadlessChromium) throws {
             let deadline = Date().addingTimeInterval(30)
             while try queue.record(id: id)?.status != status {
-                guard Date() < deadline else { throw TestServerError("\(id) did not become \(status.rawValue) within 30 s") }
+                guard Date() < deadline else {
+                    let message = (try? browser.text(of: "#status-message")) ?? nil
+                    throw TestServerError("\(id) did not become \(status.rawValue) within 30 s; the page says: \(message ?? "nothing")")
+                }
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }
@@ -46,9 +49,11 @@ import Testing
             try browser.waitFor("document.querySelector('\(quantity)') !== null", timeout: patience)
             try browser.waitFor(#"document.querySelector('#claim')?.innerText.includes('alice')"#, timeout: patience)
             try browser.type("4", into: quantity)
+            // Leave the field (as a reviewer does before a shortcut), then save with `c`.
+            try browser.evaluate("document.activeElement && document.activeElement.blur()")
             try browser.waitFor("!document.querySelector('#correct').disabled", timeout: patience)
-            try browser.click("#correct")
-            try stored(first, as: .approved)
+            try browser.press(key: "c")
+            try stored(first, as: .approved, page: browser)
 
             // The page moves on to the next order; approve it with the keyboard.
             try browser.waitFor(
@@ -56,7 +61,7 @@ import Testing
                 timeout: patience)
             try browser.evaluate("document.activeElement && document.activeElement.blur()")
             try browser.press(key: "a")
-            try stored(second, as: .approved)
+            try stored(second, as: .approved, page: browser)
             return browser.pageErrors
         }
         #expect(pageErrors.isEmpty, "the page reported errors: \(pageErrors)")
