@@ -56,11 +56,22 @@ extension ReviewQueue: DeadLetterStore {
     public func deadLetters(includeResolved: Bool = false) throws -> [StoredDeadLetter] {
         try store.read { db in
             let filter = includeResolved ? "" : "WHERE resolved_at IS NULL"
+            // Everything but the bytes: a list must not read every original input.
             return try Row.fetchAll(
-                db, sql: "SELECT *, length(bytes) AS size FROM dead_letters \(filter) ORDER BY failed_at DESC, order_id"
+                db, sql: "SELECT \(Self.listColumns) FROM dead_letters \(filter) ORDER BY failed_at DESC, order_id"
             ).map(Self.deadLetter)
         }
     }
+
+    /// Dead letters not yet resolved by a successful retry.
+    public func openDeadLetterCount() throws -> Int {
+        try store.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dead_letters WHERE resolved_at IS NULL") ?? 0
+        }
+    }
+
+    private static let listColumns =
+        "order_id, stage, code, reason, uri, sender, sha256, modality, length(bytes) AS size, failures, failed_at, resolved_at"
 
     /// One dead letter and its original bytes.
     public func deadLetter(_ orderID: String) throws -> (letter: StoredDeadLetter, bytes: Data) {

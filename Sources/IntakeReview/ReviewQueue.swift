@@ -110,12 +110,8 @@ public final class ReviewQueue: Sendable {
 
     /// How many orders the store holds, by status.
     public func counts() throws -> [String: Int] {
-        try store.read { db in
-            var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM orders GROUP BY status") {
-                counts[row["status"]] = row["n"]
-            }
-            return counts
+        try countsBySandbox().values.reduce(into: [:]) { total, statuses in
+            total.merge(statuses, uniquingKeysWith: +)
         }
     }
 

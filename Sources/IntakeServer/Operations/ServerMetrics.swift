@@ -52,7 +52,7 @@ final class ServerMetrics: Sendable {
             gauge("sandbox_auto", "1 when the sandbox is in auto-approval mode.", labels).set(Double(sandbox.mode == .auto ? 1 : 0))
             gauge("sandbox_error_bound", "95% upper bound of the sandbox's error rate.", labels).set(sandbox.errorBound)
         }
-        gauge("dead_letters_open", "Dead letters not yet resolved by a successful retry.").set(Double(try queue.deadLetters().count))
+        gauge("dead_letters_open", "Dead letters not yet resolved by a successful retry.").set(Double(try queue.openDeadLetterCount()))
         for sink in eventSinks {
             gauge("outbox_backlog", "Events not yet delivered to a sink.", [("sink", sink)]).set(Double(try queue.outboxBacklog(sink: sink)))
         }
