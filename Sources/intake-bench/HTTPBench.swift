@@ -82,7 +82,7 @@ struct HTTPBench: AsyncParsableCommand {
                         if status == 202 {
                             tally.latencies.withLock { $0.append(elapsed) }
                         } else {
-                            tally.failures.withLock { $0[status, default: 0] += 1 }
+                            tally.failures.withLock { $0["\(status)", default: 0] += 1 }
                         }
                     }
                 }
@@ -102,7 +102,7 @@ struct HTTPBench: AsyncParsableCommand {
         let sorted = tally.latencies.withLock { $0.sorted() }
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
         let figures = Figures(
-            alerts: count, accepted: accepted, failed: tally.failures.withLock { $0 }.mapKeys(String.init),
+            alerts: count, accepted: accepted, failed: tally.failures.withLock { $0 },
             connections: connections, format: format, bodyBytes: bodyBytes,
             acceptedPerSecond: Double(accepted) / posted, p50Milliseconds: percentile(0.5), p99Milliseconds: percentile(0.99),
             maxMilliseconds: (sorted.last ?? 0) * 1000, storedPerSecond: Double(accepted) / stored, secondsToStoreAll: stored,
@@ -197,7 +197,8 @@ struct HTTPBench: AsyncParsableCommand {
 private final class Tally: Sendable {
     let next = Atomic<Int>(0)
     let latencies = Mutex<[Double]>([])
-    let failures = Mutex<[Int: Int]>([:])
+    /// Answers other than 202, by HTTP status.
+    let failures = Mutex<[String: Int]>([:])
 }
 
 /// Samples a process's resident memory (VmRSS, MB) every 250 ms.
@@ -216,11 +217,5 @@ actor MemorySampler {
             }
             try? await Task.sleep(for: .milliseconds(250))
         }
-    }
-}
-
-extension Dictionary {
-    fileprivate func mapKeys<T: Hashable>(_ transform: (Key) -> T) -> [T: Value] {
-        Dictionary<T, Value>(uniqueKeysWithValues: map { (transform($0.key), $0.value) })
     }
 }

@@ -26,10 +26,4 @@ struct IntakeRequestContext: RequestContext {
         }
         return token
     }
-
-    /// The name recorded in the audit trail for the caller's actions.
-    func actor() throws -> String {
-        let token = try caller()
-        return token.name
-    }
 }

@@ -31,4 +31,16 @@ enum JSONBody {
             throw APIError.badRequest("the body is not JSON: \(error.localizedDescription)")
         }
     }
+
+    /// `{"reason": …}`: the body of approve, reject, promote and demote.
+    struct Reason: Decodable { var reason: String? }
+
+    /// The trimmed `reason` of the body, or 400 saying `missing`.
+    static func requiredReason(from request: Request, limit: Int, missing: String) async throws -> String {
+        let body = try await decode(Reason.self, from: request, limit: limit)
+        guard let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+            throw APIError.badRequest(missing)
+        }
+        return reason
+    }
 }

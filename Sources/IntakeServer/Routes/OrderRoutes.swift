@@ -13,8 +13,6 @@ struct OrderRoutes {
 
     struct OrderList: Encodable { var orders: [OrderRecord] }
     struct Queued: Encodable { var id: String; var status = "queued" }
-    struct Approval: Decodable { var reason: String? }
-    struct Rejection: Decodable { var reason: String? }
     struct Correction: Decodable {
         /// Intent paths and their new JSON values: `{"lines[0].quantity": 4}`.
         var set: [String: JSONValue]?
@@ -81,7 +79,7 @@ struct OrderRoutes {
         }
         group.post("orders/:id/approve") { request, context in
             let actor = try context.require(.reviewer).name
-            let body = try await JSONBody.decode(Approval.self, from: request, limit: jsonLimit)
+            let body = try await JSONBody.decode(JSONBody.Reason.self, from: request, limit: jsonLimit)
             return try JSONBody.response(try queue.approve(try context.parameters.require("id"), actor: actor, reason: body.reason))
         }
         group.post("orders/:id/correct") { request, context in
@@ -99,10 +97,7 @@ struct OrderRoutes {
         }
         group.post("orders/:id/reject") { request, context in
             let actor = try context.require(.reviewer).name
-            let body = try await JSONBody.decode(Rejection.self, from: request, limit: jsonLimit)
-            guard let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
-                throw APIError.badRequest("a rejection needs a `reason`")
-            }
+            let reason = try await JSONBody.requiredReason(from: request, limit: jsonLimit, missing: "a rejection needs a `reason`")
             return try JSONBody.response(try queue.reject(try context.parameters.require("id"), actor: actor, reason: reason))
         }
     }

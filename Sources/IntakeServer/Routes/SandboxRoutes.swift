@@ -11,7 +11,6 @@ struct SandboxRoutes {
 
     struct SandboxList: Encodable { var sandboxes: [Sandbox] }
     struct SandboxDetail: Encodable { var sandbox: Sandbox; var history: [AuditEntry] }
-    struct ModeChange: Decodable { var reason: String? }
 
     func add(to group: RouterGroup<IntakeRequestContext>) {
         group.get("sandboxes") { _, context in
@@ -42,10 +41,8 @@ struct SandboxRoutes {
         _ request: Request, _ context: IntakeRequestContext, _ change: (String, String, String) throws -> Sandbox
     ) async throws -> Response {
         let actor = try context.require(.admin).name
-        let body = try await JSONBody.decode(ModeChange.self, from: request, limit: jsonLimit)
-        guard let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
-            throw APIError.badRequest("say why in `reason`: it is kept in the audit trail")
-        }
+        let reason = try await JSONBody.requiredReason(
+            from: request, limit: jsonLimit, missing: "say why in `reason`: it is kept in the audit trail")
         return try JSONBody.response(try change(try Self.id(context), actor, reason))
     }
 
