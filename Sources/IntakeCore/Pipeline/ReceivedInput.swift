@@ -9,12 +9,19 @@ public struct PipelineInput: Sendable {
     public let sender: String?
     /// A caller-supplied idempotency key; nil: derived from the bytes, pipeline and sender.
     public let idempotencyKey: String?
+    /// The SHA-256 of what `load` returns, when the caller computed it while receiving the bytes
+    /// into storage it owns (the server's spool); nil: the pipeline hashes the bytes it reads.
+    public let sha256: String?
     public let load: @Sendable () throws -> Data
 
-    public init(uri: String, sender: String? = nil, idempotencyKey: String? = nil, load: @escaping @Sendable () throws -> Data) {
+    public init(
+        uri: String, sender: String? = nil, idempotencyKey: String? = nil, sha256: String? = nil,
+        load: @escaping @Sendable () throws -> Data
+    ) {
         self.uri = uri
         self.sender = sender
         self.idempotencyKey = idempotencyKey
+        self.sha256 = sha256
         self.load = load
     }
 
@@ -32,11 +39,12 @@ public struct ReceivedInput: Sendable {
     public let sha256: String
     public var modality: Modality?
 
-    public init(uri: String, sender: String? = nil, bytes: Data, modality: Modality? = nil) {
+    /// `sha256`: the bytes' hash when already known; nil computes it.
+    public init(uri: String, sender: String? = nil, bytes: Data, sha256: String? = nil, modality: Modality? = nil) {
         self.uri = uri
         self.sender = sender
         self.bytes = bytes
-        self.sha256 = ContentHash.sha256(bytes)
+        self.sha256 = sha256 ?? ContentHash.sha256(bytes)
         self.modality = modality
     }
 

@@ -72,11 +72,7 @@ final class Spool: Sendable {
                 received += buffer.readableBytes
                 if received > limit { throw APIError.tooLarge(limit: limit) }
                 try buffer.withUnsafeReadableBytes { bytes in
-                    if base64 != nil {
-                        try writer.write(base64!.encode(bytes))
-                    } else {
-                        try writer.write(bytes)
-                    }
+                    if let encoded = base64?.encode(bytes) { try writer.write(encoded) } else { try writer.write(bytes) }
                 }
             }
             if let wrap, let tail = base64?.finish() {
@@ -133,7 +129,11 @@ final class Spool: Sendable {
 
     /// The pending entry for `id`, if it is waiting for the pipeline.
     func entry(_ id: String) -> Entry? {
-        guard let data = try? Data(contentsOf: pending.appendingPathComponent(id + ".json")) else { return nil }
+        Self.readEntry(pending.appendingPathComponent(id + ".json"))
+    }
+
+    private static func readEntry(_ file: URL) -> Entry? {
+        guard let data = try? Data(contentsOf: file) else { return nil }
         return try? JSONDecoder().decode(Entry.self, from: data)
     }
 
@@ -151,7 +151,8 @@ final class Spool: Sendable {
     /// The pipeline input for a pending entry: its bytes are read when the pipeline admits it.
     func input(for entry: Entry) -> PipelineInput {
         let file = pending.appendingPathComponent(entry.id)
-        return PipelineInput(uri: entry.uri, sender: entry.sender, idempotencyKey: entry.idempotencyKey) {
+        // The entry's hash was taken as the body was written to this file: no second pass.
+        return PipelineInput(uri: entry.uri, sender: entry.sender, idempotencyKey: entry.idempotencyKey, sha256: entry.sha256) {
             try Data(contentsOf: file)
         }
     }
@@ -176,8 +177,7 @@ final class Spool: Sendable {
         guard let kept, id.range(of: #"^ord_[0-9a-f]{24}$"#, options: .regularExpression) != nil else { return nil }
         let file = kept.appendingPathComponent(id)
         guard FileManager.default.fileExists(atPath: file.path),
-              let data = try? Data(contentsOf: kept.appendingPathComponent(id + ".json")),
-              let entry = try? JSONDecoder().decode(Entry.self, from: data)
+              let entry = Self.readEntry(kept.appendingPathComponent(id + ".json"))
         else { return nil }
         return (file, entry.contentType)
     }
