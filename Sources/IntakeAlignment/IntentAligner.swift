@@ -81,6 +81,9 @@ public struct IntentAligner: Sendable {
             let modifiers = unique(line.modifiers + parsed.globalModifiers, by: \.modifier.id)
             var confidence = match.score * (line.explicitQuantity ? 1 : 0.9)
             if match.isAmbiguous { confidence *= settings.ambiguityPenalty }
+            // Words the recogniser was unsure of (speech, OCR) make the line as unsure.
+            let heard = [line.productSpan, line.quantitySpan].compactMap { $0 }.compactMap(input.recognitionConfidence(over:))
+            confidence *= heard.min() ?? 1
             let handling = Set(match.material.handling + modifiers.flatMap(\.modifier.handling)).sorted()
             intent.lines.append(OrderLine(
                 sku: match.material.sku, name: match.material.name,
@@ -122,7 +125,7 @@ public struct IntentAligner: Sendable {
             // Parts named for a machine without a fault are bought, not delivered to a shop.
             intent.type = parsed.mentionsPurchase || device != nil ? .purchase : .delivery
         }
-        intent.notes = unique(intent.notes, by: \.self)
+        intent.notes = unique(input.notes + intent.notes, by: \.self)
         intent.confidence = intent.type == .none ? 0 : rounded(confidences.min() ?? 0.5)
         return OrderDraft(intent: intent, evidence: evidence)
     }

@@ -22,13 +22,14 @@ struct Intake: AsyncParsableCommand {
               intake review approve ord_0123456789abcdef01234567 --actor alice
               intake sandbox list
               intake serve --port 8080
+              intake transcribe samples/voice/store12-oat-milk.wav
               echo "store 12: 3 iced americano, no straw" | intake process -
               intake pipelines check pipelines/default.yaml
               intake master check --materials my/materials.csv
             """,
         subcommands: [
             ProcessCommand.self, ReviewCommand.self, SandboxCommand.self, DeadLettersCommand.self,
-            AuditCommand.self, EventsCommand.self, ServeCommand.self, TokensCommand.self,
+            AuditCommand.self, EventsCommand.self, ServeCommand.self, TokensCommand.self, TranscribeCommand.self,
             PipelinesCommand.self, MasterCommand.self,
         ],
         defaultSubcommand: nil)

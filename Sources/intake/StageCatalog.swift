@@ -3,6 +3,7 @@ import IntakeAlignment
 import IntakeCore
 import IntakeText
 import IntakeVibration
+import IntakeVoice
 
 /// The composition root's list of what this build can do: every stage by its `uses:` name and
 /// every modality's sniffer. A new modality registers its stages here and nowhere else.
@@ -22,6 +23,12 @@ enum StageCatalog {
             try options.allowOnly([])
             return RepairOrderStage(master: master)
         }
+        registry.register(sniffer: AudioSniffer(), for: .voice)
+        registry.register("voice.decode") { options in
+            try options.allowOnly([])
+            return AudioDecodeStage()
+        }
+        registry.register("voice.recognize") { options in try RecognizeStage(master: master, options: options) }
         registry.register("record") { options in
             try options.allowOnly([])
             return RecordStage(pipeline: pipeline)

@@ -8,6 +8,9 @@ import IntakeCore
 public struct OrderText: Sendable, Equatable {
     public var text: String
     public var origins: [Origin]
+    /// What the recogniser wants a reviewer to know ("no speech found", "segment 2 sounded
+    /// out of domain"); copied into the intent's notes.
+    public var notes: [String]
 
     public struct Origin: Sendable, Equatable {
         public var span: TextSpan
@@ -23,9 +26,10 @@ public struct OrderText: Sendable, Equatable {
         }
     }
 
-    public init(text: String, origins: [Origin] = []) {
+    public init(text: String, origins: [Origin] = [], notes: [String] = []) {
         self.text = text
         self.origins = origins
+        self.notes = notes
     }
 
     /// Evidence for `field` covering `span` of the text, located in the original medium when
@@ -38,6 +42,12 @@ public struct OrderText: Sendable, Equatable {
             if let box = first.box { evidence.box = box }
         }
         return evidence
+    }
+
+    /// The lowest recognition confidence of the origins overlapping `span`: how sure the
+    /// recogniser was of the words a field was read from; nil for text that was typed.
+    func recognitionConfidence(over span: TextSpan) -> Double? {
+        origins.filter { $0.span.start < span.end && span.start < $0.span.end }.compactMap(\.confidence).min()
     }
 
     /// The text within `span`.

@@ -12,6 +12,11 @@ public struct ConfigNode: @unchecked Sendable {
     public let file: String
     public let path: String
 
+    /// An empty mapping: what a stage without `options:` gets.
+    public static func empty(file: String, path: String = "") -> ConfigNode {
+        ConfigNode(node: .mapping(Node.Mapping([])), file: file, path: path)
+    }
+
     public init(node: Node, file: String, path: String = "") {
         self.node = node
         self.file = file
@@ -158,6 +163,15 @@ public struct ConfigNode: @unchecked Sendable {
     public func double(_ key: String, default value: Double) throws -> Double { try optional(key)?.doubleValue() ?? value }
     public func bool(_ key: String, default value: Bool) throws -> Bool { try optional(key)?.boolValue() ?? value }
     public func stringList(_ key: String) throws -> [String] { try optional(key)?.stringList() ?? [] }
+
+    /// A file or directory path, relative to the configuration file unless absolute.
+    public func optionalPath(_ key: String) throws -> URL? {
+        try optionalString(key).map { value in
+            value.hasPrefix("/")
+                ? URL(fileURLWithPath: value)
+                : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(value).standardizedFileURL
+        }
+    }
 
     /// A number within `range`, with the range named in the error.
     public func int(_ key: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {

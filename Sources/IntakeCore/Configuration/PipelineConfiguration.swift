@@ -121,7 +121,7 @@ public struct PipelineConfiguration: Sendable {
             var stages: [StageConfiguration] = []
             for stage in try route.required("stages").elements() {
                 try stage.allowOnly(["uses", "concurrency", "buffer", "timeout", "options"])
-                let options = try stage.optional("options") ?? ConfigNode(node: .mapping(Node.Mapping([])), file: root.file, path: "\(stage.path).options")
+                let options = try stage.optional("options") ?? ConfigNode.empty(file: root.file, path: "\(stage.path).options")
                 if !options.isMapping { throw options.error("expected a mapping of option names to values") }
                 stages.append(StageConfiguration(
                     uses: try stage.string("uses"), settings: try Self.settings(stage, inheriting: defaults),

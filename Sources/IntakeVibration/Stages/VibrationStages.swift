@@ -30,18 +30,14 @@ public struct DiagnoseStage: Stage {
 
     public init(devices: DeviceRegistry, options: ConfigNode) throws {
         try options.allowOnly(["severity_table", "fft_planning", "fft_wisdom", "bearing_score"])
-        let directory = URL(fileURLWithPath: options.file).deletingLastPathComponent()
-        func path(_ key: String) throws -> URL? {
-            try options.optionalString(key).map { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : directory.appendingPathComponent($0).standardizedFileURL }
-        }
-        let zones = try path("severity_table").map(SeverityZones.load) ?? .standard
+        let zones = try options.optionalPath("severity_table").map(SeverityZones.load) ?? .standard
         let rigor: FFT.Rigor
         switch try options.string("fft_planning", default: "estimate") {
         case "estimate": rigor = .estimate
         case "measure": rigor = .measure
         default: throw options.error("use estimate or measure", key: "fft_planning")
         }
-        var analyzer = VibrationAnalyzer(fft: FFT(rigor: rigor, wisdom: try path("fft_wisdom")), zones: zones)
+        var analyzer = VibrationAnalyzer(fft: FFT(rigor: rigor, wisdom: try options.optionalPath("fft_wisdom")), zones: zones)
         analyzer.classifier.bearingScore = try options.double("bearing_score", default: analyzer.classifier.bearingScore, in: 0...10)
         self.init(devices: devices, analyzer: analyzer)
     }

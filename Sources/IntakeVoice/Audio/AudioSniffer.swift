@@ -1,0 +1,31 @@
+import Foundation
+import IntakeCore
+
+/// Recognises audio by its first bytes: WAV, and the containers intake does not decode (so they
+/// reach `voice.decode` and fail with the codec named instead of being taken for something else).
+public struct AudioSniffer: ContentSniffer {
+    public init() {}
+
+    public func accepts(_ bytes: Data) -> Bool {
+        bytes.starts(with: Array("RIFF".utf8)) && bytes.count >= 12 && bytes.dropFirst(8).prefix(4).elementsEqual("WAVE".utf8)
+            || Self.container(of: bytes) != nil
+    }
+
+    /// The name of a compressed or foreign audio container, from its magic bytes.
+    static func container(of bytes: Data) -> String? {
+        let head = Array(bytes.prefix(12))
+        func starts(_ text: String, at offset: Int = 0) -> Bool {
+            let magic = Array(text.utf8)
+            return head.count >= offset + magic.count && Array(head[offset..<offset + magic.count]) == magic
+        }
+        if starts("OggS") { return "Ogg (Vorbis or Opus)" }
+        if starts("fLaC") { return "FLAC" }
+        if starts("ID3") || head.count >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0 { return "MP3" }
+        if starts("ftyp", at: 4) { return "MP4/M4A (AAC)" }
+        if starts("RIFX") { return "big-endian WAV (RIFX)" }
+        if starts("FORM") && (starts("AIFF", at: 8) || starts("AIFC", at: 8)) { return "AIFF" }
+        if starts("caff") { return "Core Audio (CAF)" }
+        if starts("#!AMR") { return "AMR" }
+        return nil
+    }
+}

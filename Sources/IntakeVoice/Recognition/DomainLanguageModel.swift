@@ -1,0 +1,155 @@
+import Foundation
+import IntakeCore
+
+/// A trigram language model of courier reports, trained at start-up on sentences generated
+/// from the vocabulary ("store twelve three iced americanos with oat milk and two boxes of
+/// butter croissants") and written as ARPA text for PocketSphinx.
+///
+/// Why not a grammar: with the whole catalog (3,000 spoken phrases) PocketSphinx's grammar
+/// search ran at 4–5× real time and lost words to pruning; its n-gram search keeps a tree
+/// lexicon and stays fast. The model still knows the order structure (quantity, unit, "of",
+/// product, modifier), which is what resolves "forty"/"fourteen" by context. Everyday words
+/// get a small share so speech outside the domain is heard as itself.
+///
+/// Smoothing: absolute discounting (D = 0.5) with back-off, as in Katz/Ney; probabilities log10.
+public enum DomainLanguageModel {
+    /// Sentences (word lists) the model is trained on; deterministic for a vocabulary.
+    public static func corpus(_ vocabulary: SpeechVocabulary, sentencesPerProduct: Int = 6) -> [[String]] {
+        var random = SeededRandom(seed: 0x1A7A_CE)
+        let smallNumbers = (1...12).map(SpokenForms.words) + [["twenty"], ["twenty", "four"], ["thirty"], ["forty"], ["fifty"], ["fourteen"], ["fifteen"], ["sixteen"], ["a", "dozen"], ["half", "a", "dozen"], ["two", "dozen"], ["a", "couple", "of"], ["a", "pair", "of"], ["a"], ["one", "hundred"], ["two", "hundred"]]
+        let storeNumbers = (1...40).map(SpokenForms.words)
+        let openers: [[String]] = [["store"], ["shop"], ["branch"], ["kiosk"], ["site"]]
+        let greetings: [[String]] = [["hi"], ["hello"], ["hey"], ["please", "send"], ["can", "we", "get"], ["can", "i", "get"], ["we", "need"], ["i", "need"], ["please", "deliver"], ["order"], []]
+        let joiners: [[String]] = [["and"], ["and"], ["also"], ["plus"], ["then"], []]
+        let closers: [[String]] = [["please"], ["thanks"], ["thank", "you"], ["for", "tomorrow", "morning"], ["today"], ["asap"], []]
+        let names = vocabulary.names
+
+        func clause(_ product: [String]) -> [String] {
+            var words: [String] = []
+            if !random.chance(0.1) { words += random.pick(smallNumbers) }
+            if random.chance(0.2), !vocabulary.units.isEmpty { words += [random.pick(vocabulary.units), "of"] }
+            words += product
+            if random.chance(0.3), !vocabulary.modifiers.isEmpty {
+                words += (random.chance(0.5) ? ["with"] : []) + random.pick(vocabulary.modifiers)
+            }
+            return words
+        }
+
+        var sentences: [[String]] = []
+        for product in vocabulary.products {
+            for _ in 0..<sentencesPerProduct {
+                var sentence: [String] = []
+                if random.chance(0.4) { sentence += random.pick(openers) + random.pick(storeNumbers) }
+                else if random.chance(0.2), !names.isEmpty { sentence += ["this", "is", random.pick(names), "from", "the", random.pick(names), "store"] }
+                sentence += random.pick(greetings)
+                sentence += clause(product)
+                for _ in 0..<random.int(in: 0...2) where !vocabulary.products.isEmpty {
+                    sentence += random.pick(joiners) + clause(random.pick(vocabulary.products))
+                }
+                sentence += random.pick(closers)
+                sentences.append(sentence)
+            }
+        }
+        for modifier in vocabulary.modifiers {  // symptoms and modifiers said on their own
+            sentences.append(modifier)
+            if !vocabulary.products.isEmpty { sentences.append(random.pick(vocabulary.products) + modifier) }
+        }
+        // Everyday speech: each other word in a few short random sentences.
+        let everyday = vocabulary.otherWords + ["the", "a", "is", "to", "and", "we", "it", "i", "you", "of", "in", "on"]
+        for _ in 0..<vocabulary.otherWords.count {
+            sentences.append((0..<random.int(in: 3...8)).map { _ in random.pick(everyday) })
+        }
+        return sentences.filter { !$0.isEmpty }
+    }
+
+    /// The ARPA text of a trigram model of `sentences`.
+    public static func arpa(_ sentences: [[String]], discount: Double = 0.5) -> String {
+        var unigrams: [String: Int] = [:]
+        var bigrams: [Bigram: Int] = [:]
+        var trigrams: [Trigram: Int] = [:]
+        for sentence in sentences {
+            let words = ["<s>"] + sentence + ["</s>"]
+            for (i, word) in words.enumerated() {
+                unigrams[word, default: 0] += 1
+                if i >= 1 { bigrams[Bigram(a: words[i - 1], b: word), default: 0] += 1 }
+                if i >= 2 { trigrams[Trigram(a: words[i - 2], b: words[i - 1], c: word), default: 0] += 1 }
+            }
+        }
+        // Unigrams: add-one, so every word keeps a little probability.
+        let total = Double(unigrams.values.reduce(0, +) + unigrams.count)
+        var p1: [String: Double] = [:]
+        for (word, count) in unigrams { p1[word] = Double(count + 1) / total }
+
+        // Bigrams: discounted; the freed mass backs off to unigrams.
+        var contextCount1: [String: Int] = [:]
+        var followers1: [String: [Bigram]] = [:]
+        for (bigram, count) in bigrams {
+            contextCount1[bigram.a, default: 0] += count
+            followers1[bigram.a, default: []].append(bigram)
+        }
+        var p2: [Bigram: Double] = [:]
+        var backoff1: [String: Double] = [:]
+        for (context, grams) in followers1 {
+            let n = Double(contextCount1[context]!)
+            var kept = 0.0, covered = 0.0
+            for gram in grams {
+                let p = (Double(bigrams[gram]!) - discount) / n
+                p2[gram] = p
+                kept += p
+                covered += p1[gram.b]!
+            }
+            backoff1[context] = (1 - kept) / max(1e-9, 1 - covered)
+        }
+        func bigramProbability(_ a: String, _ b: String) -> Double {
+            p2[Bigram(a: a, b: b)] ?? (backoff1[a] ?? 1) * p1[b]!
+        }
+
+        // Trigrams: discounted; back off to the bigram model.
+        var contextCount2: [Bigram: Int] = [:]
+        var followers2: [Bigram: [Trigram]] = [:]
+        for (trigram, count) in trigrams {
+            let context = Bigram(a: trigram.a, b: trigram.b)
+            contextCount2[context, default: 0] += count
+            followers2[context, default: []].append(trigram)
+        }
+        var p3: [Trigram: Double] = [:]
+        var backoff2: [Bigram: Double] = [:]
+        for (context, grams) in followers2 {
+            let n = Double(contextCount2[context]!)
+            var kept = 0.0, covered = 0.0
+            for gram in grams {
+                let p = (Double(trigrams[gram]!) - discount) / n
+                p3[gram] = p
+                kept += p
+                covered += bigramProbability(gram.b, gram.c)
+            }
+            backoff2[context] = (1 - kept) / max(1e-9, 1 - covered)
+        }
+
+        func log(_ p: Double) -> String { String(format: "%.4f", log10(max(p, 1e-99))) }
+        var lines = ["\\data\\", "ngram 1=\(p1.count)", "ngram 2=\(p2.count)", "ngram 3=\(p3.count)", "", "\\1-grams:"]
+        for word in p1.keys.sorted() {
+            let probability = word == "<s>" ? "-99.0000" : log(p1[word]!)
+            lines.append("\(probability) \(word)" + (backoff1[word].map { " \(log($0))" } ?? ""))
+        }
+        lines += ["", "\\2-grams:"]
+        for gram in p2.keys.sorted() {
+            lines.append("\(log(p2[gram]!)) \(gram.a) \(gram.b)" + (backoff2[gram].map { " \(log($0))" } ?? ""))
+        }
+        lines += ["", "\\3-grams:"]
+        for gram in p3.keys.sorted() { lines.append("\(log(p3[gram]!)) \(gram.a) \(gram.b) \(gram.c)") }
+        lines += ["", "\\end\\", ""]
+        return lines.joined(separator: "\n")
+    }
+
+    struct Bigram: Hashable, Comparable {
+        var a: String, b: String
+        static func < (x: Self, y: Self) -> Bool { (x.a, x.b) < (y.a, y.b) }
+    }
+
+    struct Trigram: Hashable, Comparable {
+        var a: String, b: String, c: String
+        static func < (x: Self, y: Self) -> Bool { (x.a, x.b, x.c) < (y.a, y.b, y.c) }
+    }
+}
+

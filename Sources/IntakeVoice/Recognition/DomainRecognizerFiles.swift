@@ -1,0 +1,63 @@
+import Foundation
+import IntakeCore
+
+/// The language model and pronunciation dictionary PocketSphinx loads for a vocabulary, written once
+/// (the report last, so its presence means all three are whole) into a cache directory under a hash of their inputs: a restart with the same master data
+/// skips reading the 130,000-word CMU dictionary.
+public struct DomainRecognizerFiles: Sendable, Equatable {
+    public let languageModel: URL
+    public let dictionary: URL
+    /// Words whose pronunciation was guessed rather than looked up, by how (`letter_to_sound`, …).
+    public let guessed: [String: String]
+
+    /// `baseDictionary`: the CMU dictionary; `additions`: local pronunciations that win over it.
+    public static func prepare(
+        vocabulary: SpeechVocabulary, baseDictionary: URL, additions: [URL], cache: URL
+    ) throws -> DomainRecognizerFiles {
+        let model = DomainLanguageModel.arpa(DomainLanguageModel.corpus(vocabulary))
+        var keyMaterial = model + baseDictionary.path
+        for file in additions { keyMaterial += (try? String(contentsOf: file, encoding: .utf8)) ?? file.path }
+        let key = String(ContentHash.sha256(Data(keyMaterial.utf8)).prefix(16))
+        let languageModel = cache.appendingPathComponent("intake-\(key).arpa")
+        let dictionary = cache.appendingPathComponent("intake-\(key).dict")
+        let report = cache.appendingPathComponent("intake-\(key).guessed")
+        let manager = FileManager.default
+        if manager.fileExists(atPath: languageModel.path), manager.fileExists(atPath: dictionary.path),
+           let guessedText = try? String(contentsOf: report, encoding: .utf8) {
+            return DomainRecognizerFiles(languageModel: languageModel, dictionary: dictionary, guessed: Self.parseGuessed(guessedText))
+        }
+
+        let pronunciations = try PronunciationDictionary(files: [baseDictionary], additions: additions)
+        var lines: [String] = []
+        var guessed: [String: String] = [:]
+        for word in vocabulary.allWords {
+            let (phones, source) = pronunciations.pronunciations(of: word)
+            if source != .dictionary && source != .additions { guessed[word] = source.rawValue }
+            for (index, pronunciation) in phones.enumerated() {
+                lines.append((index == 0 ? word : "\(word)(\(index + 1))") + " " + pronunciation)
+            }
+        }
+        try manager.createDirectory(at: cache, withIntermediateDirectories: true)
+        // Written under temporary names and moved, so a concurrent start never reads half a file.
+        for (url, text) in [
+            (dictionary, lines.joined(separator: "\n") + "\n"), (languageModel, model),
+            (report, guessed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\n")),
+        ] {
+            let temporary = url.appendingPathExtension("tmp-\(ProcessInfo.processInfo.processIdentifier)")
+            try Data(text.utf8).write(to: temporary)
+            guard rename(temporary.path, url.path) == 0 else {
+                throw VoiceError.recognizerUnavailable("cannot write \(url.path) (errno \(errno))")
+            }
+        }
+        return DomainRecognizerFiles(languageModel: languageModel, dictionary: dictionary, guessed: guessed)
+    }
+
+    private static func parseGuessed(_ text: String) -> [String: String] {
+        var guessed: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2 { guessed[String(parts[0])] = String(parts[1]) }
+        }
+        return guessed
+    }
+}

@@ -1,0 +1,117 @@
+import CPocketSphinx
+import Foundation
+
+/// One PocketSphinx decoder and the handles it owns. Not thread-safe: one per worker thread
+/// (`WorkerLocal`), freed with the instance.
+///
+/// Settings that matter, measured on Debian's 5prealpha: `-remove_noise no` (the noise
+/// estimate otherwise carries across utterances and results depend on file order) and wide
+/// beams (with a grammar the default beams sometimes return no hypothesis at all).
+public final class PocketSphinxDecoder {
+    /// A word heard, with its frames (10 ms each) and acoustic score.
+    public struct Word: Sendable, Equatable {
+        /// The dictionary word without its variant mark (`with(2)` → `with`).
+        public var text: String
+        public var startFrame: Int
+        public var endFrame: Int
+        public var acousticScore: Int
+    }
+
+    /// Where the model and the search come from.
+    public struct Configuration: Sendable, Equatable {
+        /// The acoustic model directory (Debian: /usr/share/pocketsphinx/model/en-us/en-us).
+        public var acousticModel: String
+        public var dictionary: String
+        /// A JSGF grammar file, or an n-gram language model (`lm`); one of the two.
+        public var grammar: String?
+        public var languageModel: String?
+        public var beams = (beam: "1e-80", pbeam: "1e-80", wbeam: "1e-60")
+        /// Language model weight and word insertion penalty (n-gram search only). A heavier
+        /// weight than PocketSphinx's 6.5 trusts the domain model more; measured on flite
+        /// reports it removed inserted words without losing catalog names.
+        public var languageWeight = 10.0
+        public var insertionPenalty = 0.2
+
+        public init(acousticModel: String = Self.debianModel, dictionary: String, grammar: String? = nil, languageModel: String? = nil) {
+            self.acousticModel = acousticModel
+            self.dictionary = dictionary
+            self.grammar = grammar
+            self.languageModel = languageModel
+        }
+
+        public static let debianModel = "/usr/share/pocketsphinx/model/en-us/en-us"
+        public static let debianDictionary = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
+        public static let debianLanguageModel = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin"
+
+        public static func == (a: Self, b: Self) -> Bool {
+            a.acousticModel == b.acousticModel && a.dictionary == b.dictionary && a.grammar == b.grammar
+                && a.languageModel == b.languageModel && a.beams == b.beams
+                && a.languageWeight == b.languageWeight && a.insertionPenalty == b.insertionPenalty
+        }
+
+        var arguments: [String] {
+            var arguments = [
+                "-hmm", acousticModel, "-dict", dictionary, "-logfn", "/dev/null", "-remove_noise", "no",
+                "-beam", beams.beam, "-pbeam", beams.pbeam, "-wbeam", beams.wbeam,
+            ]
+            if let grammar { arguments += ["-jsgf", grammar] }
+            if let languageModel { arguments += ["-lm", languageModel, "-lw", String(languageWeight), "-wip", String(insertionPenalty)] }
+            return arguments
+        }
+    }
+
+    private let decoder: OpaquePointer
+
+    public init(_ configuration: Configuration) throws {
+        for path in [configuration.acousticModel, configuration.dictionary] + [configuration.grammar, configuration.languageModel].compactMap({ $0 })
+        where !FileManager.default.fileExists(atPath: path) {
+            throw VoiceError.recognizerUnavailable("\(path) does not exist; install pocketsphinx-en-us or fix the voice.recognize options")
+        }
+        // cmd_ln_init is variadic (unavailable in Swift): parse an argv instead.
+        var argv = configuration.arguments.map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        guard let config = cmd_ln_parse_r(nil, ps_args(), Int32(argv.count), &argv, 1) else {
+            throw VoiceError.recognizerUnavailable("PocketSphinx rejected its arguments \(configuration.arguments)")
+        }
+        defer { cmd_ln_free_r(config) }
+        ps_default_search_args(config)
+        guard let decoder = ps_init(config) else {
+            throw VoiceError.recognizerUnavailable("ps_init failed for \(configuration.acousticModel) with \(configuration.grammar ?? configuration.languageModel ?? "the default model"); a grammar word may be missing from the dictionary")
+        }
+        self.decoder = decoder
+    }
+
+    deinit { ps_free(decoder) }
+
+    /// Decodes one utterance; empty when nothing in the search matched.
+    public func decode(_ samples: ArraySlice<Int16>) -> (words: [Word], frames: Int) {
+        ps_start_utt(decoder)
+        samples.withUnsafeBufferPointer { buffer in
+            _ = ps_process_raw(decoder, buffer.baseAddress, buffer.count, 0, 1)
+        }
+        ps_end_utt(decoder)
+        var words: [Word] = []
+        var iterator = ps_seg_iter(decoder)
+        while let segment = iterator {
+            var start: Int32 = 0, end: Int32 = 0, acoustic: Int32 = 0, language: Int32 = 0, backoff: Int32 = 0
+            ps_seg_frames(segment, &start, &end)
+            _ = ps_seg_prob(segment, &acoustic, &language, &backoff)
+            if let raw = ps_seg_word(segment) {
+                let text = String(cString: raw)
+                if let word = Self.spokenWord(text) {
+                    words.append(Word(text: word, startFrame: Int(start), endFrame: Int(end) + 1, acousticScore: Int(acoustic)))
+                }
+            }
+            iterator = ps_seg_next(segment)
+        }
+        return (words, Int(ps_get_n_frames(decoder)))
+    }
+
+    /// A real word from a segment label: fillers (`<sil>`, `[NOISE]`) and null transitions dropped,
+    /// pronunciation variants (`with(2)`) folded.
+    static func spokenWord(_ label: String) -> String? {
+        if label.isEmpty || label.hasPrefix("<") || label.hasPrefix("[") || label.hasPrefix("(") || label.hasPrefix("++") { return nil }
+        if let open = label.firstIndex(of: "("), label.hasSuffix(")") { return String(label[..<open]) }
+        return label
+    }
+}

@@ -1,0 +1,109 @@
+import IntakeAlignment
+
+/// What couriers can say, built from the active master data and graph: product names and
+/// aliases (in their spoken forms), units, number words, modifiers, symptoms, actions, device
+/// ids and the parser's connector words, plus a set of everyday "other" words that soak up
+/// speech outside the domain instead of forcing it into products. `DomainLanguageModel`
+/// turns it into the recogniser's language model.
+///
+/// `rewrites` turns spoken forms back into what the material master writes ("six two oh five
+/// two r s" → "6205-2rs"), so the text parser matches them.
+public struct SpeechVocabulary: Sendable, Equatable {
+    /// Product names and aliases (and their plurals) and device ids, in spoken forms.
+    public var products: [[String]]
+    /// Modifier, symptom and action phrases of the graph ("oat milk", "oil level low").
+    public var modifiers: [[String]]
+    /// Words that frame lines ("and", "please", "store", "for") and `extra_words`.
+    public var connectors: [String]
+    /// Shop, street and people's names couriers say (`extra_words`).
+    public var names: [String]
+    /// Unit words ("cups", "boxes").
+    public var units: [String]
+    /// Words outside the domain; recognised text in them marks a report as doubtful.
+    public var otherWords: [String]
+    /// Spoken phrase → written form, for phrases that are not said as written.
+    public var rewrites: [[String]: String]
+
+    public init(master: MasterData, extraWords: [String] = [], otherWords: [String] = Self.everydayWords) {
+        var products: [[String]] = []
+        var modifiers: [[String]] = []
+        var seen = Set<[String]>()
+        var rewrites: [[String]: String] = [:]
+
+        func add(_ written: String, to list: inout [[String]], rewrite: Bool) {
+            let plain = Self.plainWords(written)
+            for variant in SpokenForms.variants(of: written) {
+                let spoken = variant.filter(Self.isSpeakable)
+                guard !spoken.isEmpty, seen.insert(spoken).inserted else { continue }
+                list.append(spoken)
+                if rewrite, spoken != plain { rewrites[spoken] = written.lowercased() }
+            }
+        }
+        for material in master.materials.materials {
+            for name in [material.name] + material.aliases {
+                add(name, to: &products, rewrite: true)
+                // Plurals of the head noun: "butter croissants", "lattes".
+                if let last = name.split(separator: " ").last, last.allSatisfy(\.isLetter), !last.hasSuffix("s") {
+                    add(name + (last.hasSuffix("ch") || last.hasSuffix("sh") || last.hasSuffix("x") ? "es" : "s"), to: &products, rewrite: false)
+                }
+            }
+        }
+        for device in master.devices.devices { add(device.id, to: &products, rewrite: true) }
+        let graph = master.graph
+        for phrase in graph.modifiers.flatMap(\.phrases) + graph.symptoms.flatMap(\.phrases) + graph.actions.flatMap(\.phrases) {
+            add(phrase, to: &modifiers, rewrite: false)
+        }
+        let numbers = Set(Self.numberWords)
+        let units = OrderVocabulary.unitWords.filter(Self.isSpeakable).filter { $0.count > 2 }
+        let connectors = OrderVocabulary.connectorWords.union(extraWords.map { $0.lowercased() })
+            .filter(Self.isSpeakable).subtracting(numbers).subtracting(units).subtracting(["x", "pls", "plz", "qty", "pcs", "ea"])
+
+        self.products = products
+        self.modifiers = modifiers
+        self.connectors = connectors.sorted()
+        self.names = Set(extraWords.map { $0.lowercased() }).filter(Self.isSpeakable).sorted()
+        self.units = units.sorted()
+        let domain = Set(products.joined()).union(modifiers.joined()).union(connectors).union(units).union(numbers)
+        self.otherWords = Array(Set(otherWords).subtracting(domain)).sorted()
+        self.rewrites = rewrites
+    }
+
+    /// Words of spoken quantities.
+    static let numberWords = SpokenForms.ones + SpokenForms.tens.filter { !$0.isEmpty } + ["hundred", "thousand", "dozen", "half", "couple", "pair"]
+
+    /// Every word the language model knows in the domain.
+    public var domainWords: Set<String> {
+        Set(products.joined()).union(modifiers.joined()).union(connectors).union(units).union(Self.numberWords)
+    }
+
+    /// Everything that needs a pronunciation.
+    public var allWords: [String] { Array(domainWords.union(otherWords)).sorted() }
+
+    static func isSpeakable(_ word: String) -> Bool {
+        !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0 == "'") } && word.first != "'"
+    }
+
+    static func plainWords(_ written: String) -> [String] {
+        written.lowercased().split(whereSeparator: { !($0.isLetter || $0 == "'") }).map(String.init)
+    }
+
+    /// Frequent English words that are not order words: what out-of-domain speech is heard as.
+    public static let everydayWords: [String] = """
+        about after again against ago almost along already although always am among answer are around ask away back \
+        bad beach because been being below best better between big book both boy brother busy but buy call came car \
+        care carry change children city close cold come country course day dear did different does dog done door down \
+        during early eat end enough even evening ever every eye face fact family far father feel few find fine fire \
+        first friend full game gave girl going gone good great green group grow had hand happy hard has having head \
+        hear heard heart help her high him his hold home hope horse hot house how however idea important into just \
+        keep kind knew know land large last late later learn leave left less life light line little live long look \
+        lot love lovely made man many may mean men might mind miss money month mother much music must my name near \
+        never new next nice night nothing number often old once only open other over own paper part people perhaps \
+        person place play point poor problem put question quite rain ran read ready really right river road room run \
+        said same saw say school sea second see seem seen sentence she should show side since sing sit sleep small \
+        something sometimes son song soon sound speak stand start state still story street study sun sure swim take \
+        talk tell than their them there they thing think thought through time told took town tree true try turn under \
+        understand until up upon usual very walk was watch water way weather week went were what where which while \
+        white who whole why wife will win window winter wish without woman word work world write year yesterday yet \
+        young your
+        """.split(separator: " ").map(String.init)
+}

@@ -1,0 +1,80 @@
+import IntakeAlignment
+import IntakeCore
+
+/// What was heard in a recording: its speech segments, each with timed words.
+public struct Transcript: Sendable, Equatable {
+    public struct Word: Sendable, Equatable {
+        public var text: String
+        /// Seconds from the start of the recording.
+        public var start: Double
+        public var end: Double
+        /// 0…1: lower for words outside the domain and for words in a doubtful segment.
+        public var confidence: Double
+        /// False for the language model's everyday "other" words.
+        public var inDomain: Bool
+    }
+
+    public struct Segment: Sendable, Equatable {
+        public var start: Double
+        public var end: Double
+        public var words: [Word]
+        /// Share of the segment's word time spent in out-of-domain words.
+        public var outOfDomainShare: Double
+    }
+
+    public var segments: [Segment]
+    public var duration: Double
+    public var sourceFormat: String
+
+    public var text: String { segments.map { $0.words.map(\.text).joined(separator: " ") }.filter { !$0.isEmpty }.joined(separator: "; ") }
+
+    /// Text for the aligner: spoken forms written back as the catalog writes them, each word's
+    /// character span tied to its audio span and confidence; notes for silence and doubt.
+    public func orderText(rewrites: [[String]: String], doubtfulShare: Double) -> OrderText {
+        var text = ""
+        var origins: [OrderText.Origin] = []
+        var notes: [String] = []
+        if segments.isEmpty {
+            notes.append(String(format: "No speech found in %.1f s of audio.", duration))
+        }
+        let longest = rewrites.keys.map(\.count).max() ?? 0
+        for segment in segments {
+            let span = String(format: "%.1f–%.1f s", segment.start, segment.end)
+            if segment.words.isEmpty {
+                notes.append("Speech at \(span) was not recognised.")
+                continue
+            }
+            if segment.outOfDomainShare >= doubtfulShare {
+                notes.append(String(format: "Speech at %@ sounds outside the order vocabulary (%.0f%% of it); check the recording.",
+                                    span, segment.outOfDomainShare * 100))
+            }
+            if !text.isEmpty { text += "; " }
+            var i = 0
+            let words = segment.words
+            while i < words.count {
+                // Longest spoken form starting here that the catalog writes differently.
+                var taken = 1
+                var written = words[i].text
+                if longest > 1 || rewrites[[words[i].text]] != nil {
+                    for length in stride(from: min(longest, words.count - i), through: 1, by: -1) {
+                        if let form = rewrites[words[i..<i + length].map(\.text)] {
+                            taken = length
+                            written = form
+                            break
+                        }
+                    }
+                }
+                let covered = words[i..<i + taken]
+                if i > 0 { text += " " }
+                let start = text.unicodeScalars.count
+                text += written
+                origins.append(OrderText.Origin(
+                    span: TextSpan(start: start, end: text.unicodeScalars.count),
+                    audio: AudioSpan(start: covered.first!.start, end: covered.last!.end),
+                    confidence: covered.map(\.confidence).min()))
+                i += taken
+            }
+        }
+        return OrderText(text: text, origins: origins, notes: notes)
+    }
+}

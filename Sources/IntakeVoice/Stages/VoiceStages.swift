@@ -1,0 +1,80 @@
+import Foundation
+import IntakeAlignment
+import IntakeCore
+
+/// `voice.decode`: audio bytes (WAV) → `SpeechAudio` at 16 kHz mono.
+public struct AudioDecodeStage: Stage {
+    public init() {}
+
+    public func process(_ bytes: Data, context: StageContext) throws -> SpeechAudio {
+        try WAVDecoder.decode(bytes)
+    }
+}
+
+/// `voice.recognize`: `SpeechAudio` → `OrderText` with each word's audio span and confidence,
+/// through PocketSphinx with a language model built from the master data at start-up.
+///
+/// Options: `model` (acoustic model directory; Debian's en-us), `dictionary` (the CMU
+/// dictionary), `pronunciations` (a CMU-format file of local pronunciations that win),
+/// `extra_words` (words couriers say that the master data lacks: street and shop names),
+/// `cache` (where the language model and dictionary are kept; default: the system temporary folder),
+/// `split_pause` (0.8 s), `doubtful_share` (0.34), `language_weight` (10), `insertion_penalty` (0.2).
+public struct RecognizeStage: Stage {
+    public let vocabulary: SpeechVocabulary
+    public let files: DomainRecognizerFiles
+    public let configuration: PocketSphinxDecoder.Configuration
+    public let settings: SpeechRecognizer.Settings
+    private let recognizers: WorkerLocal<SpeechRecognizer>
+
+    public init(
+        vocabulary: SpeechVocabulary, files: DomainRecognizerFiles,
+        acousticModel: String = PocketSphinxDecoder.Configuration.debianModel, settings: SpeechRecognizer.Settings = .init(),
+        languageWeight: Double = 10, insertionPenalty: Double = 0.2
+    ) {
+        self.vocabulary = vocabulary
+        self.files = files
+        self.settings = settings
+        var configuration = PocketSphinxDecoder.Configuration(
+            acousticModel: acousticModel, dictionary: files.dictionary.path, languageModel: files.languageModel.path)
+        configuration.languageWeight = languageWeight
+        configuration.insertionPenalty = insertionPenalty
+        self.configuration = configuration
+        recognizers = WorkerLocal {
+            SpeechRecognizer(decoder: try PocketSphinxDecoder(configuration), vocabulary: vocabulary, settings: settings)
+        }
+    }
+
+    public init(master: MasterData, options: ConfigNode) throws {
+        try options.allowOnly([
+            "model", "dictionary", "pronunciations", "extra_words", "cache", "split_pause", "doubtful_share", "language_weight", "insertion_penalty",
+        ])
+        let model = try options.optionalPath("model")?.path ?? PocketSphinxDecoder.Configuration.debianModel
+        let dictionary = try options.optionalPath("dictionary") ?? URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary)
+        let additions = try options.optionalPath("pronunciations").map { [$0] } ?? []
+        let cache = try options.optionalPath("cache") ?? FileManager.default.temporaryDirectory.appendingPathComponent("intake-voice")
+        var settings = SpeechRecognizer.Settings()
+        if let pause = try options.optional("split_pause") {
+            settings.segmenter.splitPause = try pause.durationValue()
+            guard (0.1...10).contains(settings.segmenter.splitPause) else { throw pause.error("use a pause between 0.1s and 10s") }
+        }
+        settings.doubtfulShare = try options.double("doubtful_share", default: settings.doubtfulShare, in: 0...1)
+        for path in [dictionary] + additions where !FileManager.default.fileExists(atPath: path.path) {
+            throw options.error("\(path.path) does not exist; install pocketsphinx-en-us or fix the path")
+        }
+        let vocabulary = SpeechVocabulary(master: master, extraWords: try options.stringList("extra_words"))
+        let files = try DomainRecognizerFiles.prepare(vocabulary: vocabulary, baseDictionary: dictionary, additions: additions, cache: cache)
+        self.init(
+            vocabulary: vocabulary, files: files, acousticModel: model, settings: settings,
+            languageWeight: try options.double("language_weight", default: 10, in: 1...30),
+            insertionPenalty: try options.double("insertion_penalty", default: 0.2, in: 1e-6...10))
+    }
+
+    public func process(_ audio: SpeechAudio, context: StageContext) throws -> OrderText {
+        try transcribe(audio, worker: context.worker).orderText(rewrites: vocabulary.rewrites, doubtfulShare: settings.doubtfulShare)
+    }
+
+    /// What `worker`'s recogniser hears in `audio` (also used by `intake transcribe`).
+    public func transcribe(_ audio: SpeechAudio, worker: Int) throws -> Transcript {
+        try recognizers.value(for: worker).transcribe(audio)
+    }
+}
