@@ -135,7 +135,8 @@ import Testing
 
     @Test func aModalityWithoutARouteIs501() async throws {
         let server = try await TestServer()
-        let reply = try await server.request("POST", "/v1/audio", token: server.device, body: Data("RIFF".utf8), contentType: "audio/wav")
+        let reply = try await server.request(
+            "POST", "/v1/documents", token: server.device, body: Data([0x89, 0x50, 0x4E, 0x47]), contentType: "image/png")
         #expect(reply.status == 501)
         #expect(reply.errorCode == "modality_not_configured")
         try await server.stop()

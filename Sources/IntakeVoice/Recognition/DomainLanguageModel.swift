@@ -14,9 +14,9 @@ import IntakeCore
 /// Smoothing: absolute discounting (D = 0.5) with back-off, as in Katz/Ney; probabilities log10.
 public enum DomainLanguageModel {
     /// Sentences (word lists) the model is trained on; deterministic for a vocabulary.
-    public static func corpus(_ vocabulary: SpeechVocabulary, sentencesPerProduct: Int = 6) -> [[String]] {
+    public static func corpus(_ vocabulary: SpeechVocabulary, sentencesPerProduct: Int = 8) -> [[String]] {
         var random = SeededRandom(seed: 0x1A7A_CE)
-        let smallNumbers = (1...12).map(SpokenForms.words) + [["twenty"], ["twenty", "four"], ["thirty"], ["forty"], ["fifty"], ["fourteen"], ["fifteen"], ["sixteen"], ["a", "dozen"], ["half", "a", "dozen"], ["two", "dozen"], ["a", "couple", "of"], ["a", "pair", "of"], ["a"], ["one", "hundred"], ["two", "hundred"]]
+        let smallNumbers = (1...12).map(SpokenForms.words) + [["twenty"], ["twenty", "four"], ["thirty"], ["forty"], ["fifty"], ["fourteen"], ["fifteen"], ["sixteen"], ["a", "dozen"], ["half", "a", "dozen"], ["two", "dozen"], ["a", "couple", "of"], ["a", "pair", "of"], ["a"]]
         let storeNumbers = (1...40).map(SpokenForms.words)
         let openers: [[String]] = [["store"], ["shop"], ["branch"], ["kiosk"], ["site"]]
         let greetings: [[String]] = [["hi"], ["hello"], ["hey"], ["please", "send"], ["can", "we", "get"], ["can", "i", "get"], ["we", "need"], ["i", "need"], ["please", "deliver"], ["order"], []]

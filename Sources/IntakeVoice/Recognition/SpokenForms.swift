@@ -72,7 +72,7 @@ public enum SpokenForms {
             let lowWords = low == 0 ? ["hundred"] : low < 10 ? ["oh"] + words(low) : words(low)
             options.append(words(high) + lowWords)
         }
-        if digits.count == 3, !digits.hasPrefix("0") {
+        if digits.count == 3, !digits.hasPrefix("0"), value % 100 != 0 {
             // "208": "two oh eight"; "410": "four ten".
             let low = Int(digits.suffix(2))!
             options.append(words(Int(digits.prefix(1))!) + (low < 10 ? ["oh"] + words(low) : words(low)))

@@ -1,0 +1,98 @@
+import Foundation
+import IntakeAlignment
+import IntakeCore
+import Testing
+@testable import IntakeVoice
+
+/// End to end with real speech: flite renders a courier report, PocketSphinx hears it through
+/// the domain model built from the demo master data, and alignment turns it into order lines.
+@Suite(.serialized) struct VoiceRecognitionTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let master: MasterData = try! MasterData.load(
+        materials: root.appendingPathComponent("samples/master/materials.csv"),
+        devices: root.appendingPathComponent("samples/master/devices.csv"),
+        graph: root.appendingPathComponent("models/intent-graph.yaml"))
+
+    static let stage: RecognizeStage = {
+        let vocabulary = SpeechVocabulary(master: master)
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("intake-voice-tests-\(getpid())")
+        let files = try! DomainRecognizerFiles.prepare(
+            vocabulary: vocabulary, baseDictionary: URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary),
+            additions: [root.appendingPathComponent("models/voice/pronunciations.dict")], cache: cache)
+        return RecognizeStage(vocabulary: vocabulary, files: files)
+    }()
+
+    /// A WAV of `text` spoken by flite's `voice`, optionally followed by more speech after a pause.
+    static func speak(_ text: String, voice: String = "slt") throws -> Data {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("intake-say-\(UUID().uuidString).wav")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let flite = Process()
+        flite.executableURL = URL(fileURLWithPath: "/usr/bin/flite")
+        flite.arguments = ["-voice", voice, "-t", text, "-o", file.path]
+        try flite.run()
+        flite.waitUntilExit()
+        return try Data(contentsOf: file)
+    }
+
+    func order(_ wav: Data, worker: Int = 0) throws -> (OrderDraft, Transcript) {
+        let transcript = try Self.stage.transcribe(WAVDecoder.decode(wav), worker: worker)
+        let text = transcript.orderText(rewrites: Self.stage.vocabulary.rewrites, doubtfulShare: Self.stage.settings.doubtfulShare)
+        return (IntentAligner(master: Self.master).align(text), transcript)
+    }
+
+    @Test func courierReportBecomesAlignedLinesWithAudioEvidence() throws {
+        let wav = try Self.speak("store three, six chai lattes with almond milk")
+        let (draft, transcript) = try order(wav)
+        let lines = draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity)) \($0.modifiers.joined(separator: ","))" }
+        #expect(lines == ["CAF-1021 6 almond_milk"])
+        #expect(draft.intent.party?.name == "store 3")
+        let lineEvidence = draft.evidence.filter { $0.field.hasPrefix("intent.lines[0]") }
+        #expect(lineEvidence.count >= 3)  // sku, quantity, modifier
+        for evidence in lineEvidence {
+            let audio = try #require(evidence.audio)
+            #expect(audio.start >= 0 && audio.end <= transcript.duration && audio.start < audio.end)
+        }
+        #expect(draft.intent.lines.allSatisfy { $0.confidence > 0.5 })
+    }
+
+    @Test func numbersThatSoundAlikeAreToldApartInContext() throws {
+        let (draft, _) = try order(try Self.speak("kiosk four. fourteen blueberry muffins and forty sugar sticks", voice: "rms"))
+        #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-1037 14", "CAF-1086 40"])
+    }
+
+    @Test func codesAreHeardInTheirSpokenFormsAndWrittenBack() throws {
+        let transcript = try Self.stage.transcribe(WAVDecoder.decode(try Self.speak("ten reams of a four copy paper")), worker: 0)
+        let text = transcript.orderText(rewrites: Self.stage.vocabulary.rewrites, doubtfulShare: Self.stage.settings.doubtfulShare)
+        #expect(transcript.text == "ten reams of a four copy paper")
+        #expect(text.text == "ten reams of a4 copy paper")
+        let draft = IntentAligner(master: Self.master).align(text)
+        #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["OFF-2001 10"])
+    }
+
+    @Test func outOfDomainSpeechGoesToReviewWithANoteNotIntoProducts() throws {
+        let (draft, transcript) = try order(try Self.speak("the weather is lovely today, shall we go to the beach and swim", voice: "rms"))
+        #expect(draft.intent.lines.isEmpty)
+        #expect(draft.intent.type == .none)
+        #expect(transcript.segments.contains { $0.outOfDomainShare >= Self.stage.settings.doubtfulShare })
+        #expect(draft.intent.notes.contains { $0.contains("outside the order vocabulary") })
+    }
+
+    @Test func silenceIsNoActionWithAReason() throws {
+        let silence = WAVFixture.make(seconds: 2, rate: 16_000) { _ in 0 }
+        let (draft, transcript) = try order(silence)
+        #expect(transcript.segments.isEmpty)
+        #expect(draft.intent.type == .none)
+        #expect(draft.intent.notes == ["No speech found in 2.0 s of audio."])
+    }
+
+    @Test func resultsDoNotDependOnOrderOrWorker() throws {
+        let a = try Self.speak("kiosk four, fourteen blueberry muffins")
+        let b = try Self.speak("ten reams of a four copy paper", voice: "rms")
+        let first = try [a, b, a].map { try Self.stage.transcribe(WAVDecoder.decode($0), worker: 0).text }
+        let second = try [b, a].map { try Self.stage.transcribe(WAVDecoder.decode($0), worker: 1).text }
+        #expect(first[0] == first[2])
+        #expect(first[0] == second[1])
+        #expect(first[1] == second[0])
+    }
+}
