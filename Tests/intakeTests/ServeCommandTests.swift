@@ -41,12 +41,12 @@ import Testing
         post.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         post.setValue("application/json", forHTTPHeaderField: "Content-Type")
         post.httpBody = try Data(contentsOf: IntakeBinary.packageFile("samples/vibration/p101-outer-race.json"))
-        let (_, response) = try await URLSession.shared.data(for: post)
-        #expect((response as? HTTPURLResponse)?.statusCode == 202)
+        let (_, response) = try await BlockingHTTP.send(post)
+        #expect(response.statusCode == 202)
 
         var metrics = ""
         for _ in 0..<200 {
-            metrics = String(decoding: try await URLSession.shared.data(from: URL(string: "\(base)/metrics")!).0, as: UTF8.self)
+            metrics = String(decoding: try await BlockingHTTP.send(URLRequest(url: URL(string: "\(base)/metrics")!)).0, as: UTF8.self)
             if metrics.contains(#"intake_orders{sandbox="vibration/p-101",status="pending_review"} 1"#) { break }
             try await Task.sleep(for: .milliseconds(50))
         }

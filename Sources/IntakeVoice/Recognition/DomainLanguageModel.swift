@@ -92,7 +92,7 @@ public enum DomainLanguageModel {
         for (context, grams) in followers1 {
             let n = Double(contextCount1[context]!)
             var kept = 0.0, covered = 0.0
-            for gram in grams {
+            for gram in grams.sorted() {  // a fixed order: the sums, the file and its hash stay the same
                 let p = (Double(bigrams[gram]!) - discount) / n
                 p2[gram] = p
                 kept += p
@@ -117,7 +117,7 @@ public enum DomainLanguageModel {
         for (context, grams) in followers2 {
             let n = Double(contextCount2[context]!)
             var kept = 0.0, covered = 0.0
-            for gram in grams {
+            for gram in grams.sorted() {  // a fixed order: the sums, the file and its hash stay the same
                 let p = (Double(trigrams[gram]!) - discount) / n
                 p3[gram] = p
                 kept += p

@@ -118,8 +118,7 @@ final class TestServer: @unchecked Sendable {
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as! HTTPURLResponse
+        let (data, http) = try await BlockingHTTP.send(request)
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields { fields[String(describing: name).lowercased()] = String(describing: value) }
         return Reply(status: http.statusCode, headers: fields, body: data)
