@@ -7,8 +7,12 @@ public struct AudioSniffer: ContentSniffer {
     public init() {}
 
     public func accepts(_ bytes: Data) -> Bool {
-        bytes.starts(with: Array("RIFF".utf8)) && bytes.count >= 12 && bytes.dropFirst(8).prefix(4).elementsEqual("WAVE".utf8)
-            || Self.container(of: bytes) != nil
+        Self.isWAV(bytes) || Self.container(of: bytes) != nil
+    }
+
+    /// A RIFF/WAVE header: what `WAVDecoder` reads.
+    static func isWAV(_ bytes: Data) -> Bool {
+        bytes.count >= 12 && bytes.starts(with: Array("RIFF".utf8)) && bytes.dropFirst(8).prefix(4).elementsEqual("WAVE".utf8)
     }
 
     /// The name of a compressed or foreign audio container, from its magic bytes.

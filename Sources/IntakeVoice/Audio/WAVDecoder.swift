@@ -7,7 +7,7 @@ import Foundation
 /// Other containers and codecs are named in the error, so the sender knows what to convert.
 public enum WAVDecoder {
     public static func decode(_ bytes: Data) throws -> SpeechAudio {
-        guard bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), bytes[bytes.startIndex + 8..<bytes.startIndex + 12].elementsEqual("WAVE".utf8) else {
+        guard AudioSniffer.isWAV(bytes) else {
             if let codec = AudioSniffer.container(of: bytes) { throw VoiceError.unsupportedCodec(codec) }
             if bytes.isEmpty { throw VoiceError.emptyAudio }
             throw VoiceError.malformedAudio("it does not start with a RIFF/WAVE header")

@@ -80,50 +80,13 @@ public enum DomainLanguageModel {
         var p1: [String: Double] = [:]
         for (word, count) in unigrams { p1[word] = Double(count + 1) / total }
 
-        // Bigrams: discounted; the freed mass backs off to unigrams.
-        var contextCount1: [String: Int] = [:]
-        var followers1: [String: [Bigram]] = [:]
-        for (bigram, count) in bigrams {
-            contextCount1[bigram.a, default: 0] += count
-            followers1[bigram.a, default: []].append(bigram)
-        }
-        var p2: [Bigram: Double] = [:]
-        var backoff1: [String: Double] = [:]
-        for (context, grams) in followers1 {
-            let n = Double(contextCount1[context]!)
-            var kept = 0.0, covered = 0.0
-            for gram in grams.sorted() {  // a fixed order: the sums, the file and its hash stay the same
-                let p = (Double(bigrams[gram]!) - discount) / n
-                p2[gram] = p
-                kept += p
-                covered += p1[gram.b]!
-            }
-            backoff1[context] = (1 - kept) / max(1e-9, 1 - covered)
-        }
+        // Bigrams back off to unigrams, trigrams to the bigram model.
+        let (p2, backoff1) = discounted(bigrams, context: \.a, discount: discount) { p1[$0.b]! }
         func bigramProbability(_ a: String, _ b: String) -> Double {
             p2[Bigram(a: a, b: b)] ?? (backoff1[a] ?? 1) * p1[b]!
         }
-
-        // Trigrams: discounted; back off to the bigram model.
-        var contextCount2: [Bigram: Int] = [:]
-        var followers2: [Bigram: [Trigram]] = [:]
-        for (trigram, count) in trigrams {
-            let context = Bigram(a: trigram.a, b: trigram.b)
-            contextCount2[context, default: 0] += count
-            followers2[context, default: []].append(trigram)
-        }
-        var p3: [Trigram: Double] = [:]
-        var backoff2: [Bigram: Double] = [:]
-        for (context, grams) in followers2 {
-            let n = Double(contextCount2[context]!)
-            var kept = 0.0, covered = 0.0
-            for gram in grams.sorted() {  // a fixed order: the sums, the file and its hash stay the same
-                let p = (Double(trigrams[gram]!) - discount) / n
-                p3[gram] = p
-                kept += p
-                covered += bigramProbability(gram.b, gram.c)
-            }
-            backoff2[context] = (1 - kept) / max(1e-9, 1 - covered)
+        let (p3, backoff2) = discounted(trigrams, context: { Bigram(a: $0.a, b: $0.b) }, discount: discount) {
+            bigramProbability($0.b, $0.c)
         }
 
         func log(_ p: Double) -> String { String(format: "%.4f", log10(max(p, 1e-99))) }
@@ -140,6 +103,29 @@ public enum DomainLanguageModel {
         for gram in p3.keys.sorted() { lines.append("\(log(p3[gram]!)) \(gram.a) \(gram.b) \(gram.c)") }
         lines += ["", "\\end\\", ""]
         return lines.joined(separator: "\n")
+    }
+
+    /// One order of the model: each n-gram's count less the discount over its context's count,
+    /// and per context the back-off weight that hands the freed mass to the lower order
+    /// (`lower`: an n-gram's probability there).
+    private static func discounted<Gram: Hashable & Comparable, Context: Hashable>(
+        _ counts: [Gram: Int], context: (Gram) -> Context, discount: Double, lower: (Gram) -> Double
+    ) -> (probabilities: [Gram: Double], backoff: [Context: Double]) {
+        let byContext = Dictionary(grouping: counts.keys, by: context)
+        var probabilities: [Gram: Double] = [:]
+        var backoff: [Context: Double] = [:]
+        for (key, grams) in byContext {
+            let n = Double(grams.reduce(0) { $0 + counts[$1]! })
+            var kept = 0.0, covered = 0.0
+            for gram in grams.sorted() {  // a fixed order: the sums, the file and its hash stay the same
+                let p = (Double(counts[gram]!) - discount) / n
+                probabilities[gram] = p
+                kept += p
+                covered += lower(gram)
+            }
+            backoff[key] = (1 - kept) / max(1e-9, 1 - covered)
+        }
+        return (probabilities, backoff)
     }
 
     struct Bigram: Hashable, Comparable {

@@ -55,13 +55,11 @@ public struct Transcript: Sendable, Equatable {
                 // Longest spoken form starting here that the catalog writes differently.
                 var taken = 1
                 var written = words[i].text
-                if longest > 1 || rewrites[[words[i].text]] != nil {
-                    for length in stride(from: min(longest, words.count - i), through: 1, by: -1) {
-                        if let form = rewrites[words[i..<i + length].map(\.text)] {
-                            taken = length
-                            written = form
-                            break
-                        }
+                for length in stride(from: min(longest, words.count - i), through: 1, by: -1) {
+                    if let form = rewrites[words[i..<i + length].map(\.text)] {
+                        taken = length
+                        written = form
+                        break
                     }
                 }
                 let covered = words[i..<i + taken]
