@@ -7,7 +7,7 @@ import PackageDescription
 /// 1. `IntakeCore`: order contract, `Stage`, the Dispatch pipeline engine, configuration.
 /// 2. `IntakeAlignment`: material master, devices, maintenance history, intent knowledge graph,
 ///    matchers, text parser. `IntakeReview`: the review queue and its SQLite store.
-/// 3. Modalities (`IntakeText`, `IntakeVibration`, `IntakeVoice`, …) each exposing stages; the C libraries behind
+/// 3. Modalities (`IntakeText`, `IntakeVibration`, `IntakeVoice`, `IntakeDocuments`) each exposing stages; the C libraries behind
 ///    `C*` system targets.
 ///    `IntakeServer`: HTTP intake, review API and page, tokens, metrics, watch folder.
 /// 4. `intake`: the command line, the composition root.
@@ -74,6 +74,7 @@ let package = Package(
         .target(name: "IntakeText", dependencies: ["IntakeCore", "IntakeAlignment"]),
         .target(name: "IntakeVibration", dependencies: ["IntakeCore", "IntakeAlignment", "CFFTW"]),
         .target(name: "IntakeVoice", dependencies: ["IntakeCore", "IntakeAlignment", "CPocketSphinx"]),
+        .target(name: "IntakeDocuments", dependencies: ["IntakeCore", "IntakeAlignment", "CTesseract", "CLeptonica"]),
 
         // MARK: Layer 3: the HTTP server (feeds the pipeline, reads the store; knows no modality)
         .target(
@@ -94,14 +95,14 @@ let package = Package(
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeVibration", "IntakeVoice", "IntakeReview", "IntakeServer",
+                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeVibration", "IntakeVoice", "IntakeDocuments", "IntakeReview", "IntakeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "intake-bench",
             dependencies: [
-                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeVibration", "IntakeVoice", "IntakeReview",
+                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeVibration", "IntakeVoice", "IntakeDocuments", "IntakeReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -116,6 +117,7 @@ let package = Package(
         .testTarget(name: "IntakeTextTests", dependencies: ["IntakeText", "IntakeAlignment"]),
         .testTarget(name: "IntakeVibrationTests", dependencies: ["IntakeVibration", "IntakeAlignment", "IntakeCore"]),
         .testTarget(name: "IntakeVoiceTests", dependencies: ["IntakeVoice", "IntakeAlignment", "IntakeCore"]),
+        .testTarget(name: "IntakeDocumentsTests", dependencies: ["IntakeDocuments", "IntakeAlignment", "IntakeCore"]),
         .testTarget(name: "IntakeReviewTests", dependencies: ["IntakeReview", "IntakeCore"]),
         .testTarget(
             name: "IntakeServerTests",

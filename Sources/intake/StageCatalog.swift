@@ -1,6 +1,7 @@
 import Foundation
 import IntakeAlignment
 import IntakeCore
+import IntakeDocuments
 import IntakeText
 import IntakeVibration
 import IntakeVoice
@@ -29,6 +30,10 @@ enum StageCatalog {
             return AudioDecodeStage()
         }
         registry.register("voice.recognize") { options in try RecognizeStage(master: master, options: options) }
+        registry.register(sniffer: DocumentSniffer(), for: .document)
+        registry.register("document.decode") { options in try DocumentDecodeStage(options: options) }
+        registry.register("document.read") { options in try DocumentReadStage(options: options) }
+        registry.register("document.extract") { options in try DocumentExtractStage(master: master, options: options) }
         registry.register("record") { options in
             try options.allowOnly([])
             return RecordStage(pipeline: pipeline)

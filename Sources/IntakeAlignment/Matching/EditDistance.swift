@@ -1,7 +1,7 @@
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions), giving up
 /// early once it must exceed `limit`: "capuccino"/"cappuccino" is 1, "whit"/"white" is 1.
-enum EditDistance {
-    static func distance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int? {
+public enum EditDistance {
+    public static func distance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int? {
         if abs(a.count - b.count) > limit { return nil }
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) <= limit ? max(a.count, b.count) : nil }
         var previous2 = [Int](repeating: 0, count: b.count + 1)

@@ -8,6 +8,14 @@ public struct OrderIntent: Codable, Sendable, Equatable {
     public var procedure: ProcedureRef?
     /// What a machine's signal showed (vibration alerts), healthy or not.
     public var diagnosis: Diagnosis?
+    /// The day the sender dated the order (ISO 8601, `2026-11-03`), when it says (purchase orders).
+    public var orderDate: String?
+    /// ISO 4217 code of the prices (`EUR`, `CNY`), when the order states it.
+    public var currency: String?
+    /// The total the order states, as printed (not recomputed).
+    public var total: Double?
+    /// Where the goods go (ship-to address), when the order says.
+    public var deliverTo: String?
     /// Overall confidence (0–1): the weakest link of party, lines and graph decisions.
     public var confidence: Double
 
@@ -27,6 +35,12 @@ public struct OrderIntent: Codable, Sendable, Equatable {
 
     /// The intent of an input that asks for nothing (or could not be read).
     public static let none = OrderIntent(type: .none, confidence: 0)
+
+    enum CodingKeys: String, CodingKey {
+        case type, party, reference, lines, notes, procedure, diagnosis, currency, total, confidence
+        case orderDate = "order_date"
+        case deliverTo = "deliver_to"
+    }
 }
 
 public enum IntentType: String, Codable, Sendable, CaseIterable {

@@ -1,0 +1,44 @@
+import IntakeCore
+
+/// Why a scan cannot be read, with what the sender should do.
+public enum DocumentError: IntakeError, Equatable {
+    case unsupportedFormat(String)
+    case unreadableImage(String)
+    case emptyDocument
+    case blankDocument(pages: Int)
+    case imageTooSmall(width: Int, height: Int)
+    case tooManyPages(Int, limit: Int)
+    case rasterizerFailed(String)
+    case ocrUnavailable(String)
+
+    public var code: String {
+        switch self {
+        case .unsupportedFormat: "unsupported_document_format"
+        case .unreadableImage: "unreadable_image"
+        case .emptyDocument: "empty_document"
+        case .blankDocument: "blank_document"
+        case .imageTooSmall: "image_too_small"
+        case .tooManyPages: "too_many_pages"
+        case .rasterizerFailed: "pdf_rasterizer_failed"
+        case .ocrUnavailable: "ocr_unavailable"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .unsupportedFormat(format):
+            "the file is \(format), which intake does not read; scan to PNG, JPEG, TIFF, PNM, BMP or PDF"
+        case let .unreadableImage(reason): "the image cannot be decoded: \(reason); scan the page again"
+        case .emptyDocument: "the file is empty (zero bytes); scan again"
+        case let .blankDocument(pages):
+            "all \(pages) page(s) are blank (no ink found); check the scanner's feed side and scan again"
+        case let .imageTooSmall(width, height):
+            "the page is \(width)×\(height) pixels, too small to read; scan at 200–300 dpi"
+        case let .tooManyPages(count, limit):
+            "the document has \(count) pages, more than the limit of \(limit); split the batch or raise `max_pages`"
+        case let .rasterizerFailed(reason):
+            "the PDF could not be rasterised: \(reason); install poppler-utils or send the scan as TIFF"
+        case let .ocrUnavailable(reason): "the OCR engine could not start: \(reason)"
+        }
+    }
+}

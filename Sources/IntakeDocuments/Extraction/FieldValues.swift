@@ -1,0 +1,57 @@
+import Foundation
+
+/// Numbers and dates as printed on purchase orders, read with a template's conventions.
+enum FieldValues {
+    /// An amount or quantity: currency signs and codes dropped, thousands separators removed,
+    /// `decimalSeparator` honoured. Letters OCR confuses with digits (O→0, l→1, S→5) are
+    /// repaired only when everything else is a number; `repaired` says so.
+    static func number(_ text: String, decimalSeparator: Character) -> (value: Double, repaired: Bool)? {
+        var body = text.trimmingCharacters(in: .whitespaces)
+        for symbol in ["€", "$", "¥", "£", "￥", "CNY", "RMB", "EUR", "USD", "GBP", "元"] { body = body.replacingOccurrences(of: symbol, with: "") }
+        body = body.replacingOccurrences(of: " ", with: "")
+        guard !body.isEmpty else { return nil }
+        let confusions: [Character: Character] = ["O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2"]
+        var repaired = false
+        var characters: [Character] = []
+        for character in body {
+            if character.isNumber || character == "." || character == "," || character == "-" {
+                characters.append(character)
+            } else if let digit = confusions[character] {
+                characters.append(digit)
+                repaired = true
+            } else {
+                return nil
+            }
+        }
+        guard characters.contains(where: \.isNumber) else { return nil }
+        let thousands: Character = decimalSeparator == "." ? "," : "."
+        var normalized = String(characters.filter { $0 != thousands })
+        if decimalSeparator == "," { normalized = normalized.replacingOccurrences(of: ",", with: ".") }
+        guard let value = Double(normalized), value.isFinite else { return nil }
+        return (value, repaired)
+    }
+
+    /// An ISO 8601 day (`2026-11-03`) from a printed date in one of `formats` (Unicode date
+    /// patterns, tried in order; the first that reads the whole text wins).
+    static func isoDate(_ text: String, formats: [String]) -> String? {
+        var cleaned = text.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: ":：,.")))
+        // "2026 年 11 月 03 日" as OCR spaces it.
+        if cleaned.unicodeScalars.contains(where: PageLayout.isCJK) { cleaned = cleaned.replacingOccurrences(of: " ", with: "") }
+        let output = DateFormatter()
+        output.locale = Locale(identifier: "en_US_POSIX")
+        output.timeZone = TimeZone(identifier: "UTC")
+        output.dateFormat = "yyyy-MM-dd"
+        for format in formats {
+            let input = DateFormatter()
+            input.locale = Locale(identifier: "en_US_POSIX")
+            input.timeZone = TimeZone(identifier: "UTC")
+            input.dateFormat = format
+            input.isLenient = false
+            if let date = input.date(from: cleaned) {
+                let year = Calendar(identifier: .gregorian).component(.year, from: date)
+                if (1990...2100).contains(year) { return output.string(from: date) }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Reads the line-item table of a page from word positions: finds the header row by its column
+/// labels, then gives every word below it to the column whose span holds the word's centre.
+/// A row with a quantity starts an item; a row with only description text continues the
+/// previous item's description; a Subtotal/Total row or a wide vertical gap ends the table.
+struct LineItemTable {
+    /// Column spans of a header row, in prepared-image pixels.
+    struct Layout {
+        var columns: [(column: PurchaseOrderTemplate.Column, left: Int, right: Int)]
+        var headerBottom: Int
+
+        func column(of word: OCRPage.Word) -> PurchaseOrderTemplate.Column? {
+            let center = word.box.centerX
+            return columns.first { center >= $0.left && center < $0.right }?.column
+        }
+    }
+
+    let template: PurchaseOrderTemplate
+
+    /// The header row of `page`: a line naming at least three columns including the quantity.
+    func layout(of page: OCRPage) -> (layout: Layout, line: Int)? {
+        for (index, line) in page.lines.enumerated() {
+            var found: [(PurchaseOrderTemplate.Column, PixelBox)] = []
+            // Within one phrase only: "Item" and "Description" printed apart are two columns,
+            // "Item Description" printed together is one.
+            for phrase in PageLayout.phrases(line) {
+                var position = 0
+                while position < phrase.count {
+                    var best: (PurchaseOrderTemplate.Column, Range<Int>)? = nil
+                    for (column, labels) in template.columns {
+                        if let hit = PageLayout.findLabel(labels, in: Array(phrase[position...])), hit.range.lowerBound == 0,
+                            best == nil || hit.range.count > best!.1.count
+                        {
+                            best = (column, hit.range)
+                        }
+                    }
+                    if let (column, range) = best {
+                        let words = phrase[(position + range.lowerBound)..<(position + range.upperBound)]
+                        if !found.contains(where: { $0.0 == column }) {
+                            found.append((column, words.dropFirst().reduce(words.first!.box) { $0.union($1.box) }))
+                        }
+                        position += range.count
+                    } else {
+                        position += 1
+                    }
+                }
+            }
+            guard found.count >= 3, found.contains(where: { $0.0 == .quantity }) else { continue }
+            found.sort { $0.1.x < $1.1.x }
+            var columns: [(PurchaseOrderTemplate.Column, Int, Int)] = []
+            for (index, (column, box)) in found.enumerated() {
+                let left = index == 0 ? 0 : (found[index - 1].1.right + box.x) / 2
+                let right = index == found.count - 1 ? Int.max : (box.right + found[index + 1].1.x) / 2
+                columns.append((column, left, right))
+            }
+            return (Layout(columns: columns, headerBottom: line.box.bottom), index)
+        }
+        return nil
+    }
+
+    /// Items of `page` from line `start` on, read with `layout`; `ended` says whether the
+    /// table's end was seen (else it may continue on the next page).
+    func items(on page: OCRPage, from start: Int, layout: Layout) -> (items: [PurchaseOrder.LineItem], lines: Range<Int>, ended: Bool) {
+        var items: [PurchaseOrder.LineItem] = []
+        var lastBottom: Int? = nil
+        var pitch: Int? = nil
+        var index = start
+        while index < page.lines.count {
+            let line = page.lines[index]
+            if PageLayout.findLabel(template.tableEnd, in: line.words) != nil { return (items, start..<index, true) }
+            var cells: [PurchaseOrderTemplate.Column: [OCRPage.Word]] = [:]
+            for word in line.words {
+                guard let column = layout.column(of: word) else { continue }
+                cells[column, default: []].append(word)
+            }
+            let values = cells.compactMapValues { PageLayout.value($0[...], page: page, method: "column") }
+            let quantity = values[.quantity].flatMap { FieldValues.number($0.text, decimalSeparator: template.decimalSeparator) }
+            if let quantity, quantity.value > 0 {
+                var item = PurchaseOrder.LineItem(cells: values, quantity: quantity.value, unitPrice: nil, amount: nil, problems: [])
+                if quantity.repaired { item.cells[.quantity]?.confidence *= 0.7 }
+                for column in [PurchaseOrderTemplate.Column.unitPrice, .amount] {
+                    guard let cell = values[column] else { continue }
+                    if let number = FieldValues.number(cell.text, decimalSeparator: template.decimalSeparator) {
+                        if column == .unitPrice { item.unitPrice = number.value } else { item.amount = number.value }
+                        if number.repaired { item.cells[column]?.confidence *= 0.7 }
+                    } else {
+                        item.problems.append("the \(column == .unitPrice ? "unit price" : "amount") \"\(cell.text)\" is not a number")
+                    }
+                }
+                if let bottom = lastBottom { pitch = pitch ?? max(1, line.box.y - bottom) }
+                lastBottom = line.box.bottom
+                items.append(item)
+            } else if !items.isEmpty, let bottom = lastBottom, line.box.y - bottom <= max(2 * (pitch ?? line.box.height), line.box.height * 2),
+                Set(values.keys).isSubset(of: [.description, .code]), let text = values[.description]?.text ?? values[.code]?.text
+            {
+                // A description that wraps onto the next row.
+                let last = items.count - 1
+                if var description = items[last].cells[.description] {
+                    description.text += " " + text
+                    description.confidence = min(description.confidence, values[.description]?.confidence ?? 1)
+                    items[last].cells[.description] = description
+                } else {
+                    items[last].cells[.description] = values[.description] ?? values[.code]
+                }
+                lastBottom = line.box.bottom
+            } else if !items.isEmpty {
+                // Neither an item nor a continuation: the table is over. (Before the first item
+                // such a line is a note between the header and the rows, or a page header.)
+                return (items, start..<index, true)
+            }
+            index += 1
+        }
+        return (items, start..<index, false)
+    }
+}

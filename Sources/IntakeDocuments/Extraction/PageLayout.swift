@@ -1,0 +1,81 @@
+import Foundation
+import IntakeAlignment
+
+/// Layout helpers over OCR lines: phrases (words separated by less than a column gap) and
+/// labels found among a line's words.
+enum PageLayout {
+    /// The line's words split where the gap between two words is wider than `gapFactor` times
+    /// the line's typical word height: "Ship To: Plant North" and "Currency: EUR" printed in
+    /// two columns become two phrases even when Tesseract reads them as one line.
+    static func phrases(_ line: OCRPage.Line, gapFactor: Double = 1.6) -> [[OCRPage.Word]] {
+        let heights = line.words.map(\.box.height).sorted()
+        let typical = Double(heights[heights.count / 2])
+        var phrases: [[OCRPage.Word]] = []
+        for word in line.words {
+            if let last = phrases.last?.last, Double(word.box.x - last.box.right) <= gapFactor * typical {
+                phrases[phrases.count - 1].append(word)
+            } else {
+                phrases.append([word])
+            }
+        }
+        return phrases
+    }
+
+    /// Where one of `labels` is spelt out by consecutive `words` (compared without case, spaces
+    /// and punctuation; one typo allowed in labels of five or more letters). Longer labels win
+    /// at the same start, so "Unit Price" is not read as "Unit".
+    static func findLabel(_ labels: [String], in words: [OCRPage.Word], from start: Int = 0) -> (range: Range<Int>, label: String)? {
+        let compactLabels = labels.map { ($0, LabelText.compact($0)) }.filter { !$0.1.isEmpty }.sorted { $0.1.count > $1.1.count }
+        guard start < words.count else { return nil }
+        for first in start..<words.count {
+            var joined = ""
+            var candidates: [(end: Int, text: String)] = []
+            for end in first..<min(words.count, first + 5) {
+                joined += LabelText.compact(words[end].text)
+                candidates.append((end + 1, joined))
+            }
+            for (label, compact) in compactLabels {
+                for candidate in candidates where matches(candidate.text, compact) {
+                    return (first..<candidate.end, label)
+                }
+            }
+        }
+        return nil
+    }
+
+    static func matches(_ text: String, _ label: String) -> Bool {
+        if text == label { return true }
+        guard label.count >= 5, label.allSatisfy(\.isASCII), text.allSatisfy(\.isASCII) else { return false }
+        return EditDistance.distance(Array(text.utf8), Array(label.utf8), limit: 1) != nil
+    }
+
+    /// Words joined with spaces, except between two Chinese characters (Tesseract's `chi_sim`
+    /// puts spaces between characters that are printed together).
+    static func joined(_ words: [String]) -> String {
+        var text = ""
+        for word in words {
+            if let last = text.unicodeScalars.last, let first = word.unicodeScalars.first, !(isCJK(last) && isCJK(first)) { text += " " }
+            text += word
+        }
+        return text
+    }
+
+    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        (0x3000...0x303F).contains(scalar.value) || (0x4E00...0x9FFF).contains(scalar.value) || (0xFF00...0xFFEF).contains(scalar.value)
+    }
+
+    /// `words` joined as printed, with their union box and weakest confidence.
+    static func value(_ words: ArraySlice<OCRPage.Word>, page: OCRPage, method: String) -> PurchaseOrder.Value? {
+        var words = Array(words)
+        // Separators left between a label and its value.
+        while let first = words.first, first.text.allSatisfy({ ":：#.-".contains($0) }) { words.removeFirst() }
+        guard let first = words.first else { return nil }
+        var text = joined(words.map(\.text))
+        while let head = text.first, ":：#".contains(head) { text = String(text.dropFirst()).trimmingCharacters(in: .whitespaces) }
+        guard !text.isEmpty else { return nil }
+        let box = words.dropFirst().reduce(first.box) { $0.union($1.box) }
+        return PurchaseOrder.Value(
+            text: text, box: page.transform.originalBox(box, page: page.number),
+            confidence: words.map(\.confidence).min() ?? 0, method: method)
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+
+/// OCR pages → a `PurchaseOrder`: picks the supplier template by keywords, reads the line-item
+/// table across pages (a table without its end on one page continues on the next), reads the
+/// header fields outside the table, and cross-checks the arithmetic: quantity × unit price =
+/// amount on every line, Σ amounts = subtotal (or total). A failed check usually means an OCR
+/// digit error; the line or order keeps the reason and goes to review with low confidence.
+public struct PurchaseOrderExtractor: Sendable {
+    public let templates: TemplateLibrary
+
+    public init(templates: TemplateLibrary) {
+        self.templates = templates
+    }
+
+    public func extract(_ document: ReadDocument) -> PurchaseOrder {
+        let template = templates.template(for: document.pages.first?.text ?? "")
+        let table = LineItemTable(template: template)
+        var items: [PurchaseOrder.LineItem] = []
+        var tableLines: [Int: Range<Int>] = [:]
+        var layout: LineItemTable.Layout? = nil
+        var tableOpen = false
+        for (pageIndex, page) in document.pages.enumerated() {
+            var start = 0
+            var first = 0
+            if let found = table.layout(of: page) {
+                layout = found.layout
+                start = found.line + 1
+                first = found.line
+            } else if !tableOpen {
+                continue
+            }
+            guard let layout else { continue }
+            let read = table.items(on: page, from: start, layout: layout)
+            items += read.items
+            tableLines[pageIndex] = first..<read.lines.upperBound
+            tableOpen = !read.ended
+        }
+
+        var order = PurchaseOrder(template: template.name, header: [:], items: items, notes: [])
+        for field in PurchaseOrderTemplate.Field.allCases {
+            guard let rule = template.fields[field] else { continue }
+            if let value = find(field, rule: rule, template: template, in: document.pages, skipping: tableLines) {
+                order.header[field] = value
+            }
+        }
+        if order.header[.poNumber] == nil, let value = findPattern(#"\bP[O0]-?[0-9][A-Z0-9/-]{3,}"#, in: document.pages, skipping: tableLines) {
+            order.header[.poNumber] = value
+        }
+        if order.header[.supplier] == nil, let supplier = template.supplier {
+            order.header[.supplier] = PurchaseOrder.Value(text: supplier, box: nil, confidence: 0.9, method: "template")
+        }
+        if order.header[.currency] == nil, let currency = template.currency {
+            order.header[.currency] = PurchaseOrder.Value(text: currency, box: nil, confidence: 0.9, method: "template")
+        }
+        if let date = order.header[.orderDate] {
+            order.orderDate = dateCandidates(date.text).lazy.compactMap { FieldValues.isoDate($0, formats: template.dateFormats) }.first
+        }
+        order.total = order.header[.total].flatMap { amount(in: $0.text, template: template) }
+        order.subtotal = order.header[.subtotal].flatMap { amount(in: $0.text, template: template) }
+        crossCheck(&order)
+        for field in [PurchaseOrderTemplate.Field.poNumber, .orderDate] where order.header[field] == nil {
+            order.notes.append("No \(field == .poNumber ? "PO number" : "order date") found on the page.")
+        }
+        if order.header[.orderDate] != nil, order.orderDate == nil {
+            order.notes.append("The order date \"\(order.header[.orderDate]!.text)\" matches none of the template's date formats.")
+        }
+        if items.isEmpty { order.notes.append("No line-item table found (no row with the column labels of template \(template.name)).") }
+        return order
+    }
+
+    // MARK: Header fields
+
+    private func find(
+        _ field: PurchaseOrderTemplate.Field, rule: PurchaseOrderTemplate.FieldRule, template: PurchaseOrderTemplate,
+        in pages: [OCRPage], skipping tableLines: [Int: Range<Int>]
+    ) -> PurchaseOrder.Value? {
+        for (pageIndex, page) in pages.enumerated() {
+            for (lineIndex, line) in page.lines.enumerated() where !(tableLines[pageIndex]?.contains(lineIndex) ?? false) {
+                let phrases = PageLayout.phrases(line)
+                for (phraseIndex, phrase) in phrases.enumerated() {
+                    guard let hit = PageLayout.findLabel(rule.labels, in: phrase), hit.range.lowerBound == 0 else { continue }
+                    let candidates = [PageLayout.value(phrase[hit.range.upperBound...], page: page, method: "label")]
+                        + (phraseIndex + 1 < phrases.count ? [PageLayout.value(phrases[phraseIndex + 1][...], page: page, method: "label")] : [])
+                    for case let value? in candidates {
+                        if let accepted = accept(value, field: field, rule: rule, template: template) { return accepted }
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The value if it has the field's shape; narrowed to the pattern's match when there is one.
+    private func accept(_ value: PurchaseOrder.Value, field: PurchaseOrderTemplate.Field, rule: PurchaseOrderTemplate.FieldRule, template: PurchaseOrderTemplate) -> PurchaseOrder.Value? {
+        var value = value
+        if let pattern = rule.pattern {
+            guard let regex = try? NSRegularExpression(pattern: pattern),
+                let match = regex.firstMatch(in: value.text, range: NSRange(value.text.startIndex..., in: value.text)),
+                let range = Range(match.range, in: value.text)
+            else { return nil }
+            value.text = String(value.text[range])
+        }
+        switch field {
+        case .total, .subtotal: return amount(in: value.text, template: template) == nil ? nil : value
+        case .poNumber: return value.text.contains(where: \.isNumber) ? value : nil
+        default: return value
+        }
+    }
+
+    private func findPattern(_ pattern: String, in pages: [OCRPage], skipping tableLines: [Int: Range<Int>]) -> PurchaseOrder.Value? {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        for (pageIndex, page) in pages.enumerated() {
+            for (lineIndex, line) in page.lines.enumerated() where !(tableLines[pageIndex]?.contains(lineIndex) ?? false) {
+                for word in line.words {
+                    let text = word.text
+                    guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), let range = Range(match.range, in: text) else { continue }
+                    return PurchaseOrder.Value(
+                        text: String(text[range]), box: page.transform.originalBox(word.box, page: page.number),
+                        confidence: word.confidence * 0.8, method: "pattern")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The last number in a value ("EUR 1,234.50" → 1234.5).
+    private func amount(in text: String, template: PurchaseOrderTemplate) -> Double? {
+        text.split(separator: " ").reversed().lazy.compactMap { FieldValues.number(String($0), decimalSeparator: template.decimalSeparator)?.value }.first
+    }
+
+    /// The whole value, then its first one, two and three words ("03 Nov 2026 (Tue)").
+    private func dateCandidates(_ text: String) -> [String] {
+        let words = text.split(separator: " ").map(String.init)
+        return [text] + (1...3).reversed().filter { $0 <= words.count }.map { words.prefix($0).joined(separator: " ") }
+    }
+
+    // MARK: Cross-checks
+
+    private func crossCheck(_ order: inout PurchaseOrder) {
+        for index in order.items.indices {
+            let item = order.items[index]
+            guard let quantity = item.quantity else { continue }
+            guard let price = item.unitPrice else {
+                order.items[index].problems.append("no unit price read")
+                continue
+            }
+            if let amount = item.amount, abs(quantity * price - amount) > 0.011 {
+                order.items[index].problems.append(String(
+                    format: "quantity × unit price = %.2f but the amount reads %.2f (an OCR digit error?)", quantity * price, amount))
+            }
+        }
+        let sum = order.items.reduce(0.0) { $0 + ($1.amount ?? ($1.quantity ?? 0) * ($1.unitPrice ?? 0)) }
+        if let stated = order.subtotal ?? order.total, !order.items.isEmpty, abs(sum - stated) > 0.011 {
+            order.notes.append(String(
+                format: "The line amounts add up to %.2f but the %@ reads %.2f: a line may be misread or missing.",
+                sum, order.subtotal == nil ? "total" : "subtotal", stated))
+        }
+    }
+}

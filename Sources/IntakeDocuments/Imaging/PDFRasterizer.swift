@@ -1,0 +1,54 @@
+import Foundation
+
+/// Turns a scanned PDF into page images with poppler's `pdftoppm` (Debian `poppler-utils`),
+/// one 8-bit gray PNG per page at `resolution` dpi, in a private temporary folder.
+public struct PDFRasterizer: Sendable {
+    public var resolution: Int
+    public var executable: String
+
+    public init(resolution: Int = 300, executable: String = "/usr/bin/pdftoppm") {
+        self.resolution = resolution
+        self.executable = executable
+    }
+
+    /// The number of pages `pdf` holds, after at most `limit` + 1 are rasterised.
+    public func pages(of pdf: Data, limit: Int) throws -> [PageImage] {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw DocumentError.rasterizerFailed("\(executable) is missing")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-pdf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("input.pdf")
+        try pdf.write(to: input)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        // One page past the limit tells "too many" from "exactly the limit" without rendering all.
+        process.arguments = ["-r", String(resolution), "-gray", "-png", "-l", String(limit + 1), input.path, folder.appendingPathComponent("page").path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let reason = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw DocumentError.unreadableImage("not a readable PDF (\(reason.isEmpty ? "pdftoppm exit \(process.terminationStatus)" : reason))")
+        }
+        // pdftoppm numbers pages page-1.png or page-01.png depending on the count: sort by number.
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }
+        let ordered = files.sorted { pageNumber($0) < pageNumber($1) }
+        if ordered.count > limit { throw DocumentError.tooManyPages(ordered.count, limit: limit) }
+        return try ordered.map { name in
+            guard let page = PageImage.decode(try Data(contentsOf: folder.appendingPathComponent(name))) else {
+                throw DocumentError.unreadableImage("page \(pageNumber(name)) of the PDF did not rasterise")
+            }
+            return page
+        }
+    }
+
+    private func pageNumber(_ name: String) -> Int {
+        Int(name.dropFirst("page-".count).dropLast(".png".count)) ?? 0
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// The pages of a scan as read by OCR, plus what a reviewer should know (blank pages skipped,
+/// pages turned upright, pages read as Chinese).
+public struct ReadDocument: Sendable {
+    public var pages: [OCRPage]
+    public var blankPages: [Int]
+    public var notes: [String]
+}
+
+/// Reads every page of a `ScannedDocument`: prepares it (`PagePreparer`), runs Tesseract, and
+/// when the result is weak asks orientation and script detection whether the page is turned
+/// or in another script, then reads it again the right way. Owns one engine per language set;
+/// one `DocumentReader` per worker thread.
+public final class DocumentReader {
+    public struct Settings: Sendable, Equatable {
+        /// Tesseract language of ordinary pages.
+        public var primaryLanguage = "eng"
+        /// Language sets by OSD script name, for pages in another script.
+        public var scriptLanguages = ["Han": "chi_sim+eng"]
+        /// Below this mean word confidence (or with fewer than `minimumWords`), a page gets OSD.
+        public var retryConfidence = 0.75
+        public var minimumWords = 8
+        public var dataPath: String? = nil
+        /// Resolution assumed when the file does not say (scanners write it; renderers may not).
+        public var assumedResolution = 300
+        public var preparer = PagePreparer.Settings()
+        public init() {}
+    }
+
+    public let settings: Settings
+    private let preparer: PagePreparer
+    private var engines: [String: TesseractEngine] = [:]
+
+    public init(settings: Settings = Settings()) throws {
+        self.settings = settings
+        self.preparer = PagePreparer(settings: settings.preparer)
+        _ = try engine(settings.primaryLanguage)
+    }
+
+    public func read(_ document: ScannedDocument) throws -> ReadDocument {
+        var pages: [OCRPage] = []
+        var blank: [Int] = []
+        var notes: [String] = []
+        for (index, image) in document.pages.enumerated() {
+            let number = index + 1
+            let resolution = image.resolution ?? settings.assumedResolution
+            let prepared = try preparer.prepare(image)
+            if prepared.isBlank {
+                blank.append(number)
+                continue
+            }
+            var page = try read(prepared, number: number, resolution: resolution, languages: settings.primaryLanguage)
+            if page.meanConfidence < settings.retryConfidence || page.words.count < settings.minimumWords,
+                let osd = try? engine("osd"),
+                let detected = osd.detectOrientation(prepared.image, resolution: resolution)
+            {
+                let turns = detected.confidence >= 2 ? detected.quarterTurns : 0
+                let languages = settings.scriptLanguages[detected.script] ?? settings.primaryLanguage
+                if turns != 0 || languages != settings.primaryLanguage {
+                    let again = try preparer.prepare(image, quarterTurns: turns)
+                    let retry = try read(again, number: number, resolution: resolution, languages: languages)
+                    if retry.meanConfidence > page.meanConfidence {
+                        page = retry
+                        if turns != 0 { notes.append("Page \(number) was turned \(turns * 90)° to read it upright.") }
+                        if languages != settings.primaryLanguage { notes.append("Page \(number) was read as \(detected.script) script (\(languages)).") }
+                    }
+                }
+            }
+            pages.append(page)
+        }
+        if pages.isEmpty { throw DocumentError.blankDocument(pages: document.pages.count) }
+        if !blank.isEmpty { notes.append("Blank page(s) \(blank.map(String.init).joined(separator: ", ")) skipped.") }
+        return ReadDocument(pages: pages, blankPages: blank, notes: notes)
+    }
+
+    private func read(_ prepared: PagePreparer.PreparedPage, number: Int, resolution: Int, languages: String) throws -> OCRPage {
+        let lines = try engine(languages).read(prepared.image, resolution: Int(Double(resolution) * prepared.transform.scale))
+        return OCRPage(number: number, lines: lines, transform: prepared.transform, preparation: prepared.report, languages: languages)
+    }
+
+    private func engine(_ languages: String) throws -> TesseractEngine {
+        if let engine = engines[languages] { return engine }
+        let engine = try TesseractEngine(languages: languages, dataPath: settings.dataPath)
+        engines[languages] = engine
+        return engine
+    }
+}

@@ -1,0 +1,92 @@
+import CLeptonica
+import CTesseract
+import Foundation
+
+/// One Tesseract handle for one language set, owning and freeing it. Not thread-safe: one per
+/// worker thread (`WorkerLocal`); one engine per worker gave the same text as a single engine.
+///
+/// Debian's libtesseract runs its LSTM through OpenMP, which was 4–5× slower per page under
+/// load on 2 cores; the engine limits OpenMP to the calling thread, and parallelism comes from
+/// running one engine per worker.
+public final class TesseractEngine {
+    private let handle: OpaquePointer
+    public let languages: String
+
+    /// Page segmentation: 4 (one column of text of variable sizes) read ruled PO tables best.
+    public init(languages: String = "eng", dataPath: String? = nil, pageSegmentation: TessPageSegMode = PSM_SINGLE_COLUMN) throws {
+        Self.limitOpenMPToCallingThread()
+        guard let handle = TessBaseAPICreate() else { throw DocumentError.ocrUnavailable("TessBaseAPICreate failed") }
+        guard TessBaseAPIInit3(handle, dataPath, languages) == 0 else {
+            TessBaseAPIDelete(handle)
+            throw DocumentError.ocrUnavailable(
+                "no traineddata for \(languages) in \(dataPath ?? "the default tessdata folder"); install tesseract-ocr-eng (and tesseract-ocr-chi-sim)")
+        }
+        TessBaseAPISetPageSegMode(handle, pageSegmentation)
+        _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
+        self.handle = handle
+        self.languages = languages
+    }
+
+    deinit {
+        TessBaseAPIEnd(handle)
+        TessBaseAPIDelete(handle)
+    }
+
+    /// The words on `image`, grouped by Tesseract's text lines.
+    public func read(_ image: PageImage, resolution: Int) -> [OCRPage.Line] {
+        Self.limitOpenMPToCallingThread()
+        TessBaseAPISetImage2(handle, image.pix)
+        TessBaseAPISetSourceResolution(handle, Int32(resolution))
+        defer { TessBaseAPIClear(handle) }
+        guard TessBaseAPIRecognize(handle, nil) == 0, let iterator = TessBaseAPIGetIterator(handle) else { return [] }
+        defer { TessResultIteratorDelete(iterator) }
+        let page = TessResultIteratorGetPageIterator(iterator)
+        var lines: [OCRPage.Line] = []
+        var current: [OCRPage.Word] = []
+        repeat {
+            if TessPageIteratorIsAtBeginningOf(page, RIL_TEXTLINE) != 0, !current.isEmpty {
+                lines.append(OCRPage.Line(words: current))
+                current = []
+            }
+            guard let text = TessResultIteratorGetUTF8Text(iterator, RIL_WORD) else { continue }
+            let word = String(cString: text)
+            TessDeleteText(text)
+            var left: Int32 = 0, top: Int32 = 0, right: Int32 = 0, bottom: Int32 = 0
+            guard TessPageIteratorBoundingBox(page, RIL_WORD, &left, &top, &right, &bottom) != 0 else { continue }
+            let trimmed = word.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { continue }
+            current.append(OCRPage.Word(
+                text: trimmed, box: PixelBox(x: Int(left), y: Int(top), width: Int(right - left), height: Int(bottom - top)),
+                confidence: Double(TessResultIteratorConfidence(iterator, RIL_WORD)) / 100))
+        } while TessResultIteratorNext(iterator, RIL_WORD) != 0
+        if !current.isEmpty { lines.append(OCRPage.Line(words: current)) }
+        return lines
+    }
+
+    /// Orientation and script detection (needs an engine made with `languages: "osd"`):
+    /// clockwise quarter turns that make the page upright, the script (`Latin`, `Han`, …) and
+    /// the orientation confidence.
+    public func detectOrientation(_ image: PageImage, resolution: Int) -> (quarterTurns: Int, script: String, confidence: Double)? {
+        Self.limitOpenMPToCallingThread()
+        TessBaseAPISetImage2(handle, image.pix)
+        TessBaseAPISetSourceResolution(handle, Int32(resolution))
+        defer { TessBaseAPIClear(handle) }
+        var degrees: Int32 = 0
+        var confidence: Float = 0
+        var script: UnsafePointer<CChar>? = nil
+        var scriptConfidence: Float = 0
+        guard TessBaseAPIDetectOrientationScript(handle, &degrees, &confidence, &script, &scriptConfidence) != 0 else { return nil }
+        // Tesseract reports how far the page is turned; turning it back is the rest of the circle.
+        let turns = ((360 - Int(degrees)) % 360) / 90
+        return (turns, script.map { String(cString: $0) } ?? "", Double(confidence))
+    }
+
+    /// Debian's libtesseract links libgomp, which reads `OMP_THREAD_LIMIT` once at load time, so
+    /// setting the variable now would be too late; `omp_set_num_threads(1)` sets the calling
+    /// thread's own limit. Looked up at run time so a Tesseract built without OpenMP works too.
+    private static func limitOpenMPToCallingThread() {
+        typealias SetThreads = @convention(c) (Int32) -> Void
+        guard let symbol = dlsym(nil, "omp_set_num_threads") else { return }  // nil: RTLD_DEFAULT on glibc
+        unsafeBitCast(symbol, to: SetThreads.self)(1)
+    }
+}

@@ -1,0 +1,103 @@
+import IntakeAlignment
+import IntakeCore
+
+/// A `PurchaseOrder` read from paper → an aligned `OrderDraft`: the item code or, failing
+/// that, the description finds the SKU in the material master (exact SKU, then names and
+/// aliases, which may list supplier codes, through `MaterialMatcher`); header fields become the
+/// party, reference, date, currency and total. Every value keeps its page box as evidence.
+public struct PurchaseOrderAligner: Sendable {
+    public let matcher: MaterialMatcher
+
+    public init(master: MaterialMaster, settings: MaterialMatcher.Settings = .init()) {
+        matcher = MaterialMatcher(master: master, settings: settings)
+    }
+
+    public func align(_ order: PurchaseOrder, notes readNotes: [String] = []) -> OrderDraft {
+        var intent = OrderIntent(type: .purchase)
+        var evidence: [Evidence] = []
+        var confidences: [Double] = []
+
+        func record(_ field: String, _ value: PurchaseOrder.Value?, detail: String? = nil) {
+            guard let value else { return }
+            evidence.append(Evidence(
+                field: field, method: value.method, text: value.text, box: value.box, confidence: value.confidence, detail: detail))
+        }
+        if let number = order.header[.poNumber] {
+            intent.reference = number.text
+            record("intent.reference", number)
+            confidences.append(number.confidence)
+        } else {
+            confidences.append(0.3)
+        }
+        if let supplier = order.header[.supplier] {
+            intent.party = Party(kind: .supplier, name: supplier.text)
+            record("intent.party", supplier)
+        }
+        if let date = order.orderDate {
+            intent.orderDate = date
+            record("intent.order_date", order.header[.orderDate])
+        } else {
+            confidences.append(0.5)
+        }
+        if let currency = order.header[.currency] {
+            intent.currency = currency.text.uppercased()
+            record("intent.currency", currency)
+        }
+        intent.deliverTo = order.header[.shipTo]?.text
+        record("intent.deliver_to", order.header[.shipTo])
+        intent.total = order.total
+        record("intent.total", order.header[.total])
+
+        for (index, item) in order.items.enumerated() {
+            let field = "intent.lines[\(index)]"
+            var line = OrderLine(
+                sku: nil, text: [item.code, item.description].compactMap { $0 }.joined(separator: " "),
+                quantity: item.quantity ?? 0, unit: item.cells[.unit]?.text, unitPrice: item.unitPrice, amount: item.amount,
+                confidence: item.confidence)
+            var problems = item.problems
+            if let (material, method, score) = material(for: item) {
+                line.sku = material.sku
+                line.name = material.name
+                line.handling = material.handling
+                line.confidence = min(line.confidence, score)
+                evidence.append(Evidence(
+                    field: "\(field).sku", method: method, text: method == "description" ? item.description : item.code,
+                    box: (method == "description" ? item.cells[.description] : item.cells[.code])?.box, confidence: score))
+                if method != "description", let description = item.description, let byDescription = matcher.match(description),
+                    byDescription.material.sku != material.sku, byDescription.score >= 0.9
+                {
+                    problems.append("the code reads \(material.sku) but the description reads like \(byDescription.material.sku) (\(byDescription.material.name))")
+                }
+            } else {
+                line.confidence = min(line.confidence, 0.3)
+                problems.append("no material in the master matches \"\(line.text)\"")
+            }
+            record("\(field).quantity", item.cells[.quantity])
+            record("\(field).unit_price", item.cells[.unitPrice])
+            record("\(field).amount", item.cells[.amount], detail: problems.isEmpty ? nil : problems.joined(separator: "; "))
+            if !problems.isEmpty {
+                line.confidence = min(line.confidence, 0.4)
+                intent.notes.append("Line \(index + 1): \(problems.joined(separator: "; ")).")
+            }
+            confidences.append(line.confidence)
+            intent.lines.append(line)
+        }
+        if order.items.isEmpty { confidences.append(0) }
+        intent.notes += order.notes + readNotes
+        if order.notes.contains(where: { $0.hasPrefix("The line amounts add up") }) { confidences.append(0.4) }
+        intent.confidence = confidences.min() ?? 0
+        return OrderDraft(intent: intent, evidence: evidence)
+    }
+
+    /// The material an item means, how it was found and how sure that is.
+    private func material(for item: PurchaseOrder.LineItem) -> (Material, String, Double)? {
+        if let code = item.code?.replacingOccurrences(of: " ", with: "") {
+            if let material = matcher.master[code] { return (material, "item_code", 1) }
+            if let match = matcher.match(code), match.score >= 0.95, !match.isAmbiguous { return (match.material, "supplier_code", match.score) }
+        }
+        if let description = item.description, let match = matcher.match(description) {
+            return (match.material, "description", match.isAmbiguous ? match.score * 0.7 : match.score)
+        }
+        return nil
+    }
+}
