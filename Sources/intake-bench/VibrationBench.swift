@@ -141,9 +141,6 @@ struct VibrationBench: ParsableCommand {
         latencies.sort()
         rawFFT.sort()
         decoding.sort()
-        func percentile(_ values: [Double], _ p: Double) -> Double {
-            values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))]
-        }
 
         if json {
             let figures: [String: Any] = [

@@ -180,9 +180,6 @@ struct VoiceBench: ParsableCommand {
         let pipelineSeconds = latencies.reduce(0, +)
         let rawSeconds = raw.map(\.seconds).reduce(0, +)
         let recognizeSeconds = outcomes.map(\.recognizeSeconds).reduce(0, +)
-        func percentile(_ values: [Double], _ p: Double) -> Double {
-            values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))]
-        }
 
         // Debian's pocketsphinx test data, bare decoder.
         var testResults: [VoiceTestData.Result] = []

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IntakeDocuments
 import IntakeCore
 import IntakeReview
 import Logging
@@ -29,13 +30,14 @@ struct Intake: AsyncParsableCommand {
             """,
         subcommands: [
             ProcessCommand.self, ReviewCommand.self, SandboxCommand.self, DeadLettersCommand.self,
-            AuditCommand.self, EventsCommand.self, ServeCommand.self, TokensCommand.self, TranscribeCommand.self,
+            AuditCommand.self, EventsCommand.self, ServeCommand.self, TokensCommand.self, TranscribeCommand.self, OCRCommand.self,
             PipelinesCommand.self, MasterCommand.self,
         ],
         defaultSubcommand: nil)
 
     /// Usage and configuration errors exit with 2, as documented; everything else as ArgumentParser decides.
     static func main() async {
+        OpenMPThreadLimit.applyByRestarting()
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

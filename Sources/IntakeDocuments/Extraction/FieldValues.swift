@@ -24,9 +24,22 @@ enum FieldValues {
             }
         }
         guard characters.contains(where: \.isNumber) else { return nil }
-        let thousands: Character = decimalSeparator == "." ? "," : "."
-        var normalized = String(characters.filter { $0 != thousands })
-        if decimalSeparator == "," { normalized = normalized.replacingOccurrences(of: ",", with: ".") }
+        // Thousands come in groups of three digits, so a last separator followed by one or two
+        // digits is the decimal point whatever OCR made of it ("24,50" for 24.50).
+        var decimal: Int? = nil
+        if let last = characters.lastIndex(where: { $0 == "." || $0 == "," }) {
+            let digitsAfter = characters.count - last - 1
+            if digitsAfter == 1 || digitsAfter == 2 {
+                decimal = last
+                if characters[last] != decimalSeparator { repaired = true }
+            } else if characters[last] == decimalSeparator, digitsAfter != 3 || characters.filter({ $0 == decimalSeparator }).count == 1 && decimalSeparator == "." {
+                decimal = last
+            }
+        }
+        var normalized = ""
+        for (index, character) in characters.enumerated() where character != "." && character != "," || index == decimal {
+            normalized.append(index == decimal ? "." : character)
+        }
         guard let value = Double(normalized), value.isFinite else { return nil }
         return (value, repaired)
     }

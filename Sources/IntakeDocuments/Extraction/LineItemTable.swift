@@ -14,6 +14,38 @@ struct LineItemTable {
             let center = word.box.centerX
             return columns.first { center >= $0.left && center < $0.right }?.column
         }
+
+        /// A row's words by column. Words go by their centre; then words without digits that
+        /// landed in a number column (a long description running past the column boundary, a
+        /// unit printed beside its quantity) move to the nearest text column on their side.
+        func cells(of words: [OCRPage.Word]) -> [PurchaseOrderTemplate.Column: [OCRPage.Word]] {
+            var cells: [PurchaseOrderTemplate.Column: [OCRPage.Word]] = [:]
+            for word in words {
+                guard let column = column(of: word) else { continue }
+                cells[column, default: []].append(word)
+            }
+            for (index, entry) in columns.enumerated() where entry.column.isNumeric {
+                guard let inCell = cells[entry.column], let firstNumber = inCell.firstIndex(where: { $0.text.contains(where: \.isNumber) }) else { continue }
+                let lastNumber = inCell.lastIndex(where: { $0.text.contains(where: \.isNumber) })!
+                let before = inCell[..<firstNumber], after = inCell[(lastNumber + 1)...]
+                guard !before.isEmpty || !after.isEmpty else { continue }
+                let left = columns[..<index].last { !$0.column.isNumeric }?.column
+                let right = columns[(index + 1)...].first { !$0.column.isNumeric }?.column
+                if let target = left ?? right, !before.isEmpty { cells[target, default: []].append(contentsOf: before) }
+                if let target = right ?? left, !after.isEmpty { cells[target, default: []].append(contentsOf: after) }
+                cells[entry.column] = Array(inCell[firstNumber...lastNumber])
+            }
+            // A header label OCR could not read leaves its numbers with the column before it:
+            // the last of two prices is the amount.
+            if !columns.contains(where: { $0.column == .amount }), let prices = cells[.unitPrice], prices.count > 1,
+                prices.allSatisfy({ $0.text.contains(where: \.isNumber) })
+            {
+                cells[.amount] = [prices.last!]
+                cells[.unitPrice] = Array(prices.dropLast())
+            }
+            for column in cells.keys { cells[column]!.sort { $0.box.x < $1.box.x } }
+            return cells
+        }
     }
 
     let template: PurchaseOrderTemplate
@@ -69,11 +101,7 @@ struct LineItemTable {
         while index < page.lines.count {
             let line = page.lines[index]
             if PageLayout.findLabel(template.tableEnd, in: line.words) != nil { return (items, start..<index, true) }
-            var cells: [PurchaseOrderTemplate.Column: [OCRPage.Word]] = [:]
-            for word in line.words {
-                guard let column = layout.column(of: word) else { continue }
-                cells[column, default: []].append(word)
-            }
+            let cells = layout.cells(of: line.words.filter { $0.text.contains(where: { $0.isLetter || $0.isNumber }) })
             let values = cells.compactMapValues { PageLayout.value($0[...], page: page, method: "column") }
             let quantity = values[.quantity].flatMap { FieldValues.number($0.text, decimalSeparator: template.decimalSeparator) }
             if let quantity, quantity.value > 0 {

@@ -37,6 +37,9 @@ public struct PagePreparer: Sendable {
         public var characterHeight: Int
         public var skewDegrees: Double
         public var steps: [String]
+
+        /// A page read as it came (no measurement, no steps).
+        public static let unprepared = Report(inkShare: 0, noiseShare: 0, characterHeight: 0, skewDegrees: 0, steps: [])
     }
 
     /// A page ready for OCR, with the way back to the original's coordinates.

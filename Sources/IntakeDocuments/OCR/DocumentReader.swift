@@ -6,6 +6,12 @@ public struct ReadDocument: Sendable {
     public var pages: [OCRPage]
     public var blankPages: [Int]
     public var notes: [String]
+
+    public init(pages: [OCRPage], blankPages: [Int] = [], notes: [String] = []) {
+        self.pages = pages
+        self.blankPages = blankPages
+        self.notes = notes
+    }
 }
 
 /// Reads every page of a `ScannedDocument`: prepares it (`PagePreparer`), runs Tesseract, and
@@ -51,27 +57,38 @@ public final class DocumentReader {
                 continue
             }
             var page = try read(prepared, number: number, resolution: resolution, languages: settings.primaryLanguage)
-            if page.meanConfidence < settings.retryConfidence || page.words.count < settings.minimumWords,
-                let osd = try? engine("osd"),
-                let detected = osd.detectOrientation(prepared.image, resolution: resolution)
-            {
-                let turns = detected.confidence >= 2 ? detected.quarterTurns : 0
-                let languages = settings.scriptLanguages[detected.script] ?? settings.primaryLanguage
-                if turns != 0 || languages != settings.primaryLanguage {
-                    let again = try preparer.prepare(image, quarterTurns: turns)
-                    let retry = try read(again, number: number, resolution: resolution, languages: languages)
-                    if retry.meanConfidence > page.meanConfidence {
-                        page = retry
-                        if turns != 0 { notes.append("Page \(number) was turned \(turns * 90)° to read it upright.") }
-                        if languages != settings.primaryLanguage { notes.append("Page \(number) was read as \(detected.script) script (\(languages)).") }
-                    }
-                }
+            if page.meanConfidence < settings.retryConfidence || page.words.count < settings.minimumWords {
+                page = try retry(image, prepared: prepared, first: page, resolution: resolution, notes: &notes)
             }
             pages.append(page)
         }
         if pages.isEmpty { throw DocumentError.blankDocument(pages: document.pages.count) }
         if !blank.isEmpty { notes.append("Blank page(s) \(blank.map(String.init).joined(separator: ", ")) skipped.") }
         return ReadDocument(pages: pages, blankPages: blank, notes: notes)
+    }
+
+    /// A weak first reading: orientation detection says whether the page is turned, then the
+    /// page is read again upright and in each other script's languages (the script OSD names
+    /// first; a Chinese PO full of Latin item codes often reads as Latin). The most confident
+    /// reading wins.
+    private func retry(_ image: PageImage, prepared: PagePreparer.PreparedPage, first: OCRPage, resolution: Int, notes: inout [String]) throws -> OCRPage {
+        let detected = (try? engine("osd"))?.detectOrientation(prepared.image, resolution: resolution)
+        let turns = detected.map { $0.confidence >= 2 ? $0.quarterTurns : 0 } ?? 0
+        let upright = turns == 0 ? prepared : try preparer.prepare(image, quarterTurns: turns)
+        var languages = [settings.primaryLanguage] + settings.scriptLanguages.values.sorted()
+        if let script = detected?.script, let preferred = settings.scriptLanguages[script] {
+            languages.removeAll { $0 == preferred }
+            languages.insert(preferred, at: 0)
+        }
+        var best = first
+        for set in languages where turns != 0 || set != settings.primaryLanguage {
+            let page = try read(upright, number: first.number, resolution: resolution, languages: set)
+            if page.meanConfidence > best.meanConfidence { best = page }
+            if best.meanConfidence >= settings.retryConfidence { break }
+        }
+        if best.transform.quarterTurns != 0 { notes.append("Page \(first.number) was turned \(best.transform.quarterTurns * 90)° to read it upright.") }
+        if best.languages != settings.primaryLanguage { notes.append("Page \(first.number) was read as \(best.languages).") }
+        return best
     }
 
     private func read(_ prepared: PagePreparer.PreparedPage, number: Int, resolution: Int, languages: String) throws -> OCRPage {

@@ -23,6 +23,14 @@ public struct OCRPage: Sendable {
     /// Tesseract languages used (`eng`, `chi_sim+eng`).
     public var languages: String
 
+    public init(number: Int, lines: [Line], transform: PageTransform, preparation: PagePreparer.Report = .unprepared, languages: String) {
+        self.number = number
+        self.lines = lines
+        self.transform = transform
+        self.preparation = preparation
+        self.languages = languages
+    }
+
     public var words: [Word] { lines.flatMap(\.words) }
     public var text: String { lines.map(\.text).joined(separator: "\n") }
     public var meanConfidence: Double {

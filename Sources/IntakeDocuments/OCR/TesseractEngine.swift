@@ -5,16 +5,15 @@ import Foundation
 /// One Tesseract handle for one language set, owning and freeing it. Not thread-safe: one per
 /// worker thread (`WorkerLocal`); one engine per worker gave the same text as a single engine.
 ///
-/// Debian's libtesseract runs its LSTM through OpenMP, which was 4–5× slower per page under
-/// load on 2 cores; the engine limits OpenMP to the calling thread, and parallelism comes from
-/// running one engine per worker.
+/// Debian's libtesseract runs its LSTM through OpenMP, which was 3–5× slower per page under
+/// load on 2 cores: programs call `OpenMPThreadLimit.applyByRestarting()` first, and
+/// parallelism comes from running one engine per worker.
 public final class TesseractEngine {
     private let handle: OpaquePointer
     public let languages: String
 
     /// Page segmentation: 4 (one column of text of variable sizes) read ruled PO tables best.
     public init(languages: String = "eng", dataPath: String? = nil, pageSegmentation: TessPageSegMode = PSM_SINGLE_COLUMN) throws {
-        Self.limitOpenMPToCallingThread()
         guard let handle = TessBaseAPICreate() else { throw DocumentError.ocrUnavailable("TessBaseAPICreate failed") }
         guard TessBaseAPIInit3(handle, dataPath, languages) == 0 else {
             TessBaseAPIDelete(handle)
@@ -34,7 +33,6 @@ public final class TesseractEngine {
 
     /// The words on `image`, grouped by Tesseract's text lines.
     public func read(_ image: PageImage, resolution: Int) -> [OCRPage.Line] {
-        Self.limitOpenMPToCallingThread()
         TessBaseAPISetImage2(handle, image.pix)
         TessBaseAPISetSourceResolution(handle, Int32(resolution))
         defer { TessBaseAPIClear(handle) }
@@ -67,7 +65,6 @@ public final class TesseractEngine {
     /// clockwise quarter turns that make the page upright, the script (`Latin`, `Han`, …) and
     /// the orientation confidence.
     public func detectOrientation(_ image: PageImage, resolution: Int) -> (quarterTurns: Int, script: String, confidence: Double)? {
-        Self.limitOpenMPToCallingThread()
         TessBaseAPISetImage2(handle, image.pix)
         TessBaseAPISetSourceResolution(handle, Int32(resolution))
         defer { TessBaseAPIClear(handle) }
@@ -79,14 +76,5 @@ public final class TesseractEngine {
         // Tesseract reports how far the page is turned; turning it back is the rest of the circle.
         let turns = ((360 - Int(degrees)) % 360) / 90
         return (turns, script.map { String(cString: $0) } ?? "", Double(confidence))
-    }
-
-    /// Debian's libtesseract links libgomp, which reads `OMP_THREAD_LIMIT` once at load time, so
-    /// setting the variable now would be too late; `omp_set_num_threads(1)` sets the calling
-    /// thread's own limit. Looked up at run time so a Tesseract built without OpenMP works too.
-    private static func limitOpenMPToCallingThread() {
-        typealias SetThreads = @convention(c) (Int32) -> Void
-        guard let symbol = dlsym(nil, "omp_set_num_threads") else { return }  // nil: RTLD_DEFAULT on glibc
-        unsafeBitCast(symbol, to: SetThreads.self)(1)
     }
 }

@@ -53,7 +53,7 @@ public struct PurchaseOrderAligner: Sendable {
             var line = OrderLine(
                 sku: nil, text: [item.code, item.description].compactMap { $0 }.joined(separator: " "),
                 quantity: item.quantity ?? 0, unit: item.cells[.unit]?.text, unitPrice: item.unitPrice, amount: item.amount,
-                confidence: item.confidence)
+                confidence: item.numbersConfidence)
             var problems = item.problems
             if let (material, method, score) = material(for: item) {
                 line.sku = material.sku
@@ -92,7 +92,8 @@ public struct PurchaseOrderAligner: Sendable {
     /// The material an item means, how it was found and how sure that is.
     private func material(for item: PurchaseOrder.LineItem) -> (Material, String, Double)? {
         if let code = item.code?.replacingOccurrences(of: " ", with: "") {
-            if let material = matcher.master[code] { return (material, "item_code", 1) }
+            // A code misread into another real SKU is caught by the description check below.
+            if let material = matcher.master[code] { return (material, "item_code", 0.99) }
             if let match = matcher.match(code), match.score >= 0.95, !match.isAmbiguous { return (match.material, "supplier_code", match.score) }
         }
         if let description = item.description, let match = matcher.match(description) {
