@@ -94,7 +94,7 @@ struct DocumentBench: ParsableCommand {
                 let start = DispatchTime.now()
                 let read = document.pages.enumerated().map { index, page in
                     OCRPage(
-                        number: index + 1, lines: engine.read(page, resolution: page.resolution ?? 300),
+                        number: index + 1, lines: OCRPage.rows(engine.read(page, resolution: page.resolution ?? 300)),
                         transform: PageTransform(originalWidth: page.width, originalHeight: page.height), languages: "eng")
                 }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

@@ -9,9 +9,15 @@ enum FieldValues {
         var body = text.trimmingCharacters(in: .whitespaces)
         for symbol in ["€", "$", "¥", "£", "￥", "CNY", "RMB", "EUR", "USD", "GBP", "元"] { body = body.replacingOccurrences(of: symbol, with: "") }
         body = body.replacingOccurrences(of: " ", with: "")
-        guard !body.isEmpty else { return nil }
         let confusions: [Character: Character] = ["O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2"]
+        guard !body.isEmpty else { return nil }
         var repaired = false
+        // A letter glued to the end or start of a number ("14s", "l2") is usually a speck or a
+        // neighbour; the arithmetic cross-check catches the rare case where it was not.
+        while let last = body.last, last.isLetter, confusions[last] == nil, body.dropLast().contains(where: \.isNumber) {
+            body.removeLast()
+            repaired = true
+        }
         var characters: [Character] = []
         for character in body {
             if character.isNumber || character == "." || character == "," || character == "-" {

@@ -102,7 +102,11 @@ struct LineItemTable {
             let line = page.lines[index]
             if PageLayout.findLabel(template.tableEnd, in: line.words) != nil { return (items, start..<index, true) }
             let cells = layout.cells(of: line.words.filter { $0.text.contains(where: { $0.isLetter || $0.isNumber }) })
-            let values = cells.compactMapValues { PageLayout.value($0[...], page: page, method: "column") }
+            var values = cells.compactMapValues { PageLayout.value($0[...], page: page, method: "column") }
+            // Remnants of ruling lines stick to codes as "_" or "|".
+            if let code = values[.code] {
+                values[.code]?.text = code.text.trimmingCharacters(in: CharacterSet.alphanumerics.inverted)
+            }
             let quantity = values[.quantity].flatMap { FieldValues.number($0.text, decimalSeparator: template.decimalSeparator) }
             if let quantity, quantity.value > 0 {
                 var item = PurchaseOrder.LineItem(cells: values, quantity: quantity.value, unitPrice: nil, amount: nil, problems: [])

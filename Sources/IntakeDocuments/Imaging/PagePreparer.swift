@@ -15,7 +15,9 @@ import Foundation
 public struct PagePreparer: Sendable {
     public struct Settings: Sendable, Equatable {
         public var noiseShare = 0.35
-        public var minimumCharacterHeight = 20
+        /// Median height of letter-sized components (lowercase letters dominate: ~19 px for
+        /// 10-point text at 300 dpi, ~10 px at 150 dpi) below which a page is upscaled.
+        public var minimumCharacterHeight = 13
         public var minimumSkew = 0.15
         public var minimumSkewConfidence = 2.0
         /// Share of dark pixels below which a page counts as blank.

@@ -92,7 +92,8 @@ public final class DocumentReader {
     }
 
     private func read(_ prepared: PagePreparer.PreparedPage, number: Int, resolution: Int, languages: String) throws -> OCRPage {
-        let lines = try engine(languages).read(prepared.image, resolution: Int(Double(resolution) * prepared.transform.scale))
+        let words = try engine(languages).read(prepared.image, resolution: Int(Double(resolution) * prepared.transform.scale))
+        let lines = OCRPage.rows(words)
         return OCRPage(number: number, lines: lines, transform: prepared.transform, preparation: prepared.report, languages: languages)
     }
 

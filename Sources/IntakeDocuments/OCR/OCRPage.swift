@@ -32,6 +32,25 @@ public struct OCRPage: Sendable {
     }
 
     public var words: [Word] { lines.flatMap(\.words) }
+
+    /// Words grouped into printed rows by position alone, top to bottom, each left to right.
+    /// Tesseract's own lines follow its block segmentation, which sometimes reads a table
+    /// column by column; rows rebuilt from boxes keep a table row together whatever the blocks.
+    public static func rows(_ words: [Word]) -> [Line] {
+        var rows: [(center: Double, height: Double, words: [Word])] = []
+        for word in words.sorted(by: { $0.box.centerY < $1.box.centerY }) {
+            let center = Double(word.box.y) + Double(word.box.height) / 2
+            if let last = rows.last, abs(center - last.center) <= 0.5 * max(last.height, Double(word.box.height)) {
+                let count = Double(last.words.count)
+                rows[rows.count - 1].center = (last.center * count + center) / (count + 1)
+                rows[rows.count - 1].height = max(last.height, Double(word.box.height) * 0.8)
+                rows[rows.count - 1].words.append(word)
+            } else {
+                rows.append((center, Double(word.box.height), [word]))
+            }
+        }
+        return rows.map { Line(words: $0.words.sorted { $0.box.x < $1.box.x }) }
+    }
     public var text: String { lines.map(\.text).joined(separator: "\n") }
     public var meanConfidence: Double {
         let words = self.words

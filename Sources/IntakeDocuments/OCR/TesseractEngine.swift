@@ -31,34 +31,26 @@ public final class TesseractEngine {
         TessBaseAPIDelete(handle)
     }
 
-    /// The words on `image`, grouped by Tesseract's text lines.
-    public func read(_ image: PageImage, resolution: Int) -> [OCRPage.Line] {
+    /// The words on `image` with their boxes and confidences, in Tesseract's reading order.
+    public func read(_ image: PageImage, resolution: Int) -> [OCRPage.Word] {
         TessBaseAPISetImage2(handle, image.pix)
         TessBaseAPISetSourceResolution(handle, Int32(resolution))
         defer { TessBaseAPIClear(handle) }
         guard TessBaseAPIRecognize(handle, nil) == 0, let iterator = TessBaseAPIGetIterator(handle) else { return [] }
         defer { TessResultIteratorDelete(iterator) }
         let page = TessResultIteratorGetPageIterator(iterator)
-        var lines: [OCRPage.Line] = []
-        var current: [OCRPage.Word] = []
+        var words: [OCRPage.Word] = []
         repeat {
-            if TessPageIteratorIsAtBeginningOf(page, RIL_TEXTLINE) != 0, !current.isEmpty {
-                lines.append(OCRPage.Line(words: current))
-                current = []
-            }
             guard let text = TessResultIteratorGetUTF8Text(iterator, RIL_WORD) else { continue }
-            let word = String(cString: text)
+            let word = String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
             TessDeleteText(text)
             var left: Int32 = 0, top: Int32 = 0, right: Int32 = 0, bottom: Int32 = 0
-            guard TessPageIteratorBoundingBox(page, RIL_WORD, &left, &top, &right, &bottom) != 0 else { continue }
-            let trimmed = word.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { continue }
-            current.append(OCRPage.Word(
-                text: trimmed, box: PixelBox(x: Int(left), y: Int(top), width: Int(right - left), height: Int(bottom - top)),
+            guard !word.isEmpty, TessPageIteratorBoundingBox(page, RIL_WORD, &left, &top, &right, &bottom) != 0 else { continue }
+            words.append(OCRPage.Word(
+                text: word, box: PixelBox(x: Int(left), y: Int(top), width: Int(right - left), height: Int(bottom - top)),
                 confidence: Double(TessResultIteratorConfidence(iterator, RIL_WORD)) / 100))
         } while TessResultIteratorNext(iterator, RIL_WORD) != 0
-        if !current.isEmpty { lines.append(OCRPage.Line(words: current)) }
-        return lines
+        return words
     }
 
     /// Orientation and script detection (needs an engine made with `languages: "osd"`):
