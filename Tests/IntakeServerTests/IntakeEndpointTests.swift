@@ -134,11 +134,24 @@ import Testing
     }
 
     @Test func aModalityWithoutARouteIs501() async throws {
-        let server = try await TestServer()
+        let server = try await TestServer(withoutRoutes: [.document])
         let reply = try await server.request(
             "POST", "/v1/documents", token: server.device, body: Data([0x89, 0x50, 0x4E, 0x47]), contentType: "image/png")
         #expect(reply.status == 501)
         #expect(reply.errorCode == "modality_not_configured")
+        try await server.stop()
+    }
+
+    @Test func aCorruptScanIsAcceptedThenFailsWithItsReason() async throws {
+        let server = try await TestServer()
+        let reply = try await server.request(
+            "POST", "/v1/documents", token: server.device, body: Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]),
+            contentType: "image/png")
+        #expect(reply.status == 202)
+        let id = try #require(reply.json["id"] as? String)
+        let order = try await server.waitForOrder(id)
+        #expect(order.status == .failed)
+        #expect(order.error?.code == "unreadable_image")
         try await server.stop()
     }
 }

@@ -61,7 +61,7 @@ struct LineItemTable {
                 while position < phrase.count {
                     var best: (PurchaseOrderTemplate.Column, Range<Int>)? = nil
                     for (column, labels) in template.columns {
-                        if let hit = PageLayout.findLabel(labels, in: Array(phrase[position...])), hit.range.lowerBound == 0,
+                        if let hit = PageLayout.findLabel(labels, in: Array(phrase[position...]), typoMinimumLength: 3), hit.range.lowerBound == 0,
                             best == nil || hit.range.count > best!.1.count
                         {
                             best = (column, hit.range)

@@ -22,9 +22,11 @@ enum PageLayout {
     }
 
     /// Where one of `labels` is spelt out by consecutive `words` (compared without case, spaces
-    /// and punctuation; one typo allowed in labels of five or more letters). Longer labels win
+    /// and punctuation; one typo allowed in labels of `typoMinimumLength` or more letters). Longer labels win
     /// at the same start, so "Unit Price" is not read as "Unit".
-    static func findLabel(_ labels: [String], in words: [OCRPage.Word], from start: Int = 0) -> (range: Range<Int>, label: String)? {
+    /// Column headers allow the typo from three letters on ("Quy" for "Qty"): a header row
+    /// needs three column labels, which keeps chance matches out.
+    static func findLabel(_ labels: [String], in words: [OCRPage.Word], from start: Int = 0, typoMinimumLength: Int = 5) -> (range: Range<Int>, label: String)? {
         let compactLabels = labels.map { ($0, LabelText.compact($0)) }.filter { !$0.1.isEmpty }.sorted { $0.1.count > $1.1.count }
         guard start < words.count else { return nil }
         for first in start..<words.count {
@@ -35,7 +37,7 @@ enum PageLayout {
                 candidates.append((end + 1, joined))
             }
             for (label, compact) in compactLabels {
-                for candidate in candidates where matches(candidate.text, compact) {
+                for candidate in candidates where matches(candidate.text, compact, typoMinimumLength: typoMinimumLength) {
                     return (first..<candidate.end, label)
                 }
             }
@@ -43,9 +45,9 @@ enum PageLayout {
         return nil
     }
 
-    static func matches(_ text: String, _ label: String) -> Bool {
+    static func matches(_ text: String, _ label: String, typoMinimumLength: Int = 5) -> Bool {
         if text == label { return true }
-        guard label.count >= 5, label.allSatisfy(\.isASCII), text.allSatisfy(\.isASCII) else { return false }
+        guard label.count >= typoMinimumLength, label.allSatisfy(\.isASCII), text.allSatisfy(\.isASCII) else { return false }
         return EditDistance.distance(Array(text.utf8), Array(label.utf8), limit: 1) != nil
     }
 

@@ -25,7 +25,7 @@ public final class DocumentReader {
         /// Language sets by OSD script name, for pages in another script.
         public var scriptLanguages = ["Han": "chi_sim+eng"]
         /// Below this mean word confidence (or with fewer than `minimumWords`), a page gets OSD.
-        public var retryConfidence = 0.75
+        public var retryConfidence = 0.85
         public var minimumWords = 8
         public var dataPath: String? = nil
         /// Resolution assumed when the file does not say (scanners write it; renderers may not).

@@ -7,6 +7,8 @@ import Foundation
 public struct PurchaseOrderRenderer: Sendable {
     public struct Degradation: Sendable, Equatable, Codable {
         public var rotationDegrees = 0.0
+        /// Clockwise quarter turns (a page fed sideways or upside down).
+        public var quarterTurns = 0
         /// ImageMagick impulse-noise attenuation (0: none; 0.3 is a dirty scanner glass).
         public var noise = 0.0
         public var blurSigma = 0.0
@@ -67,7 +69,9 @@ public struct PurchaseOrderRenderer: Sendable {
                 arguments += ["-background", "white", "-rotate", String(degradation.rotationDegrees), "-gravity", "center", "-extent", "2550x3300", "+repage"]
             }
             if degradation.blurSigma > 0 { arguments += ["-blur", "0x\(degradation.blurSigma)"] }
-            if degradation.noise > 0 { arguments += ["-attenuate", String(degradation.noise), "+noise", "Impulse"] }
+            // A fixed seed: the same order degrades the same way every time.
+            if degradation.noise > 0 { arguments += ["-seed", "7", "-attenuate", String(degradation.noise), "+noise", "Impulse"] }
+            if degradation.quarterTurns % 4 != 0 { arguments += ["-rotate", String(degradation.quarterTurns % 4 * 90)] }
             if degradation.resolution != 300 {
                 arguments += ["-resize", "\(degradation.resolution * 100 / 300)%"]
             }

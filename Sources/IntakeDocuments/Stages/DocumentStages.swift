@@ -30,7 +30,7 @@ public struct DocumentDecodeStage: Stage {
 /// by Tesseract with word boxes, one engine set per worker.
 ///
 /// Options: `language` (`eng`), `script_languages` (`{Han: chi_sim+eng}`), `tessdata` (folder),
-/// `retry_confidence` (0.75: weaker pages get orientation and script detection).
+/// `retry_confidence` (0.85: weaker pages get orientation and script detection).
 public struct DocumentReadStage: Stage {
     public let settings: DocumentReader.Settings
     private let readers: WorkerLocal<DocumentReader>

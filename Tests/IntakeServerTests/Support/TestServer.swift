@@ -29,7 +29,11 @@ final class TestServer: @unchecked Sendable {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    init(watch: [String] = [], configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+    /// The modalities whose routes the default pipeline loses for this server (to test 501).
+    let withoutRoutes: Set<Modality>
+
+    init(watch: [String] = [], withoutRoutes: Set<Modality> = [], configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+        self.withoutRoutes = withoutRoutes
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-server-\(UUID().uuidString)")
         self.folder = folder
         let pipeline = try PipelineConfiguration.load(Self.repository.appendingPathComponent("pipelines/default.yaml"))
@@ -49,7 +53,11 @@ final class TestServer: @unchecked Sendable {
     }
 
     var pipeline: PipelineConfiguration {
-        get throws { try PipelineConfiguration.load(Self.repository.appendingPathComponent("pipelines/default.yaml")) }
+        get throws {
+            var pipeline = try PipelineConfiguration.load(Self.repository.appendingPathComponent("pipelines/default.yaml"))
+            pipeline.routes.removeAll { withoutRoutes.contains($0.modality) }
+            return pipeline
+        }
     }
 
     /// The demo master data the default pipeline names.

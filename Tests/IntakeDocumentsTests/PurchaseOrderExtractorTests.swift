@@ -1,0 +1,117 @@
+import Foundation
+import IntakeCore
+import Testing
+
+@testable import IntakeDocuments
+
+/// The extractor on OCR words laid out by hand: layout rules and cross-checks without OCR.
+@Suite("Extracting header and line items from OCR words")
+struct PurchaseOrderExtractorTests {
+    /// A page whose rows are `(y, [(x, text)])`, words 30 px tall, 14 px per character.
+    static func page(_ rows: [(Int, [(Int, String)])], confidence: Double = 0.95) -> ReadDocument {
+        let words = rows.flatMap { y, words in
+            words.map { OCRPage.Word(text: $0.1, box: PixelBox(x: $0.0, y: y, width: 14 * $0.1.count, height: 30), confidence: confidence) }
+        }
+        let page = OCRPage(number: 1, lines: OCRPage.rows(words), transform: PageTransform(originalWidth: 2550, originalHeight: 3300), languages: "eng")
+        return ReadDocument(pages: [page])
+    }
+
+    static let header: (Int, [(Int, String)]) = (600, [(160, "Item"), (480, "Description"), (1400, "Qty"), (1560, "Unit"), (1800, "Unit"), (1870, "Price"), (2200, "Amount")])
+
+    static func extract(_ document: ReadDocument) -> (PurchaseOrder, OrderDraft) {
+        let order = PurchaseOrderExtractor(templates: DocumentFixture.templates).extract(document)
+        return (order, PurchaseOrderAligner(master: DocumentFixture.master).align(order))
+    }
+
+    @Test func labelsAndValuesPrintedInTwoColumnsOnOneRowStayApart() {
+        let (order, draft) = Self.extract(Self.page([
+            (300, [(160, "Ship"), (230, "To:"), (290, "Plant"), (380, "North"), (1500, "PO"), (1550, "Number:"), (1680, "PO-2026-00417")]),
+            (360, [(160, "Currency:"), (300, "EUR"), (1500, "Date:"), (1590, "3"), (1620, "Nov"), (1680, "2026")]),
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (760, [(1800, "Total"), (2200, "9.60")]),
+        ]))
+        #expect(order.header[.shipTo]?.text == "Plant North")
+        #expect(draft.intent.reference == "PO-2026-00417")
+        #expect(draft.intent.orderDate == "2026-11-03")
+        #expect(draft.intent.currency == "EUR")
+        #expect(draft.intent.total == 9.6)
+        #expect(draft.intent.lines.first?.sku == "CAF-1004")
+    }
+
+    @Test func aLineWhoseAmountDisagreesWithQuantityTimesPriceGoesToReviewWithTheReason() throws {
+        let (_, draft) = Self.extract(Self.page([
+            (300, [(1500, "PO"), (1550, "Number:"), (1680, "PO-7")]),
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "8"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (760, [(1800, "Total"), (2200, "9.60")]),
+        ]))
+        let line = try #require(draft.intent.lines.first)
+        #expect(line.confidence <= 0.4)
+        #expect(draft.intent.notes.contains { $0.contains("quantity × unit price = 25.60 but the amount reads 9.60") })
+        #expect(draft.evidence.contains { $0.field == "intent.lines[0].amount" && $0.detail?.contains("OCR digit error") == true })
+    }
+
+    @Test func aWrappedDescriptionJoinsItsItemAndTheSumIsChecked() throws {
+        let (_, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "MRO-3003"), (480, "Deep"), (560, "Groove"), (680, "Ball"), (1400, "2"), (1560, "each"), (1800, "4.80"), (2200, "9.60")]),
+            (730, [(480, "Bearing"), (600, "6205-2RS")]),
+            (800, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (880, [(1800, "Subtotal"), (2200, "20.00")]),
+        ]))
+        #expect(draft.intent.lines.count == 2)
+        #expect(draft.intent.lines.first?.text == "MRO-3003 Deep Groove Ball Bearing 6205-2RS")
+        #expect(draft.intent.notes.contains { $0.contains("add up to 19.20 but the subtotal reads 20.00") })
+        #expect(draft.intent.confidence <= 0.4)
+    }
+
+    @Test func aCodeThatIsNotInTheMasterFallsBackToTheDescription() throws {
+        let (_, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "X-99"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+        ]))
+        #expect(draft.intent.lines.first?.sku == "CAF-1004")
+        #expect(draft.evidence.contains { $0.field == "intent.lines[0].sku" && $0.method == "description" })
+    }
+
+    @Test func theSupplierTemplateIsChosenByKeywordsAndReadsEuropeanNumbers() {
+        let template = DocumentFixture.templates.template(for: "NORDIC BEARINGS AB\nOrder Ref: PO-1")
+        #expect(template.name == "nordic-bearings")
+        #expect(template.decimalSeparator == ",")
+        #expect(DocumentFixture.templates.template(for: "Acme Supply").name == "generic")
+        #expect(FieldValues.number("1.234,50", decimalSeparator: ",")?.value == 1234.5)
+        #expect(FieldValues.number("1,234.50", decimalSeparator: ".")?.value == 1234.5)
+        #expect(FieldValues.number("€ 12,00", decimalSeparator: ",")?.value == 12)
+        let misread = FieldValues.number("24,50", decimalSeparator: ".")
+        #expect(misread?.value == 24.5 && misread?.repaired == true)
+        #expect(FieldValues.number("1O", decimalSeparator: ".")?.value == 10)
+        #expect(FieldValues.number("pcs", decimalSeparator: ".") == nil)
+        #expect(FieldValues.isoDate("26.03.2026", formats: template.dateFormats) == "2026-03-26")
+        #expect(FieldValues.isoDate("2026 年 04 月 18 日", formats: ["yyyy年MM月dd日"]) == "2026-04-18")
+        #expect(FieldValues.isoDate("31.02.2026", formats: template.dateFormats) == nil)
+    }
+
+    @Test func aTemplateWithAnUnknownFieldIsRefusedWithItsLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(
+            at: DocumentFixture.repository.appendingPathComponent("models/templates/generic.yaml"), to: folder.appendingPathComponent("generic.yaml"))
+        try "name: acme\nkeywords: [Acme]\nfields:\n  po_numbr:\n    labels: [PO]\n".write(to: folder.appendingPathComponent("acme.yaml"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigurationError.self) { try TemplateLibrary.load(folder) }
+        #expect(error?.description.contains("unknown field") == true)
+        #expect(error?.description.contains("acme.yaml:5: fields.po_numbr") == true, "\(String(describing: error))")
+    }
+
+    @Test func boxesOnAPreparedPageMapBackToTheScan() {
+        var transform = PageTransform(originalWidth: 1000, originalHeight: 2000)
+        transform.scale = 2
+        #expect(transform.originalBox(PixelBox(x: 200, y: 400, width: 100, height: 50), page: 1) == ImageBox(page: 1, x: 100, y: 200, width: 50, height: 25))
+        var turned = PageTransform(originalWidth: 2000, originalHeight: 1000)
+        turned.quarterTurns = 1
+        // After one clockwise turn the 2000×1000 scan is 1000×2000; its top-left corner came
+        // from the scan's bottom-left.
+        #expect(turned.originalBox(PixelBox(x: 0, y: 0, width: 10, height: 20), page: 1) == ImageBox(page: 1, x: 0, y: 990, width: 20, height: 10))
+    }
+}

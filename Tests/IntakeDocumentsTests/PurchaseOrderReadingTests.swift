@@ -1,0 +1,82 @@
+import Foundation
+import IntakeCore
+import Testing
+
+@testable import IntakeDocuments
+
+/// Printed purchase orders read back through Leptonica and Tesseract: the header and every
+/// line item come out as printed, from any page, upright or not, English or Chinese.
+@Suite("Reading printed purchase orders")
+struct PurchaseOrderReadingTests {
+    @Test func aRuledPurchaseOrderBecomesAnOrderWithItsHeaderAndEveryLine() throws {
+        let spec = DocumentFixture.spec(.ruled, items: 5)
+        let (document, _, draft) = try DocumentFixture.read(try PurchaseOrderRenderer().render(spec, font: "DejaVu-Sans"))
+        let intent = draft.intent
+        #expect(intent.type == .purchase)
+        #expect(intent.reference == spec.poNumber)
+        #expect(intent.orderDate == spec.orderDate)
+        #expect(intent.currency == spec.currency)
+        #expect(intent.total == spec.total)
+        #expect(intent.party?.name == spec.supplier)
+        #expect(intent.lines.map(\.sku) == spec.items.map(\.code))
+        #expect(intent.lines.map(\.quantity) == spec.items.map { Double($0.quantity) })
+        #expect(intent.lines.map(\.unitPrice) == spec.items.map(\.unitPrice))
+        #expect(intent.confidence > 0.8, "a clean page whose arithmetic checks out: \(intent.notes)")
+        #expect(document.pages[0].preparation.steps.contains("remove ruling lines"))
+        // The PO number's evidence points at the top right of the page, where it was printed.
+        let box = try #require(draft.evidence.first { $0.field == "intent.reference" }?.box)
+        #expect(box.page == 1 && box.x > 1400 && box.y < 600)
+    }
+
+    @Test func aPageFedSidewaysIsTurnedUprightAndItsBoxesPointAtTheScan() throws {
+        let spec = DocumentFixture.spec(.plain, items: 3)
+        var sideways = PurchaseOrderRenderer.Degradation()
+        sideways.quarterTurns = 1
+        let (document, _, draft) = try DocumentFixture.read(try PurchaseOrderRenderer().render(spec, font: "Liberation-Sans", degradation: sideways))
+        #expect(draft.intent.reference == spec.poNumber)
+        #expect(draft.intent.lines.map(\.sku) == spec.items.map(\.code))
+        #expect(document.notes.contains { $0.contains("turned") })
+        // On the sideways scan (3300 wide), the top of the page is its right edge.
+        let box = try #require(draft.evidence.first { $0.field == "intent.reference" }?.box)
+        #expect(box.x > 2600 && box.height > box.width)
+    }
+
+    @Test func aTwoPageTIFFIsOneOrderWhoseTableContinuesOnThe2ndPage() throws {
+        let spec = DocumentFixture.spec(.ruled, items: 19, seed: 5)
+        let bytes = try PurchaseOrderRenderer().render(spec, font: "Liberation-Serif", container: .tiff)
+        let (document, _, draft) = try DocumentFixture.read(bytes)
+        #expect(document.pages.count == 2)
+        #expect(draft.intent.lines.count == 19)
+        let correct = zip(draft.intent.lines, spec.items).filter { $0.sku == $1.code && $0.quantity == Double($1.quantity) && $0.unitPrice == $1.unitPrice }
+        #expect(correct.count >= 18, "lines: \(draft.intent.notes)")
+        #expect(draft.evidence.contains { $0.field == "intent.lines[18].quantity" && $0.box?.page == 2 })
+        #expect(draft.intent.total == spec.total)
+    }
+
+    @Test func aChinesePurchaseOrderIsReadWithTheHuadongTemplate() throws {
+        let spec = DocumentFixture.spec(.chinese, items: 3, seed: 3)
+        let (document, order, draft) = try DocumentFixture.read(try PurchaseOrderRenderer().render(spec, font: "DejaVu-Sans"))
+        #expect(order.template == "huadong-industrial")
+        #expect(document.pages[0].languages.contains("chi_sim"))
+        #expect(draft.intent.reference == spec.poNumber)
+        #expect(draft.intent.orderDate == spec.orderDate)
+        #expect(draft.intent.currency == "CNY")
+        #expect(draft.intent.lines.map(\.sku) == spec.items.map(\.code))
+    }
+
+    @Test func aBlankScanFailsWithItsReason() throws {
+        let white = try DocumentFixture.imageMagick(["-size", "2550x3300", "xc:white", "-depth", "8", "png:-"])
+        #expect(throws: DocumentError.blankDocument(pages: 1)) { try DocumentFixture.read(white) }
+    }
+
+    @Test func corruptTinyAndForeignFilesFailWithTheirReasons() throws {
+        let page = try PurchaseOrderRenderer().render(DocumentFixture.spec(.plain, items: 1), font: "DejaVu-Sans")
+        #expect(throws: DocumentError.unreadableImage("the PNG data is corrupt or truncated")) {
+            try DocumentDecoder().decode(page.prefix(page.count / 3))
+        }
+        let tiny = try DocumentFixture.imageMagick(["-size", "120x60", "xc:white", "png:-"])
+        #expect(throws: DocumentError.imageTooSmall(width: 120, height: 60)) { try DocumentDecoder().decode(tiny) }
+        let notPDF = #expect(throws: DocumentError.self) { try DocumentDecoder().decode(Data("%PDF-1.4\nnot really".utf8)) }
+        #expect(notPDF?.code == "unreadable_image")
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import IntakeAlignment
+import IntakeCore
+import IntakeDocuments
+
+/// What the document tests share: the demo material master, the repository's templates, and a
+/// reader; orders are printed by `PurchaseOrderRenderer` (ImageMagick) and read back for real.
+enum DocumentFixture {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let master: MaterialMaster = try! MaterialMaster.load(repository.appendingPathComponent("samples/master/materials.csv"))
+    static let templates: TemplateLibrary = try! TemplateLibrary.load(repository.appendingPathComponent("models/templates"))
+
+    /// A fixed order of `items` materials that have prices.
+    static func spec(_ layout: PurchaseOrderSpec.Layout, items: Int, seed: UInt64 = 11) -> PurchaseOrderSpec {
+        var random = SeededRandom(seed: seed)
+        return PurchaseOrderSpec.random(master: master, layout: layout, itemCount: items, random: &random)
+    }
+
+    /// Bytes → what `document.decode`, `document.read` and `document.extract` make of them.
+    static func read(_ bytes: Data) throws -> (document: ReadDocument, order: PurchaseOrder, draft: OrderDraft) {
+        let document = try DocumentReader().read(try DocumentDecoder().decode(bytes))
+        let order = PurchaseOrderExtractor(templates: templates).extract(document)
+        return (document, order, PurchaseOrderAligner(master: master).align(order, notes: document.notes))
+    }
+
+    /// ImageMagick's output for `arguments` (which end in `png:-`).
+    static func imageMagick(_ arguments: [String]) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/convert")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return data
+    }
+}
