@@ -17,7 +17,7 @@ struct IntakeBench: AsyncParsableCommand {
               swift run -c release intake-bench store --orders 20000
               swift build -c release && .build/release/intake-bench http
             """,
-        subcommands: [TextBench.self, StoreBench.self, VibrationBench.self, VoiceBench.self, DocumentBench.self, HTTPBench.self])
+        subcommands: [TextBench.self, StoreBench.self, VibrationBench.self, VoiceBench.self, DocumentBench.self, DocumentSamples.self, HTTPBench.self])
 }
 
 /// Text orders: alignment accuracy and end-to-end pipeline throughput.

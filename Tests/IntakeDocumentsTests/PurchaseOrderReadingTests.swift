@@ -65,7 +65,7 @@ struct PurchaseOrderReadingTests {
     }
 
     @Test func aBlankScanFailsWithItsReason() throws {
-        let white = try DocumentFixture.imageMagick(["-size", "2550x3300", "xc:white", "-depth", "8", "png:-"])
+        let white = try PurchaseOrderRenderer().blankPage()
         #expect(throws: DocumentError.blankDocument(pages: 1)) { try DocumentFixture.read(white) }
     }
 

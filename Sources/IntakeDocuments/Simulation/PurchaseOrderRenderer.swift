@@ -49,7 +49,7 @@ public struct PurchaseOrderRenderer: Sendable {
         try run(convert, inputs + ["-compress", "lzw", tiff.path])
         if container == .pdf {
             let pdf = folder.appendingPathComponent("order.pdf")
-            try run(tiff2pdf, ["-o", pdf.path, tiff.path])
+            try run(tiff2pdf, ["-z", "-o", pdf.path, tiff.path])  // -z: Deflate, not raw pixels
             return try Data(contentsOf: pdf)
         }
         return try Data(contentsOf: tiff)
@@ -79,6 +79,11 @@ public struct PurchaseOrderRenderer: Sendable {
             if let quality = degradation.jpegQuality { arguments += ["-quality", String(quality), "jpg:-"] } else { arguments += ["png:-"] }
             return try run(convert, arguments)
         }
+    }
+
+    /// A white 300-dpi Letter page, as a scanner makes of an empty sheet.
+    public func blankPage() throws -> Data {
+        try run(convert, ["-size", "2550x3300", "xc:white", "-colorspace", "Gray", "-depth", "8", "-units", "PixelsPerInch", "-density", "300", "png:-"])
     }
 
     @discardableResult
