@@ -77,6 +77,7 @@ final class TestServer: @unchecked Sendable {
     }
 
     func start() async throws {
+        await Self.slots.acquire()
         let server = try makeServer()
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = try server.makeApplication { port in continuation.yield(port) }
@@ -91,10 +92,13 @@ final class TestServer: @unchecked Sendable {
 
     /// Graceful shutdown: stops taking requests, lets the pipeline finish what it admitted.
     func stop() async throws {
-        await group?.triggerGracefulShutdown()
-        try await task?.value
+        guard let running = group else { return }
+        await running.triggerGracefulShutdown()
+        let result = await Result(catching: { try await task?.value })
         group = nil
         task = nil
+        await Self.slots.release()
+        try result.get()
     }
 
     func restart() async throws {
@@ -103,6 +107,11 @@ final class TestServer: @unchecked Sendable {
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
+
+    /// At most four servers run at once in the test process. Every pipeline stage worker is a
+    /// blocked Dispatch work item (about 20 per server with four routes), and libdispatch on
+    /// Linux stops adding threads near 255: 18 servers started in parallel deadlocked there.
+    static let slots = ServerSlots(4)
 
     // MARK: HTTP
 
@@ -164,4 +173,30 @@ final class TestServer: @unchecked Sendable {
 struct TestServerError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A counting semaphore for async tests.
+actor ServerSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
 }
