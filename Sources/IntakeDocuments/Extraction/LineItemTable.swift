@@ -59,20 +59,18 @@ struct LineItemTable {
             for phrase in PageLayout.phrases(line) {
                 var position = 0
                 while position < phrase.count {
-                    var best: (PurchaseOrderTemplate.Column, Range<Int>)? = nil
+                    var best: (column: PurchaseOrderTemplate.Column, length: Int)? = nil
                     for (column, labels) in template.columns {
-                        if let hit = PageLayout.findLabel(labels, in: Array(phrase[position...]), typoMinimumLength: 3), hit.range.lowerBound == 0,
-                            best == nil || hit.range.count > best!.1.count
-                        {
-                            best = (column, hit.range)
+                        if let hit = PageLayout.label(labels, at: phrase[position...], typoMinimumLength: 3), hit.length > best?.length ?? 0 {
+                            best = (column, hit.length)
                         }
                     }
-                    if let (column, range) = best {
-                        let words = phrase[(position + range.lowerBound)..<(position + range.upperBound)]
+                    if let (column, length) = best {
+                        let words = phrase[position..<(position + length)]
                         if !found.contains(where: { $0.0 == column }) {
                             found.append((column, words.dropFirst().reduce(words.first!.box) { $0.union($1.box) }))
                         }
-                        position += range.count
+                        position += length
                     } else {
                         position += 1
                     }

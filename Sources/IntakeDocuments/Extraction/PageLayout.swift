@@ -21,25 +21,33 @@ enum PageLayout {
         return phrases
     }
 
-    /// Where one of `labels` is spelt out by consecutive `words` (compared without case, spaces
-    /// and punctuation; one typo allowed in labels of `typoMinimumLength` or more letters). Longer labels win
-    /// at the same start, so "Unit Price" is not read as "Unit".
+    /// Where one of `labels` is spelt out by consecutive `words`, anywhere in them (see
+    /// `label(_:at:)`).
+    static func findLabel(_ labels: [String], in words: [OCRPage.Word], typoMinimumLength: Int = 5) -> (range: Range<Int>, label: String)? {
+        for first in words.indices {
+            if let hit = label(labels, at: words[first...], typoMinimumLength: typoMinimumLength) {
+                return (first..<first + hit.length, hit.label)
+            }
+        }
+        return nil
+    }
+
+    /// The label of `labels` that `words` begin with, and how many words it takes (compared
+    /// without case, spaces and punctuation; one typo allowed in labels of `typoMinimumLength`
+    /// or more letters). Longer labels win, so "Unit Price" is not read as "Unit".
     /// Column headers allow the typo from three letters on ("Quy" for "Qty"): a header row
     /// needs three column labels, which keeps chance matches out.
-    static func findLabel(_ labels: [String], in words: [OCRPage.Word], from start: Int = 0, typoMinimumLength: Int = 5) -> (range: Range<Int>, label: String)? {
+    static func label(_ labels: [String], at words: ArraySlice<OCRPage.Word>, typoMinimumLength: Int = 5) -> (length: Int, label: String)? {
         let compactLabels = labels.map { ($0, LabelText.compact($0)) }.filter { !$0.1.isEmpty }.sorted { $0.1.count > $1.1.count }
-        guard start < words.count else { return nil }
-        for first in start..<words.count {
-            var joined = ""
-            var candidates: [(end: Int, text: String)] = []
-            for end in first..<min(words.count, first + 5) {
-                joined += LabelText.compact(words[end].text)
-                candidates.append((end + 1, joined))
-            }
-            for (label, compact) in compactLabels {
-                for candidate in candidates where matches(candidate.text, compact, typoMinimumLength: typoMinimumLength) {
-                    return (first..<candidate.end, label)
-                }
+        var joined = ""
+        var candidates: [(length: Int, text: String)] = []
+        for word in words.prefix(5) {
+            joined += LabelText.compact(word.text)
+            candidates.append((candidates.count + 1, joined))
+        }
+        for (label, compact) in compactLabels {
+            for candidate in candidates where matches(candidate.text, compact, typoMinimumLength: typoMinimumLength) {
+                return (candidate.length, label)
             }
         }
         return nil

@@ -24,12 +24,19 @@ public struct PurchaseOrder: Sendable {
 
         public var code: String? { cells[.code]?.text }
         public var description: String? { cells[.description]?.text }
+        /// Whether quantity × unit price = amount (to the cent, with rounding slack); nil when
+        /// one of the three was not read.
+        public var arithmeticHolds: Bool? {
+            guard let quantity, let unitPrice, let amount else { return nil }
+            return abs(quantity * unitPrice - amount) <= 0.011
+        }
+
         /// How sure the numbers are. Tesseract's word confidence is unreliable for short
         /// numbers (a correct "11" scored 0.18), so when quantity × unit price = amount holds the
         /// three numbers vouch for each other (a misread that keeps the product is very unlikely);
         /// otherwise the weakest OCR confidence of the number cells.
         public var numbersConfidence: Double {
-            if let quantity, let unitPrice, let amount, abs(quantity * unitPrice - amount) <= 0.011 { return 0.98 }
+            if arithmeticHolds == true { return 0.98 }
             let read = [PurchaseOrderTemplate.Column.quantity, .unitPrice, .amount].compactMap { cells[$0]?.confidence }
             return read.min() ?? 0.5
         }

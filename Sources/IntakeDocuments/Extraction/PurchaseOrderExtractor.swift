@@ -78,8 +78,8 @@ public struct PurchaseOrderExtractor: Sendable {
             for (lineIndex, line) in page.lines.enumerated() where !(tableLines[pageIndex]?.contains(lineIndex) ?? false) {
                 let phrases = PageLayout.phrases(line)
                 for (phraseIndex, phrase) in phrases.enumerated() {
-                    guard let hit = PageLayout.findLabel(rule.labels, in: phrase), hit.range.lowerBound == 0 else { continue }
-                    let candidates = [PageLayout.value(phrase[hit.range.upperBound...], page: page, method: "label")]
+                    guard let hit = PageLayout.label(rule.labels, at: phrase[...]) else { continue }
+                    let candidates = [PageLayout.value(phrase[hit.length...], page: page, method: "label")]
                         + (phraseIndex + 1 < phrases.count ? [PageLayout.value(phrases[phraseIndex + 1][...], page: page, method: "label")] : [])
                     for case let value? in candidates {
                         if let accepted = accept(value, field: field, rule: rule, template: template) { return accepted }
@@ -144,7 +144,7 @@ public struct PurchaseOrderExtractor: Sendable {
                 order.items[index].problems.append("no unit price read")
                 continue
             }
-            if let amount = item.amount, abs(quantity * price - amount) > 0.011 {
+            if let amount = item.amount, item.arithmeticHolds == false {
                 order.items[index].problems.append(String(
                     format: "quantity × unit price = %.2f but the amount reads %.2f (an OCR digit error?)", quantity * price, amount))
             }

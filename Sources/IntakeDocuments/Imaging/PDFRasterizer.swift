@@ -11,30 +11,21 @@ public struct PDFRasterizer: Sendable {
         self.executable = executable
     }
 
-    /// The number of pages `pdf` holds, after at most `limit` + 1 are rasterised.
+    /// Every page of `pdf`; more than `limit` pages is an error (found by rasterising one past it).
     public func pages(of pdf: Data, limit: Int) throws -> [PageImage] {
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw DocumentError.rasterizerFailed("\(executable) is missing")
-        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-pdf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("input.pdf")
         try pdf.write(to: input)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
         // One page past the limit tells "too many" from "exactly the limit" without rendering all.
-        process.arguments = ["-r", String(resolution), "-gray", "-png", "-l", String(limit + 1), input.path, folder.appendingPathComponent("page").path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let reason = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw DocumentError.unreadableImage("not a readable PDF (\(reason.isEmpty ? "pdftoppm exit \(process.terminationStatus)" : reason))")
+        let arguments = ["-r", String(resolution), "-gray", "-png", "-l", String(limit + 1), input.path, folder.appendingPathComponent("page").path]
+        guard let result = try ExternalCommand.run(executable, arguments) else {
+            throw DocumentError.rasterizerFailed("\(executable) is missing")
+        }
+        guard result.status == 0 else {
+            throw DocumentError.unreadableImage("not a readable PDF (\(result.errors.isEmpty ? "pdftoppm exit \(result.status)" : result.errors))")
         }
         // pdftoppm numbers pages page-1.png or page-01.png depending on the count: sort by number.
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }

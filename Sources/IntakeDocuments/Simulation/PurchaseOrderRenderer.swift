@@ -88,25 +88,11 @@ public struct PurchaseOrderRenderer: Sendable {
 
     @discardableResult
     private func run(_ executable: String, _ arguments: [String]) throws -> Data {
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
+        guard let result = try ExternalCommand.run(executable, arguments) else {
             throw RenderFailure(message: "\(executable) is missing; install imagemagick and libtiff-tools")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read stdout before waiting, so a full pipe cannot block the child.
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw RenderFailure(message: "\(executable) failed: \(String(decoding: message, as: UTF8.self).prefix(300))")
-        }
-        return data
+        guard result.status == 0 else { throw RenderFailure(message: "\(executable) failed: \(result.errors.prefix(300))") }
+        return result.output
     }
 }
 

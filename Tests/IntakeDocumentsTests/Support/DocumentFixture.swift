@@ -1,7 +1,9 @@
 import Foundation
 import IntakeAlignment
 import IntakeCore
-import IntakeDocuments
+import Testing
+
+@testable import IntakeDocuments
 
 /// What the document tests share: the demo material master, the repository's templates, and a
 /// reader; orders are printed by `PurchaseOrderRenderer` (ImageMagick) and read back for real.
@@ -27,14 +29,6 @@ enum DocumentFixture {
 
     /// ImageMagick's output for `arguments` (which end in `png:-`).
     static func imageMagick(_ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/convert")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return data
+        try #require(try ExternalCommand.run("/usr/bin/convert", arguments)).output
     }
 }
