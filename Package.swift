@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The scale-out store: PostgreSQL's wire protocol, and the event loops it runs on.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: C libraries (Debian: libpocketsphinx-dev, libtesseract-dev, libleptonica-dev, libfftw3-dev)
@@ -59,12 +62,15 @@ let package = Package(
         // MARK: Layer 2: alignment
         .target(name: "IntakeAlignment", dependencies: ["IntakeCore"]),
 
-        // MARK: Layer 2: review queue and its store (SQLite through GRDB)
+        // MARK: Layer 2: review queue and its store (SQLite through GRDB, or PostgreSQL through postgres-nio)
         .target(
             name: "IntakeReview",
             dependencies: [
                 "IntakeCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+
 import IntakeCore
 
 /// A dead letter as stored: why the input failed, and its original bytes.
@@ -38,7 +38,7 @@ extension ReviewQueue: DeadLetterStore {
                     INSERT INTO dead_letters (order_id, stage, code, reason, uri, sender, sha256, modality, bytes, failed_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (order_id) DO UPDATE SET stage = excluded.stage, code = excluded.code, reason = excluded.reason,
-                      failures = failures + 1, failed_at = excluded.failed_at, resolved_at = NULL
+                      failures = dead_letters.failures + 1, failed_at = excluded.failed_at, resolved_at = NULL
                     """,
                 arguments: [letter.orderID, letter.stage, letter.code, letter.reason, letter.input.uri, letter.input.sender,
                             letter.input.sha256, letter.input.modality?.rawValue, letter.input.bytes, at])
@@ -57,8 +57,7 @@ extension ReviewQueue: DeadLetterStore {
         try store.read { db in
             let filter = includeResolved ? "" : "WHERE resolved_at IS NULL"
             // Everything but the bytes: a list must not read every original input.
-            return try Row.fetchAll(
-                db, sql: "SELECT \(Self.listColumns) FROM dead_letters \(filter) ORDER BY failed_at DESC, order_id"
+            return try db.rows(sql: "SELECT \(Self.listColumns) FROM dead_letters \(filter) ORDER BY failed_at DESC, order_id"
             ).map(Self.deadLetter)
         }
     }
@@ -66,7 +65,7 @@ extension ReviewQueue: DeadLetterStore {
     /// Dead letters not yet resolved by a successful retry.
     public func openDeadLetterCount() throws -> Int {
         try store.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dead_letters WHERE resolved_at IS NULL") ?? 0
+            try db.value(Int.self, sql: "SELECT COUNT(*) FROM dead_letters WHERE resolved_at IS NULL") ?? 0
         }
     }
 
@@ -76,14 +75,14 @@ extension ReviewQueue: DeadLetterStore {
     /// One dead letter and its original bytes.
     public func deadLetter(_ orderID: String) throws -> (letter: StoredDeadLetter, bytes: Data) {
         try store.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT *, length(bytes) AS size FROM dead_letters WHERE order_id = ?", arguments: [orderID]) else {
+            guard let row = try db.row(sql: "SELECT *, length(bytes) AS size FROM dead_letters WHERE order_id = ?", arguments: [orderID]) else {
                 throw ReviewError.deadLetterNotFound(orderID)
             }
             return (Self.deadLetter(row), row["bytes"])
         }
     }
 
-    private static func deadLetter(_ row: Row) -> StoredDeadLetter {
+    private static func deadLetter(_ row: StoreRow) -> StoredDeadLetter {
         StoredDeadLetter(
             orderID: row["order_id"], stage: row["stage"], code: row["code"], reason: row["reason"], uri: row["uri"],
             sender: row["sender"], sha256: row["sha256"], modality: row["modality"], size: row["size"],
@@ -106,11 +105,8 @@ extension ReviewQueue {
     public func verifyAudit() throws -> AuditVerification {
         try store.read { db in
             var verification = AuditVerification()
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY seq")
-            var entries: [AuditEntry] = []
-            while let row = try cursor.next() { entries.append(Self.auditEntry(row)) }
-            verification.check(chain: entries)
-            let latest = try Row.fetchAll(db, sql: """
+            verification.check(chain: try db.rows(sql: "SELECT * FROM audit_log ORDER BY seq").map(Self.auditEntry))
+            let latest = try db.rows(sql: """
                 SELECT o.id, o.record, a.evidence_hash FROM orders o
                 LEFT JOIN audit_log a ON a.seq = (SELECT MAX(seq) FROM audit_log WHERE subject = o.id AND action LIKE 'order.%')
                 """)

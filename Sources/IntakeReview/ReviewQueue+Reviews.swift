@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+
 import IntakeCore
 
 /// What a reviewer did with an order.
@@ -54,9 +54,9 @@ extension ReviewQueue {
                 orderID = id
             } else {
                 var sql = "SELECT id FROM orders WHERE status = 'pending_review' AND (claimed_by IS NULL OR claim_expires <= ? OR claimed_by = ?)"
-                var arguments: StatementArguments = [now.timeIntervalSince1970, actor]
+                var arguments: SQLArguments = [now.timeIntervalSince1970, actor]
                 if let sandbox { sql += " AND sandbox_id = ?"; arguments += [sandbox] }
-                guard let next = try String.fetchOne(db, sql: sql + " ORDER BY created_at, id LIMIT 1", arguments: arguments) else {
+                guard let next = try db.value(String.self, sql: sql + " ORDER BY created_at, id LIMIT 1", arguments: arguments) else {
                     return nil
                 }
                 orderID = next
@@ -117,7 +117,7 @@ extension ReviewQueue {
     /// The order with its claim, history and reviews.
     public func detail(_ id: String) throws -> OrderDetail {
         try store.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT record, audit_sample, claimed_by, claim_expires FROM orders WHERE id = ?", arguments: [id]) else {
+            guard let row = try db.row(sql: "SELECT record, audit_sample, claimed_by, claim_expires FROM orders WHERE id = ?", arguments: [id]) else {
                 throw ReviewError.orderNotFound(id)
             }
             let expires: Double? = row["claim_expires"]
@@ -173,8 +173,8 @@ extension ReviewQueue {
 
     /// The order if `actor` may review it now: it exists, is in an allowed status, and nobody
     /// else holds a live claim on it.
-    private func reviewable(_ db: Database, id: String, actor: String, now: Date, allowing: Set<OrderStatus>) throws -> OrderRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT record, claimed_by, claim_expires FROM orders WHERE id = ?", arguments: [id]) else {
+    private func reviewable(_ db: any StoreTransaction, id: String, actor: String, now: Date, allowing: Set<OrderStatus>) throws -> OrderRecord {
+        guard let row = try db.row(sql: "SELECT record, claimed_by, claim_expires FROM orders WHERE id = ?", arguments: [id]) else {
             throw ReviewError.orderNotFound(id)
         }
         let record = try Self.decodeRecord(row["record"])
@@ -186,19 +186,19 @@ extension ReviewQueue {
         return record
     }
 
-    static func auditEntries(_ db: Database, subject: String) throws -> [AuditEntry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE subject = ? ORDER BY seq", arguments: [subject]).map(auditEntry)
+    static func auditEntries(_ db: any StoreTransaction, subject: String) throws -> [AuditEntry] {
+        try db.rows(sql: "SELECT * FROM audit_log WHERE subject = ? ORDER BY seq", arguments: [subject]).map(auditEntry)
     }
 
-    static func auditEntry(_ row: Row) -> AuditEntry {
+    static func auditEntry(_ row: StoreRow) -> AuditEntry {
         AuditEntry(
             seq: row["seq"], at: row["at"], actor: row["actor"], action: row["action"], subject: row["subject"],
             fromStatus: row["from_status"], toStatus: row["to_status"], reason: row["reason"],
             evidenceHash: row["evidence_hash"], prevHash: row["prev_hash"], hash: row["hash"])
     }
 
-    private static func reviews(_ db: Database, sql filter: String, arguments: StatementArguments) throws -> [ReviewEntry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM reviews \(filter) ORDER BY id", arguments: arguments).map { row in
+    private static func reviews(_ db: any StoreTransaction, sql filter: String, arguments: SQLArguments) throws -> [ReviewEntry] {
+        try db.rows(sql: "SELECT * FROM reviews \(filter) ORDER BY id", arguments: arguments).map { row in
             let changes: String? = row["changes"]
             return ReviewEntry(
                 orderID: row["order_id"], sandbox: row["sandbox_id"], actor: row["actor"], action: row["action"],

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+
 import IntakeCore
 
 /// Sandboxes: created on their first order, promoted when they have earned it, demoted on an
@@ -7,7 +7,7 @@ import IntakeCore
 extension ReviewQueue {
     public func sandboxes() throws -> [Sandbox] {
         try store.read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM sandboxes ORDER BY id").map { try loadSandbox(db, id: $0) }
+            try db.values(String.self, sql: "SELECT id FROM sandboxes ORDER BY id").map { try loadSandbox(db, id: $0) }
         }
     }
 
@@ -68,7 +68,7 @@ extension ReviewQueue {
             try log.record(
                 "sandbox.policy_changed", subject: "default", actor: actor, reason: "set \(try JSONValue(encoding: overrides))",
                 state: try JSONValue(encoding: policy))
-            for sandboxID in try String.fetchAll(db, sql: "SELECT id FROM sandboxes ORDER BY id") {
+            for sandboxID in try db.values(String.self, sql: "SELECT id FROM sandboxes ORDER BY id") {
                 var sandbox = try loadSandbox(db, id: sandboxID)
                 try promoteIfEarned(&sandbox, log: log)
             }
@@ -79,8 +79,8 @@ extension ReviewQueue {
     // MARK: - Inside a transaction
 
     /// The sandbox for `key`, created in review mode (and audited) on first use.
-    func sandbox(_ db: Database, key: SandboxKey, log: ChangeLog) throws -> Sandbox {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM sandboxes WHERE id = ?", arguments: [key.id]) == nil {
+    func sandbox(_ db: any StoreTransaction, key: SandboxKey, log: ChangeLog) throws -> Sandbox {
+        if try db.value(Bool.self, sql: "SELECT 1 FROM sandboxes WHERE id = ?", arguments: [key.id]) == nil {
             try db.execute(
                 sql: "INSERT INTO sandboxes (id, modality, source, mode, created_at, updated_at) VALUES (?, ?, ?, 'review', ?, ?)",
                 arguments: [key.id, key.modality, key.source, log.at, log.at])
@@ -94,8 +94,8 @@ extension ReviewQueue {
         return try loadSandbox(db, id: key.id)
     }
 
-    func loadSandbox(_ db: Database, id: String) throws -> Sandbox {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sandboxes WHERE id = ?", arguments: [id]) else {
+    func loadSandbox(_ db: any StoreTransaction, id: String) throws -> Sandbox {
+        guard let row = try db.row(sql: "SELECT * FROM sandboxes WHERE id = ?", arguments: [id]) else {
             throw ReviewError.sandboxNotFound(id)
         }
         let overrides = try JSONDecoder().decode(SandboxPolicyOverrides.self, from: Data((row["overrides"] as String).utf8))
@@ -109,8 +109,8 @@ extension ReviewQueue {
             updatedAt: Timestamp.date(row["updated_at"]) ?? Date(timeIntervalSince1970: 0))
     }
 
-    private func storedDefaults(_ db: Database) throws -> SandboxPolicyOverrides {
-        guard let text = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'policy_defaults'") else { return .init() }
+    private func storedDefaults(_ db: any StoreTransaction) throws -> SandboxPolicyOverrides {
+        guard let text = try db.value(String.self, sql: "SELECT value FROM settings WHERE key = 'policy_defaults'") else { return .init() }
         return try JSONDecoder().decode(SandboxPolicyOverrides.self, from: Data(text.utf8))
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+
 import IntakeCore
 
 /// Where every order lands: stored exactly once per idempotency key, put in its sandbox, given
@@ -41,7 +41,9 @@ public final class ReviewQueue: Sendable {
         let now = clock()
         return try store.write { db in
             let log = ChangeLog(db: db, at: Timestamp.string(now))
-            return try records.map { try submit($0, log: log) }
+            let submissions = try records.map { try submit($0, log: log) }
+            try WorkQueue.finish(db, orderIDs: records.map(\.id), at: log.at)
+            return submissions
         }
     }
 
@@ -99,12 +101,12 @@ public final class ReviewQueue: Sendable {
     public func list(status: OrderStatus? = .pendingReview, sandbox: String? = nil, limit: Int = 1000) throws -> [OrderRecord] {
         try store.read { db in
             var sql = "SELECT record FROM orders WHERE 1 = 1"
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if let status { sql += " AND status = ?"; arguments += [status.rawValue] }
             if let sandbox { sql += " AND sandbox_id = ?"; arguments += [sandbox] }
             sql += " ORDER BY created_at, id LIMIT ?"
             arguments += [limit]
-            return try String.fetchAll(db, sql: sql, arguments: arguments).map(Self.decodeRecord)
+            return try db.values(String.self, sql: sql, arguments: arguments).map(Self.decodeRecord)
         }
     }
 
@@ -119,7 +121,7 @@ public final class ReviewQueue: Sendable {
     public func countsBySandbox() throws -> [String: [String: Int]] {
         try store.read { db in
             var counts: [String: [String: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT sandbox_id, status, COUNT(*) AS n FROM orders GROUP BY sandbox_id, status") {
+            for row in try db.rows(sql: "SELECT sandbox_id, status, COUNT(*) AS n FROM orders GROUP BY sandbox_id, status") {
                 counts[row["sandbox_id"], default: [:]][row["status"]] = row["n"]
             }
             return counts
@@ -129,15 +131,15 @@ public final class ReviewQueue: Sendable {
     /// Events in the outbox not yet delivered to `sink`.
     public func outboxBacklog(sink: String) throws -> Int {
         try store.read { db in
-            let through = try Int64.fetchOne(db, sql: "SELECT delivered_through FROM outbox_cursors WHERE sink = ?", arguments: [sink]) ?? 0
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE seq > ?", arguments: [through]) ?? 0
+            let through = try db.value(Int64.self, sql: "SELECT delivered_through FROM outbox_cursors WHERE sink = ?", arguments: [sink]) ?? 0
+            return try db.value(Int.self, sql: "SELECT COUNT(*) FROM outbox WHERE seq > ?", arguments: [through]) ?? 0
         }
     }
 
     // MARK: - Rows
 
-    static func fetchRecord(_ db: Database, id: String) throws -> OrderRecord? {
-        try String.fetchOne(db, sql: "SELECT record FROM orders WHERE id = ?", arguments: [id]).map(decodeRecord)
+    static func fetchRecord(_ db: any StoreTransaction, id: String) throws -> OrderRecord? {
+        try db.value(String.self, sql: "SELECT record FROM orders WHERE id = ?", arguments: [id]).map(decodeRecord)
     }
 
     static func decodeRecord(_ text: String) throws -> OrderRecord {
@@ -145,7 +147,7 @@ public final class ReviewQueue: Sendable {
     }
 
     /// Rewrites the queryable copies of the record's lines and evidence.
-    static func writeRows(_ db: Database, record: OrderRecord) throws {
+    static func writeRows(_ db: any StoreTransaction, record: OrderRecord) throws {
         try db.execute(sql: "DELETE FROM order_lines WHERE order_id = ?", arguments: [record.id])
         try db.execute(sql: "DELETE FROM order_evidence WHERE order_id = ?", arguments: [record.id])
         for (position, line) in record.intent.lines.enumerated() {

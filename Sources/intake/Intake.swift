@@ -29,7 +29,7 @@ struct Intake: AsyncParsableCommand {
               intake master check --materials my/materials.csv
             """,
         subcommands: [
-            ProcessCommand.self, ReviewCommand.self, SandboxCommand.self, DeadLettersCommand.self,
+            ProcessCommand.self, EnqueueCommand.self, WorkerCommand.self, ReviewCommand.self, SandboxCommand.self, DeadLettersCommand.self,
             AuditCommand.self, EventsCommand.self, ServeCommand.self, TokensCommand.self, TranscribeCommand.self, OCRCommand.self,
             PipelinesCommand.self, MasterCommand.self,
         ],

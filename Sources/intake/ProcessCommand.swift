@@ -54,11 +54,7 @@ struct ProcessCommand: ParsableCommand {
     func run() throws {
         LogSetup.bootstrap(level: logLevel)
         var configuration = try master.loadConfiguration()
-        if let jobs {
-            for r in configuration.routes.indices {
-                for s in configuration.routes[r].stages.indices { configuration.routes[r].stages[s].settings.concurrency = jobs }
-            }
-        }
+        if let jobs { configuration.setConcurrency(jobs) }
         let arguments = inputs.isEmpty ? configuration.inputs : inputs
         guard !arguments.isEmpty else { throw ValidationError("name at least one input (a file, a folder, a glob or -)") }
         let collected = try InputCollector.collect(arguments).map { input in

@@ -59,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         let pipeline = try master.loadConfiguration()
         let masterData = try master.loadMasterData(for: pipeline)
         let queue = try store.openQueue(pipeline)
-        let storeFolder = URL(fileURLWithPath: queue.store.path).deletingLastPathComponent()
+        let storeFolder = queue.store.folder ?? URL(fileURLWithPath: "intake-data").standardizedFileURL
         var settings = try ServerConfiguration(
             node: pipeline.server, directory: URL(fileURLWithPath: pipeline.file).deletingLastPathComponent(),
             defaultDataFolder: storeFolder.appendingPathComponent("server"))

@@ -3,16 +3,19 @@ import Foundation
 import IntakeCore
 import IntakeReview
 
-/// `--db`: the order store. Default: the pipeline file's `store.path`, else intake-data/intake.db.
+/// `--db`: the order store, a SQLite file or a `postgres://` URL. Default: `$INTAKE_DB`, else the
+/// pipeline file's `store.url` or `store.path`, else intake-data/intake.db.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Order store (SQLite file). Default: the pipeline's store.path, else intake-data/intake.db.", valueName: "path"))
+        "Order store: a SQLite file, or postgres://USER@HOST[:PORT]/DATABASE. Default: $INTAKE_DB, else the pipeline's store.url or store.path, else intake-data/intake.db.",
+        valueName: "path|url"))
     var db: String?
 
     /// Opens the store and the review queue with the pipeline's `review:` settings.
     func openQueue(_ configuration: PipelineConfiguration?) throws -> ReviewQueue {
-        let path = db ?? configuration?.storePath?.path ?? "intake-data/intake.db"
-        let store = try OrderStore(path: path, busyTimeout: configuration?.storeBusyTimeout ?? 5)
+        let location = db ?? ProcessInfo.processInfo.environment["INTAKE_DB"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? configuration?.storeURL ?? configuration?.storePath?.path ?? "intake-data/intake.db"
+        let store = try OrderStore.open(location, busyTimeout: configuration?.storeBusyTimeout ?? 5)
         return ReviewQueue(store: store, settings: try ReviewSettings(node: configuration?.review))
     }
 }

@@ -6,8 +6,8 @@ import Testing
 @Suite("Audit trail")
 struct AuditChainTests {
     /// A store with a few orders, reviews and a promotion.
-    static func populated() throws -> (TemporaryStore, ReviewQueue) {
-        let fixture = try TemporaryStore()
+    static func populated(_ kind: StoreKind) throws -> (TemporaryStore, ReviewQueue) {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue(ReviewSettings(defaults: SandboxPolicyOverrides(promoteAfter: 2, auditRate: 0)))
         let ids = try queue.submit((1...4).map { makeRecord($0) }).map(\.record.id)
         try queue.approve(ids[0], actor: "alice")
@@ -16,9 +16,9 @@ struct AuditChainTests {
         return (fixture, queue)
     }
 
-    @Test("Every change is recorded with actor, time, reason and a chained hash; an untouched trail verifies")
-    func intactChainVerifies() throws {
-        let (_, queue) = try Self.populated()
+    @Test("Every change is recorded with actor, time, reason and a chained hash; an untouched trail verifies", arguments: StoreKind.available)
+    func intactChainVerifies(_ kind: StoreKind) throws {
+        let (_, queue) = try Self.populated(kind)
         let verification = try queue.verifyAudit()
         #expect(verification.valid, "\(verification.problems)")
         #expect(verification.orders == 4)
@@ -26,10 +26,10 @@ struct AuditChainTests {
         #expect(verification.entries == 10)
     }
 
-    @Test("Editing an audit entry in the database is detected")
-    func editedEntryDetected() throws {
-        let (fixture, queue) = try Self.populated()
-        try DatabaseQueue(path: fixture.path).write { db in
+    @Test("Editing an audit entry in the database is detected", arguments: StoreKind.available)
+    func editedEntryDetected(_ kind: StoreKind) throws {
+        let (fixture, queue) = try Self.populated(kind)
+        try fixture.store.write { db in
             try db.execute(sql: "UPDATE audit_log SET actor = 'mallory' WHERE seq = 6")
         }
         let verification = try queue.verifyAudit()
@@ -37,17 +37,17 @@ struct AuditChainTests {
         #expect(verification.problems.map(\.seq) == [6])
     }
 
-    @Test("Deleting an entry, or re-hashing an edited one, breaks the chain")
-    func deletedOrRehashedEntryDetected() throws {
-        let (fixture, queue) = try Self.populated()
-        try DatabaseQueue(path: fixture.path).write { db in
+    @Test("Deleting an entry, or re-hashing an edited one, breaks the chain", arguments: StoreKind.available)
+    func deletedOrRehashedEntryDetected(_ kind: StoreKind) throws {
+        let (fixture, queue) = try Self.populated(kind)
+        try fixture.store.write { db in
             try db.execute(sql: "DELETE FROM audit_log WHERE seq = 3")
         }
         #expect(try queue.verifyAudit().problems.contains { $0.seq == 4 })
 
-        let (fixture2, queue2) = try Self.populated()
-        try DatabaseQueue(path: fixture2.path).write { db in
-            let row = try #require(try Row.fetchOne(db, sql: "SELECT * FROM audit_log WHERE seq = 5"))
+        let (fixture2, queue2) = try Self.populated(kind)
+        try fixture2.store.write { db in
+            let row = try #require(try db.row(sql: "SELECT * FROM audit_log WHERE seq = 5"))
             var entry = ReviewQueue.auditEntry(row)
             entry.reason = "forged"
             entry.hash = entry.expectedHash
@@ -56,11 +56,11 @@ struct AuditChainTests {
         #expect(try queue2.verifyAudit().problems.contains { $0.seq == 6 && $0.reason.contains("link") })
     }
 
-    @Test("Editing an order's stored record outside intake is detected")
-    func editedOrderDetected() throws {
-        let (fixture, queue) = try Self.populated()
+    @Test("Editing an order's stored record outside intake is detected", arguments: StoreKind.available)
+    func editedOrderDetected(_ kind: StoreKind) throws {
+        let (fixture, queue) = try Self.populated(kind)
         let id = try #require(try queue.list(status: .approved).first?.id)
-        try DatabaseQueue(path: fixture.path).write { db in
+        try fixture.store.write { db in
             try db.execute(sql: "UPDATE orders SET record = replace(record, '\"quantity\":3', '\"quantity\":30') WHERE id = ?", arguments: [id])
         }
         let problems = try queue.verifyAudit().problems

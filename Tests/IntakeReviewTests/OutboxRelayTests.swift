@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Outbox: CloudEvents written with each change and relayed at least once")
 struct OutboxRelayTests {
-    @Test("Each change writes a CloudEvent in the same transaction")
-    func eventsWritten() throws {
-        let fixture = try TemporaryStore()
+    @Test("Each change writes a CloudEvent in the same transaction", arguments: StoreKind.available)
+    func eventsWritten(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue()
         let id = try queue.submit([makeRecord(1)])[0].record.id
         try queue.approve(id, actor: "alice")
@@ -70,7 +70,7 @@ struct OutboxRelayTests {
         _ = try relay.deliverDue()
         let report = try relay.deliverDue()["erp"]
         #expect(report == .init(delivered: 1, failed: 1, pending: 0))
-        let failures = try fixture.store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM outbox_failures WHERE sink = 'erp'") }
+        let failures = try fixture.store.read { try $0.value(Int.self, sql: "SELECT COUNT(*) FROM outbox_failures WHERE sink = 'erp'") }
         #expect(failures == 1)
     }
 

@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Reviewer actions: claims, approvals, corrections, rejections")
 struct ReviewActionTests {
-    @Test("A claim keeps other reviewers off the order until its lease expires, then it returns to the queue")
-    func leaseExpiry() throws {
-        let fixture = try TemporaryStore()
+    @Test("A claim keeps other reviewers off the order until its lease expires, then it returns to the queue", arguments: StoreKind.available)
+    func leaseExpiry(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue(ReviewSettings(lease: 600))
         let stored = try queue.submit([makeRecord(1), makeRecord(2)]).map(\.record)
 
@@ -27,9 +27,9 @@ struct ReviewActionTests {
         #expect(try queue.detail(claimed.id).claimedBy == nil, "acting releases the claim")
     }
 
-    @Test("Claiming when nothing waits returns nil; a decided order cannot be approved twice")
-    func nothingToClaim() throws {
-        let fixture = try TemporaryStore()
+    @Test("Claiming when nothing waits returns nil; a decided order cannot be approved twice", arguments: StoreKind.available)
+    func nothingToClaim(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue()
         #expect(try queue.claim(actor: "alice") == nil)
         let id = try queue.submit([makeRecord(1)])[0].record.id
@@ -38,9 +38,9 @@ struct ReviewActionTests {
         #expect(throws: ReviewError.orderNotFound("ord_nope")) { try queue.approve("ord_nope", actor: "alice") }
     }
 
-    @Test("A correction keeps the before/after diff, adds review evidence, and is exported")
-    func correctionDiff() throws {
-        let fixture = try TemporaryStore()
+    @Test("A correction keeps the before/after diff, adds review evidence, and is exported", arguments: StoreKind.available)
+    func correctionDiff(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue()
         let id = try queue.submit([makeRecord(1)])[0].record.id
         let corrected = try queue.correct(id, actor: "alice", reason: "courier said four") {

@@ -15,9 +15,9 @@ struct SandboxPromotionTests {
         }
     }
 
-    @Test("A new sandbox starts in review mode and every order waits for review")
-    func newSandboxReviews() throws {
-        let fixture = try TemporaryStore()
+    @Test("A new sandbox starts in review mode and every order waits for review", arguments: StoreKind.available)
+    func newSandboxReviews(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue(Self.small)
         let stored = try queue.submit([makeRecord(1, confidence: 1), makeRecord(2, sender: "Courier App")])
         #expect(stored.map(\.record.status) == [.pendingReview, .pendingReview])
@@ -25,9 +25,9 @@ struct SandboxPromotionTests {
         #expect(try queue.sandboxes().allSatisfy { $0.mode == .review })
     }
 
-    @Test("After N approvals in a row without correction the sandbox is promoted, and confident orders are auto-approved")
-    func promotionAfterCleanStreak() throws {
-        let fixture = try TemporaryStore()
+    @Test("After N approvals in a row without correction the sandbox is promoted, and confident orders are auto-approved", arguments: StoreKind.available)
+    func promotionAfterCleanStreak(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue(Self.small)
         try Self.approve(queue, from: 0, count: 2)
         #expect(try queue.sandbox(id: "text/default").mode == .review)
@@ -44,9 +44,9 @@ struct SandboxPromotionTests {
         #expect(next == [.autoApproved, .pendingReview], "below min_confidence still goes to review")
     }
 
-    @Test("A correction breaks the streak: promotion needs N clean approvals after it")
-    func correctionResetsStreak() throws {
-        let fixture = try TemporaryStore()
+    @Test("A correction breaks the streak: promotion needs N clean approvals after it", arguments: StoreKind.available)
+    func correctionResetsStreak(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue(Self.small)
         try Self.approve(queue, from: 0, count: 2)
         let corrected = try queue.submit([makeRecord(2)])[0].record
@@ -62,9 +62,9 @@ struct SandboxPromotionTests {
         #expect(sandbox.mode == .auto)
     }
 
-    @Test("An audit finding (a corrected auto-approved order) demotes the sandbox with the reason recorded")
-    func demotionOnAuditCorrection() throws {
-        let fixture = try TemporaryStore()
+    @Test("An audit finding (a corrected auto-approved order) demotes the sandbox with the reason recorded", arguments: StoreKind.available)
+    func demotionOnAuditCorrection(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue(Self.small)
         try Self.approve(queue, from: 0, count: 3)
         let auto = try queue.submit([makeRecord(20)])[0].record
@@ -81,9 +81,9 @@ struct SandboxPromotionTests {
         #expect(try queue.submit([makeRecord(21)])[0].record.status == .pendingReview, "back in review mode")
     }
 
-    @Test("A rejection in an auto sandbox demotes it too")
-    func demotionOnRejection() throws {
-        let fixture = try TemporaryStore()
+    @Test("A rejection in an auto sandbox demotes it too", arguments: StoreKind.available)
+    func demotionOnRejection(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue(Self.small)
         try Self.approve(queue, from: 0, count: 3)
         let auto = try queue.submit([makeRecord(30)])[0].record
@@ -104,9 +104,9 @@ struct SandboxPromotionTests {
         #expect(ids.allSatisfy { AuditSample.includes(orderID: $0, rate: 1) })
     }
 
-    @Test("In an auto sandbox, audit-sampled orders stay in review and are marked as the sample")
-    func auditSampleStaysInReview() throws {
-        let fixture = try TemporaryStore()
+    @Test("In an auto sandbox, audit-sampled orders stay in review and are marked as the sample", arguments: StoreKind.available)
+    func auditSampleStaysInReview(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let settings = ReviewSettings(defaults: SandboxPolicyOverrides(promoteAfter: 1, auditRate: 0.25, minConfidence: 0.5))
         let queue = fixture.queue(settings)
         try Self.approve(queue, from: 0, count: 1)
@@ -118,9 +118,9 @@ struct SandboxPromotionTests {
         #expect(try inReview.allSatisfy { try queue.detail($0.id).auditSample })
     }
 
-    @Test("A policy can require the error-rate bound as well as the streak")
-    func errorBoundPolicy() throws {
-        let fixture = try TemporaryStore()
+    @Test("A policy can require the error-rate bound as well as the streak", arguments: StoreKind.available)
+    func errorBoundPolicy(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue(ReviewSettings(defaults: SandboxPolicyOverrides(promoteAfter: 2, auditRate: 0, maxErrorBound: 0.5)))
         try Self.approve(queue, from: 0, count: 3)
         // 3 clean reviews bound the error rate at 1 − 0.05^(1/3) ≈ 63%: above 50%, so no promotion yet.
@@ -130,9 +130,9 @@ struct SandboxPromotionTests {
         #expect(try queue.sandbox(id: "text/default").mode == .auto)
     }
 
-    @Test("Policy layers: built-in, pipeline file, stored defaults, per-sandbox; setting a policy can promote at once")
-    func policyLayers() throws {
-        let fixture = try TemporaryStore()
+    @Test("Policy layers: built-in, pipeline file, stored defaults, per-sandbox; setting a policy can promote at once", arguments: StoreKind.available)
+    func policyLayers(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let settings = ReviewSettings(
             defaults: SandboxPolicyOverrides(promoteAfter: 50),
             sandboxes: ["text/courier-app": SandboxPolicyOverrides(auditRate: 0.1)])

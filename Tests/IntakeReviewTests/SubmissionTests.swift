@@ -6,9 +6,9 @@ import Testing
 
 @Suite("Submitting orders to the store")
 struct SubmissionTests {
-    @Test("Re-submitting the same record returns the stored order and creates nothing")
-    func resubmissionIsIdempotent() throws {
-        let fixture = try TemporaryStore()
+    @Test("Re-submitting the same record returns the stored order and creates nothing", arguments: StoreKind.available)
+    func resubmissionIsIdempotent(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue()
         let first = try queue.submit([makeRecord(1), makeRecord(2)])
         #expect(first.allSatisfy { $0.created })
@@ -23,9 +23,9 @@ struct SubmissionTests {
         #expect(try queue.counts() == ["pending_review": 2])
     }
 
-    @Test("A failed order is replaced when a retry of the same input succeeds, and its dead letter is resolved")
-    func failedOrderIsRecovered() throws {
-        let fixture = try TemporaryStore()
+    @Test("A failed order is replaced when a retry of the same input succeeds, and its dead letter is resolved", arguments: StoreKind.available)
+    func failedOrderIsRecovered(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue()
         let failed = makeRecord(7, status: .failed)
         try queue.store(DeadLetter(
@@ -43,9 +43,9 @@ struct SubmissionTests {
         #expect(try queue.history(of: failed.id).map(\.action) == ["deadletter.created", "order.created", "order.recovered"])
     }
 
-    @Test("Dead letters keep the original bytes and count repeated failures")
-    func deadLettersKeepBytes() throws {
-        let fixture = try TemporaryStore()
+    @Test("Dead letters keep the original bytes and count repeated failures", arguments: StoreKind.available)
+    func deadLettersKeepBytes(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
         let queue = fixture.queue()
         let bytes = Data([0x00, 0xFF, 0x10, 0x80])
         let letter = DeadLetter(
@@ -81,7 +81,7 @@ struct SubmissionTests {
         let fixture = try TemporaryStore()
         let queue = fixture.queue()
         _ = try queue.submit([makeRecord(0)])
-        try fixture.store.pool.writeWithoutTransaction { db in
+        try (fixture.store.backend as! SQLiteBackend).pool.writeWithoutTransaction { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             try db.execute(sql: "PRAGMA max_page_count = \(pages + 2)")
         }
@@ -96,7 +96,7 @@ struct SubmissionTests {
         }
         #expect(failure as? ReviewError == .storageFull(path: fixture.path), "\(String(describing: failure))")
         #expect(try queue.counts() == ["pending_review": stored])
-        let lines = try fixture.store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM order_lines") }
+        let lines = try fixture.store.read { try $0.value(Int.self, sql: "SELECT COUNT(*) FROM order_lines") }
         #expect(lines == stored, "every stored order has its line, and no line lacks its order")
         #expect(try queue.verifyAudit().valid)
     }

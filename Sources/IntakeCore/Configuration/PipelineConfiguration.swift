@@ -33,6 +33,8 @@ public struct PipelineConfiguration: Sendable {
     public var sinkBuffer: Int
     /// The order store (`store.path`); nil: the command line decides.
     public var storePath: URL?
+    /// A PostgreSQL store shared by many workers (`store.url`, `postgres://…`); wins over `store.path`.
+    public var storeURL: String?
     /// Seconds a write waits for a lock held by another process before failing (`store.busy_timeout`).
     public var storeBusyTimeout: Double = 5
     /// The `review:` section (sandbox policy), read by the review queue.
@@ -102,8 +104,9 @@ public struct PipelineConfiguration: Sendable {
             sinkBuffer = try sink.int("buffer", default: 64, in: 1...100_000)
         }
         if let store = try root.optional("store") {
-            try store.allowOnly(["path", "busy_timeout"])
+            try store.allowOnly(["path", "url", "busy_timeout"])
             storePath = try path(store.optional("path"))
+            storeURL = try store.optional("url")?.stringValue()
             if let timeout = try store.optional("busy_timeout") { storeBusyTimeout = try timeout.durationValue() }
         }
         review = try root.optional("review")
@@ -143,5 +146,14 @@ public struct PipelineConfiguration: Sendable {
             concurrency: try node.int("concurrency", default: defaults.concurrency, in: 1...256),
             buffer: try node.int("buffer", default: defaults.buffer, in: 1...100_000),
             timeout: timeout)
+    }
+}
+
+extension PipelineConfiguration {
+    /// Sets every stage's worker count (the command line's `--jobs`).
+    public mutating func setConcurrency(_ workers: Int) {
+        for r in routes.indices {
+            for s in routes[r].stages.indices { routes[r].stages[s].settings.concurrency = workers }
+        }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+
 import Logging
 import Metrics
 
@@ -63,13 +63,13 @@ public final class OutboxRelay: Sendable {
     private func deliverDue(to sink: any EventSink, limit: Int) throws -> Report {
         var report = Report()
         var cursor = try store.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox_cursors WHERE sink = ?", arguments: [sink.name]) else {
+            guard let row = try db.row(sql: "SELECT * FROM outbox_cursors WHERE sink = ?", arguments: [sink.name]) else {
                 return Cursor()
             }
             return Cursor(deliveredThrough: row["delivered_through"], attempts: row["attempts"], nextAttempt: row["next_attempt"])
         }
         let events = try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, event FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+            try db.rows(sql: "SELECT seq, event FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
                              arguments: [cursor.deliveredThrough, limit]).map { ($0["seq"] as Int64, $0["event"] as String) }
         }
         guard clock().timeIntervalSince1970 >= cursor.nextAttempt else {
@@ -132,7 +132,11 @@ public final class OutboxRelay: Sendable {
     private func recordFailure(seq: Int64, sink: String, attempts: Int, error: any Error) throws {
         try store.write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO outbox_failures (sink, seq, attempts, last_error, failed_at) VALUES (?, ?, ?, ?, ?)",
+                sql: """
+                    INSERT INTO outbox_failures (sink, seq, attempts, last_error, failed_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (sink, seq) DO UPDATE SET attempts = excluded.attempts, last_error = excluded.last_error,
+                      failed_at = excluded.failed_at
+                    """,
                 arguments: [sink, seq, attempts, "\(error)", Timestamp.string(clock())])
         }
     }

@@ -1,11 +1,11 @@
 import Foundation
-import GRDB
+
 import IntakeCore
 
 /// Records one state change inside the transaction that makes it: an audit entry chained to
 /// the one before, and the CloudEvent for the outbox. Both commit or vanish with the change.
 struct ChangeLog {
-    let db: Database
+    let db: any StoreTransaction
     let at: String
 
     /// Appends an audit entry and an outbox event of type `action`.
@@ -13,8 +13,8 @@ struct ChangeLog {
         _ action: String, subject: String, actor: String, from: String? = nil, to: String? = nil,
         reason: String, state: JSONValue
     ) throws {
-        let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") ?? AuditEntry.genesis
-        let seq = (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit_log") ?? 0) + 1
+        let previous = try db.value(String.self, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") ?? AuditEntry.genesis
+        let seq = (try db.value(Int64.self, sql: "SELECT MAX(seq) FROM audit_log") ?? 0) + 1
         var entry = AuditEntry(
             seq: seq, at: at, actor: actor, action: action, subject: subject, fromStatus: from, toStatus: to,
             reason: reason, evidenceHash: Self.hash(state), prevHash: previous, hash: "")

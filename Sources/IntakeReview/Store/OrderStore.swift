@@ -1,77 +1,49 @@
 import Foundation
-import GRDB
 
-/// The embedded order store: one SQLite file in WAL mode, fsync on every commit
-/// (`synchronous = FULL`), migrated on open. Every change runs in one IMMEDIATE transaction,
-/// so a crash at any instant leaves either all of it or none.
+/// The order store: orders, sandboxes, reviews, audit chain, outbox, dead letters, tokens and
+/// work items. One SQLite file by default; PostgreSQL (`postgres://…`) when many workers on
+/// many machines share one store. Both run the same statements and the same migrations.
+///
+/// ```swift
+/// let local = try OrderStore(path: "intake-data/intake.db")
+/// let shared = try OrderStore.open("postgres://intake@db.internal/intake")
+/// ```
 public final class OrderStore: Sendable {
-    public let path: String
-    let pool: DatabasePool
+    /// Where the data lives, safe to print (no password).
+    public var location: String { backend.location }
+    /// The SQLite file's folder; nil on PostgreSQL.
+    public let folder: URL?
+    let backend: any StoreBackend
 
-    /// Opens (creating if needed) the store at `path`. A write waits up to `busyTimeout`
+    /// Opens (creating if needed) the SQLite store at `path`. A write waits up to `busyTimeout`
     /// seconds for a lock held by another process, then fails with `databaseLocked`.
-    public init(path: String, busyTimeout: Double = 5) throws {
-        self.path = path
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw ReviewError.storeUnavailable(path: path, reason: "cannot create \(folder.path): \(error.localizedDescription)")
-        }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(busyTimeout)
-        configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            let migrator = StoreSchema.migrator
-            try pool.read { db in
-                if try migrator.hasBeenSuperseded(db) {
-                    throw ReviewError.newerSchema(path: path, version: try migrator.appliedMigrations(db).last ?? "?")
-                }
-            }
-            try migrator.migrate(pool)
-        } catch let error as DatabaseError {
-            throw Self.translate(error, path: path)
-        }
+    public convenience init(path: String, busyTimeout: Double = 5) throws {
+        self.init(backend: try SQLiteBackend(path: path, busyTimeout: busyTimeout),
+                  folder: URL(fileURLWithPath: path).deletingLastPathComponent())
     }
 
-    /// Runs `body` in one IMMEDIATE transaction: committed whole, or rolled back whole.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
-        } catch let error as DatabaseError {
-            throw Self.translate(error, path: path)
+    init(backend: any StoreBackend, folder: URL?) {
+        self.backend = backend
+        self.folder = folder
+    }
+
+    /// Opens `location`: a `postgres://` or `postgresql://` URL, else a SQLite file path.
+    public static func open(_ location: String, busyTimeout: Double = 5) throws -> OrderStore {
+        if PostgresLocation.isURL(location) {
+            return OrderStore(backend: try PostgresBackend(location: PostgresLocation(url: location)), folder: nil)
         }
+        return try OrderStore(path: location, busyTimeout: busyTimeout)
+    }
+
+    /// Runs `body` in one transaction: committed whole, or rolled back whole. Serialized writes
+    /// (the default) never overlap; see `StoreBackend.write`.
+    func write<T>(serialized: Bool = true, _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try backend.write(serialized: serialized, body)
     }
 
     /// Runs `body` on a consistent snapshot.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.read(body)
-        } catch let error as DatabaseError {
-            throw Self.translate(error, path: path)
-        }
-    }
-
-    /// Turns SQLite's result codes into errors that say what happened and that nothing was written.
-    static func translate(_ error: DatabaseError, path: String) -> any Error {
-        switch error.resultCode {
-        case .SQLITE_BUSY, .SQLITE_LOCKED: ReviewError.databaseLocked(path: path)
-        case .SQLITE_FULL: ReviewError.storageFull(path: path)
-        case .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_PERM:
-            ReviewError.storeUnavailable(path: path, reason: error.message ?? "\(error.resultCode)")
-        default: error
-        }
+    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try backend.read(body)
     }
 }
 

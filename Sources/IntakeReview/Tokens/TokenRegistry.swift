@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+
 import IntakeCore
 
 /// Creates, lists, revokes and checks API tokens kept in the order store.
@@ -41,7 +41,7 @@ public struct TokenRegistry: Sendable {
     /// Every token, newest first, revoked ones included.
     public func list() throws -> [APIToken] {
         try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM api_tokens ORDER BY created_at DESC, id").map(Self.token)
+            try db.rows(sql: "SELECT * FROM api_tokens ORDER BY created_at DESC, id").map(Self.token)
         }
     }
 
@@ -49,7 +49,7 @@ public struct TokenRegistry: Sendable {
     @discardableResult
     public func revoke(_ id: String, actor: String) throws -> APIToken {
         try store.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_tokens WHERE id = ?", arguments: [id]) else {
+            guard let row = try db.row(sql: "SELECT * FROM api_tokens WHERE id = ?", arguments: [id]) else {
                 throw ReviewError.tokenNotFound(id)
             }
             var token = Self.token(row)
@@ -68,8 +68,7 @@ public struct TokenRegistry: Sendable {
     public func authenticate(secret: String) throws -> APIToken? {
         guard secret.hasPrefix("itk_"), secret.utf8.count < 200 else { return nil }
         return try store.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM api_tokens WHERE secret_sha256 = ? AND revoked_at IS NULL",
+            try db.row(sql: "SELECT * FROM api_tokens WHERE secret_sha256 = ? AND revoked_at IS NULL",
                 arguments: [Self.digest(secret)]).map(Self.token)
         }
     }
@@ -85,7 +84,7 @@ public struct TokenRegistry: Sendable {
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    private static func token(_ row: Row) -> APIToken {
+    private static func token(_ row: StoreRow) -> APIToken {
         APIToken(
             id: row["id"], name: row["name"], role: APIRole(rawValue: row["role"]) ?? .device, subject: row["subject"],
             createdAt: row["created_at"], createdBy: row["created_by"], revokedAt: row["revoked_at"])

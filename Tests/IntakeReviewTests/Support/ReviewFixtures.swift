@@ -1,19 +1,28 @@
 import Foundation
+import Testing
 import IntakeCore
 import Synchronization
 @testable import IntakeReview
 
-/// A store in a fresh temporary folder, removed when the fixture goes away.
+/// A fresh store: a SQLite file in a temporary folder (removed when the fixture goes away), or
+/// a new database in the test PostgreSQL cluster.
 final class TemporaryStore {
     let folder: URL
+    /// The SQLite file, or the PostgreSQL URL.
     let path: String
     let store: OrderStore
     let clock = TestClock()
 
-    init(busyTimeout: Double = 5) throws {
+    init(_ kind: StoreKind = .sqlite, busyTimeout: Double = 5) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-review-\(UUID().uuidString)")
-        path = folder.appendingPathComponent("intake.db").path
-        store = try OrderStore(path: path, busyTimeout: busyTimeout)
+        switch kind {
+        case .sqlite:
+            path = folder.appendingPathComponent("intake.db").path
+            store = try OrderStore(path: path, busyTimeout: busyTimeout)
+        case .postgres:
+            path = try #require(PostgresCluster.shared).createDatabase()
+            store = try OrderStore.open(path)
+        }
     }
 
     func queue(_ settings: ReviewSettings = ReviewSettings()) -> ReviewQueue {

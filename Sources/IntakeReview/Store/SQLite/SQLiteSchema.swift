@@ -1,7 +1,8 @@
 import GRDB
 
-/// The order store's schema, as versioned migrations. Never edit a shipped migration: add one.
-enum StoreSchema {
+/// The order store's schema on SQLite, as versioned migrations. Never edit a shipped migration: add
+/// one, here and in `PostgresSchema` under the same name.
+enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -133,6 +134,26 @@ enum StoreSchema {
                   created_at TEXT NOT NULL,
                   created_by TEXT NOT NULL,
                   revoked_at TEXT);
+                """)
+        }
+        // v3: the work queue that `intake worker` processes claim inputs from.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE work_items (
+                  id TEXT PRIMARY KEY,
+                  idempotency_key TEXT NOT NULL,
+                  pipeline TEXT NOT NULL,
+                  uri TEXT NOT NULL,
+                  sender TEXT,
+                  sha256 TEXT NOT NULL,
+                  bytes BLOB NOT NULL,
+                  state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'done')),
+                  attempts INTEGER NOT NULL DEFAULT 0,
+                  leased_by TEXT,
+                  lease_expires REAL,
+                  enqueued_at TEXT NOT NULL,
+                  finished_at TEXT);
+                CREATE INDEX work_items_due ON work_items (pipeline, state, enqueued_at);
                 """)
         }
         return migrator

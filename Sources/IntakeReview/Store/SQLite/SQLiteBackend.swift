@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode, fsync on every commit (`synchronous = FULL`),
+/// migrated on open. Every write is one IMMEDIATE transaction, so writes never overlap and a
+/// crash at any instant leaves either all of one or none of it.
+final class SQLiteBackend: StoreBackend {
+    let location: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the file at `path`. A write waits up to `busyTimeout` seconds
+    /// for a lock held by another process, then fails with `databaseLocked`.
+    init(path: String, busyTimeout: Double) throws {
+        location = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ReviewError.storeUnavailable(path: path, reason: "cannot create \(folder.path): \(error.localizedDescription)")
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = SQLiteSchema.migrator
+            try pool.read { db in
+                if try migrator.hasBeenSuperseded(db) {
+                    throw ReviewError.newerSchema(path: path, version: try migrator.appliedMigrations(db).last ?? "?")
+                }
+            }
+            try migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    func write<T>(serialized: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(SQLiteTransaction(db: db))
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as DatabaseError {
+            throw Self.translate(error, path: location)
+        }
+    }
+
+    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        do {
+            return try pool.read { db in try body(SQLiteTransaction(db: db)) }
+        } catch let error as DatabaseError {
+            throw Self.translate(error, path: location)
+        }
+    }
+
+    /// Turns SQLite's result codes into errors that say what happened and that nothing was written.
+    static func translate(_ error: DatabaseError, path: String) -> any Error {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: ReviewError.databaseLocked(path: path)
+        case .SQLITE_FULL: ReviewError.storageFull(path: path)
+        case .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_PERM:
+            ReviewError.storeUnavailable(path: path, reason: error.message ?? "\(error.resultCode)")
+        default: error
+        }
+    }
+}
+
+/// A GRDB connection inside a transaction, speaking `StoreTransaction`.
+struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+
+    var dialect: SQLDialect { .sqlite }
+
+    func execute(sql: String, arguments: SQLArguments) throws {
+        try db.execute(sql: sql, arguments: Self.bind(arguments))
+    }
+
+    func rows(sql: String, arguments: SQLArguments) throws -> [StoreRow] {
+        try Row.fetchAll(db, sql: sql, arguments: Self.bind(arguments)).map { row in
+            StoreRow(names: Array(row.columnNames), values: row.databaseValues.map(Self.value))
+        }
+    }
+
+    private static func bind(_ arguments: SQLArguments) -> StatementArguments {
+        StatementArguments(arguments.values.map { value -> (any DatabaseValueConvertible)? in
+            switch value {
+            case .null: nil
+            case let .integer(number): number
+            case let .real(number): number
+            case let .text(text): text
+            case let .blob(bytes): bytes
+            }
+        })
+    }
+
+    private static func value(_ value: DatabaseValue) -> SQLValue {
+        switch value.storage {
+        case .null: .null
+        case let .int64(number): .integer(number)
+        case let .double(number): .real(number)
+        case let .string(text): .text(text)
+        case let .blob(bytes): .blob(bytes)
+        }
+    }
+}

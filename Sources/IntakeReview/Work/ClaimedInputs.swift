@@ -1,0 +1,118 @@
+import Dispatch
+import Foundation
+import IntakeCore
+import Logging
+import Synchronization
+
+/// The inputs one worker processes: an endless sequence that claims a few items at a time
+/// from the work queue as the pipeline pulls (so back-pressure limits what a worker holds),
+/// renews its leases while it runs, and hands back what it never started when it stops.
+///
+/// ```swift
+/// let inputs = ClaimedInputs(queue: work, worker: "host-1:4711", untilEmpty: true)
+/// pipeline.onStop { inputs.stop() }
+/// let summary = pipeline.run(inputs)
+/// try inputs.finish()
+/// ```
+public final class ClaimedInputs: Sequence, IteratorProtocol, @unchecked Sendable {
+    // @unchecked: mutable state is in `state` (a Mutex); `renewal` is set in init and only cancelled after.
+    public let queue: WorkQueue
+    public let worker: String
+    private let batch: Int
+    private let poll: Double
+    private let untilEmpty: Bool
+    private let logger: Logger
+    private let renewal: any DispatchSourceTimer
+
+    private struct State {
+        var buffered: [WorkQueue.Item] = []
+        var stopped = false
+        var claimed = 0
+        var error: (any Error)?
+    }
+    private let state = Mutex(State())
+
+    /// - Parameters:
+    ///   - batch: items claimed at once (few: an item waiting in this worker is one another worker can't take).
+    ///   - poll: seconds between claims while the queue is empty.
+    ///   - untilEmpty: end when nothing is left for this worker (else wait for more until stopped).
+    public init(queue: WorkQueue, worker: String, batch: Int = 2, poll: Double = 0.5, untilEmpty: Bool = false,
+                logger: Logger = Logger(label: "intake.worker")) {
+        self.queue = queue
+        self.worker = worker
+        self.batch = Swift.max(1, batch)
+        self.poll = poll
+        self.untilEmpty = untilEmpty
+        self.logger = logger
+        renewal = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "intake.worker.leases"))
+        let interval = Swift.max(queue.lease / 3, 0.2)
+        renewal.schedule(deadline: .now() + interval, repeating: interval)
+        renewal.setEventHandler { [queue, logger] in
+            do { try queue.renew(worker: worker) } catch {
+                logger.warning("could not renew leases; another worker may take these items over", metadata: ["error": "\(error)"])
+            }
+        }
+        renewal.resume()
+    }
+
+    deinit {
+        renewal.cancel()
+    }
+
+    /// Items claimed so far.
+    public var claimed: Int { state.withLock { $0.claimed } }
+
+    /// The store error that ended the sequence, if one did.
+    public var error: (any Error)? { state.withLock { $0.error } }
+
+    /// Ends the sequence at the next pull. Safe from any thread.
+    public func stop() {
+        state.withLock { $0.stopped = true }
+    }
+
+    public func next() -> PipelineInput? {
+        while true {
+            let (item, stopped) = state.withLock { state -> (WorkQueue.Item?, Bool) in
+                if state.stopped { return (nil, true) }
+                return (state.buffered.isEmpty ? nil : state.buffered.removeFirst(), false)
+            }
+            if stopped { return nil }
+            if let item {
+                if item.attempts > 1 {
+                    logger.notice("taking over an item whose earlier claim lapsed", metadata: [
+                        "order": "\(item.id)", "uri": "\(item.uri)", "attempt": "\(item.attempts)"])
+                }
+                return item.input
+            }
+            do {
+                let items = try queue.claim(worker: worker, limit: batch)
+                if !items.isEmpty {
+                    state.withLock { state in
+                        state.buffered += items
+                        state.claimed += items.count
+                    }
+                    continue
+                }
+                if untilEmpty, try queue.unfinished(excluding: worker) == 0 { return nil }
+            } catch {
+                logger.error("cannot claim work; stopping this worker", metadata: ["error": "\(error)"])
+                state.withLock { state in
+                    state.error = error
+                    state.stopped = true
+                }
+                return nil
+            }
+            Thread.sleep(forTimeInterval: poll)
+        }
+    }
+
+    /// Stops renewing and hands back the items claimed but never started.
+    public func finish() throws {
+        renewal.cancel()
+        let unstarted = state.withLock { state in
+            defer { state.buffered = [] }
+            return state.buffered.map(\.id)
+        }
+        try queue.release(unstarted, worker: worker)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import IntakeCore
+
+/// Inputs waiting in the store for `intake worker` processes, on one machine or many.
+///
+/// An input is enqueued once (its id is the order id it will get, so enqueuing the same bytes
+/// twice is a no-op). A worker claims a few items with a lease; other workers skip them
+/// (`FOR UPDATE SKIP LOCKED` on PostgreSQL). The item is finished in the same transaction that
+/// stores its order (`ReviewQueue.submit`), so a worker killed at any instant leaves its items
+/// leased; when the lease ends another worker claims them, and the idempotency key makes the
+/// second run find or create exactly one order.
+///
+/// ```swift
+/// let work = WorkQueue(store: store, pipeline: "default")
+/// try work.enqueue([PipelineInput(uri: "po.png", bytes: data)])
+/// let items = try work.claim(worker: "host-1:4711", limit: 4)
+/// ```
+public final class WorkQueue: Sendable {
+    public let store: OrderStore
+    /// The pipeline whose inputs this queue holds (part of each order id).
+    public let pipeline: String
+    /// Seconds a claim lasts unless renewed.
+    public let lease: Double
+    let clock: @Sendable () -> Date
+
+    public init(store: OrderStore, pipeline: String, lease: Double = 120, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.pipeline = pipeline
+        self.lease = lease
+        self.clock = clock
+    }
+
+    /// A claimed input.
+    public struct Item: Sendable {
+        public var id: String
+        public var idempotencyKey: String
+        public var uri: String
+        public var sender: String?
+        public var sha256: String
+        public var bytes: Data
+        /// How many times it has been claimed, this claim included (more than 1: a worker died or gave up).
+        public var attempts: Int
+
+        /// The item as a pipeline input, keyed so its order gets this item's id.
+        public var input: PipelineInput {
+            let bytes = bytes
+            return PipelineInput(uri: uri, sender: sender, idempotencyKey: idempotencyKey, sha256: sha256, load: { bytes })
+        }
+    }
+
+    /// How many items are in each state: `queued`, `leased` (being processed, or held by a dead
+    /// worker until its lease ends) and `done`.
+    public struct Counts: Codable, Sendable, Equatable {
+        public var queued = 0
+        public var leased = 0
+        public var done = 0
+
+        /// Items not yet finished.
+        public var unfinished: Int { queued + leased }
+    }
+
+    /// Enqueues inputs in one transaction, reading each one's bytes; returns how many were new.
+    @discardableResult
+    public func enqueue(_ inputs: [PipelineInput]) throws -> Int {
+        let rows = try inputs.map { input in
+            let bytes = try input.load()
+            let sha256 = input.sha256 ?? ContentHash.sha256(bytes)
+            let key = input.idempotencyKey ?? ContentHash.idempotencyKey(sha256: sha256, pipeline: pipeline, sender: input.sender)
+            return (input, bytes, sha256, key)
+        }
+        let at = Timestamp.string(clock())
+        return try store.write(serialized: false) { db in
+            var added = 0
+            for (input, bytes, sha256, key) in rows {
+                let id = ContentHash.orderID(idempotencyKey: key)
+                let exists = try db.value(Int.self, sql: "SELECT 1 FROM work_items WHERE id = ?", arguments: [id]) != nil
+                    || db.value(Int.self, sql: "SELECT 1 FROM orders WHERE id = ? AND status <> 'failed'", arguments: [id]) != nil
+                guard !exists else { continue }
+                try db.execute(
+                    sql: """
+                        INSERT INTO work_items (id, idempotency_key, pipeline, uri, sender, sha256, bytes, state, enqueued_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING
+                        """,
+                    arguments: [id, key, pipeline, input.uri, input.sender, sha256, bytes, at])
+                added += 1
+            }
+            return added
+        }
+    }
+
+    /// Claims up to `limit` items for `worker`, oldest first: queued ones, and leased ones whose
+    /// lease has ended (their worker died). Empty when nothing is due.
+    public func claim(worker: String, limit: Int) throws -> [Item] {
+        let now = clock().timeIntervalSince1970
+        return try store.write(serialized: false) { db in
+            let ids = try db.values(
+                String.self,
+                sql: """
+                    SELECT id FROM work_items
+                    WHERE pipeline = ? AND (state = 'queued' OR (state = 'leased' AND lease_expires <= ?))
+                    ORDER BY enqueued_at, id LIMIT ?
+                    """ + db.dialect.skipLocked,
+                arguments: [pipeline, now, limit])
+            return try ids.map { id in
+                try db.execute(
+                    sql: "UPDATE work_items SET state = 'leased', leased_by = ?, lease_expires = ?, attempts = attempts + 1 WHERE id = ?",
+                    arguments: [worker, now + lease, id])
+                let row = try db.row(
+                    sql: "SELECT id, idempotency_key, uri, sender, sha256, bytes, attempts FROM work_items WHERE id = ?",
+                    arguments: [id])!
+                return Item(
+                    id: row["id"], idempotencyKey: row["idempotency_key"], uri: row["uri"], sender: row["sender"],
+                    sha256: row["sha256"], bytes: row["bytes"], attempts: row["attempts"])
+            }
+        }
+    }
+
+    /// Extends the leases `worker` holds (it is alive and still working); returns how many.
+    @discardableResult
+    public func renew(worker: String) throws -> Int {
+        let now = clock().timeIntervalSince1970
+        return try store.write(serialized: false) { db in
+            let held = try db.value(
+                Int.self, sql: "SELECT COUNT(*) FROM work_items WHERE state = 'leased' AND leased_by = ?", arguments: [worker]) ?? 0
+            try db.execute(
+                sql: "UPDATE work_items SET lease_expires = ? WHERE state = 'leased' AND leased_by = ?",
+                arguments: [now + lease, worker])
+            return held
+        }
+    }
+
+    /// Items of this pipeline by state.
+    public func counts() throws -> Counts {
+        try store.read { db in
+            var counts = Counts()
+            for row in try db.rows(
+                sql: "SELECT state, COUNT(*) AS n FROM work_items WHERE pipeline = ? GROUP BY state", arguments: [pipeline]) {
+                let n: Int = row["n"]
+                switch row["state"] as String {
+                case "queued": counts.queued = n
+                case "leased": counts.leased = n
+                default: counts.done = n
+                }
+            }
+            return counts
+        }
+    }
+
+    /// Marks the items of stored orders done; runs inside `ReviewQueue.submit`'s transaction.
+    static func finish(_ db: any StoreTransaction, orderIDs: [String], at: String) throws {
+        for id in orderIDs {
+            try db.execute(
+                sql: "UPDATE work_items SET state = 'done', finished_at = ?, leased_by = NULL, lease_expires = NULL WHERE id = ? AND state <> 'done'",
+                arguments: [at, id])
+        }
+    }
+}
+
+extension WorkQueue {
+    /// Items not done, other than those `worker` holds: zero means a draining worker may stop.
+    public func unfinished(excluding worker: String) throws -> Int {
+        try store.read { db in
+            try db.value(
+                Int.self,
+                sql: "SELECT COUNT(*) FROM work_items WHERE pipeline = ? AND state <> 'done' AND (leased_by IS NULL OR leased_by <> ?)",
+                arguments: [pipeline, worker]) ?? 0
+        }
+    }
+
+    /// Puts items `worker` claimed but did not start back in the queue, at once.
+    public func release(_ ids: [String], worker: String) throws {
+        guard !ids.isEmpty else { return }
+        try store.write(serialized: false) { db in
+            for id in ids {
+                try db.execute(
+                    sql: """
+                        UPDATE work_items SET state = 'queued', leased_by = NULL, lease_expires = NULL, attempts = attempts - 1
+                        WHERE id = ? AND state = 'leased' AND leased_by = ?
+                        """,
+                    arguments: [id, worker])
+            }
+        }
+    }
+}
