@@ -71,17 +71,18 @@ public final class WorkQueue: Sendable {
         let at = Timestamp.string(clock())
         return try store.write(serialized: false) { db in
             var added = 0
-            for (input, bytes, sha256, key) in rows {
+            for (position, (input, bytes, sha256, key)) in rows.enumerated() {
                 let id = ContentHash.orderID(idempotencyKey: key)
                 let exists = try db.value(Int.self, sql: "SELECT 1 FROM work_items WHERE id = ?", arguments: [id]) != nil
                     || db.value(Int.self, sql: "SELECT 1 FROM orders WHERE id = ? AND status <> 'failed'", arguments: [id]) != nil
                 guard !exists else { continue }
                 try db.execute(
                     sql: """
-                        INSERT INTO work_items (id, idempotency_key, pipeline, uri, sender, sha256, bytes, state, enqueued_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING
+                        INSERT INTO work_items (id, idempotency_key, pipeline, uri, sender, sha256, bytes, state, enqueued_at, position)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT (id) DO NOTHING
                         """,
-                    arguments: [id, key, pipeline, input.uri, input.sender, sha256, bytes, at])
+                    // The key is kept as bytes: the default key separates its parts with NUL, which PostgreSQL text refuses.
+                    arguments: [id, Data(key.utf8), pipeline, input.uri, input.sender, sha256, bytes, at, position])
                 added += 1
             }
             return added
@@ -98,7 +99,7 @@ public final class WorkQueue: Sendable {
                 sql: """
                     SELECT id FROM work_items
                     WHERE pipeline = ? AND (state = 'queued' OR (state = 'leased' AND lease_expires <= ?))
-                    ORDER BY enqueued_at, id LIMIT ?
+                    ORDER BY enqueued_at, position LIMIT ?
                     """ + db.dialect.skipLocked,
                 arguments: [pipeline, now, limit])
             return try ids.map { id in
@@ -109,7 +110,7 @@ public final class WorkQueue: Sendable {
                     sql: "SELECT id, idempotency_key, uri, sender, sha256, bytes, attempts FROM work_items WHERE id = ?",
                     arguments: [id])!
                 return Item(
-                    id: row["id"], idempotencyKey: row["idempotency_key"], uri: row["uri"], sender: row["sender"],
+                    id: row["id"], idempotencyKey: String(decoding: row["idempotency_key"] as Data, as: UTF8.self), uri: row["uri"], sender: row["sender"],
                     sha256: row["sha256"], bytes: row["bytes"], attempts: row["attempts"])
             }
         }

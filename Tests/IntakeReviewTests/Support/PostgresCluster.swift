@@ -20,6 +20,12 @@ final class PostgresCluster: Sendable {
         }
     }()
 
+    /// A cluster of its own, for a test that stops and starts the server. Call `stop()` after.
+    static func makePrivate() throws -> PostgresCluster {
+        guard let binaries = findBinaries() else { throw CommandFailed(description: "PostgreSQL is not installed") }
+        return try PostgresCluster(binaries: binaries)
+    }
+
     /// A new empty database; returns its URL.
     func createDatabase() throws -> String {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)

@@ -141,7 +141,7 @@ enum PostgresSchema {
             """
             CREATE TABLE work_items (
               id TEXT PRIMARY KEY,
-              idempotency_key TEXT NOT NULL,
+              idempotency_key BYTEA NOT NULL,
               pipeline TEXT NOT NULL,
               uri TEXT NOT NULL,
               sender TEXT,
@@ -152,9 +152,10 @@ enum PostgresSchema {
               leased_by TEXT,
               lease_expires DOUBLE PRECISION,
               enqueued_at TEXT NOT NULL,
+              position BIGINT NOT NULL,
               finished_at TEXT)
             """,
-            "CREATE INDEX work_items_due ON work_items (pipeline, state, enqueued_at)",
+            "CREATE INDEX work_items_due ON work_items (pipeline, state, enqueued_at, position)",
         ]),
     ]
 

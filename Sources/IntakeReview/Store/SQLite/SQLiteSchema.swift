@@ -141,7 +141,7 @@ enum SQLiteSchema {
             try db.execute(sql: """
                 CREATE TABLE work_items (
                   id TEXT PRIMARY KEY,
-                  idempotency_key TEXT NOT NULL,
+                  idempotency_key BLOB NOT NULL,
                   pipeline TEXT NOT NULL,
                   uri TEXT NOT NULL,
                   sender TEXT,
@@ -152,8 +152,9 @@ enum SQLiteSchema {
                   leased_by TEXT,
                   lease_expires REAL,
                   enqueued_at TEXT NOT NULL,
+                  position INTEGER NOT NULL,
                   finished_at TEXT);
-                CREATE INDEX work_items_due ON work_items (pipeline, state, enqueued_at);
+                CREATE INDEX work_items_due ON work_items (pipeline, state, enqueued_at, position);
                 """)
         }
         return migrator

@@ -1,0 +1,113 @@
+import Foundation
+import IntakeCore
+import Synchronization
+import Testing
+@testable import IntakeReview
+
+@Suite("Work queue: inputs claimed by many workers, exactly one order each")
+struct WorkQueueTests {
+    static func inputs(_ range: ClosedRange<Int>) -> [PipelineInput] {
+        range.map { PipelineInput(uri: "inbox/\($0).txt", bytes: Data("order \($0)".utf8)) }
+    }
+
+    @Test("Enqueuing the same input twice adds it once, under the id of the order it will become", arguments: StoreKind.available)
+    func enqueueIsIdempotent(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
+        let work = WorkQueue(store: fixture.store, pipeline: "default")
+        #expect(try work.enqueue(Self.inputs(1...3)) == 3)
+        #expect(try work.enqueue(Self.inputs(2...4)) == 1)
+        #expect(try work.counts() == .init(queued: 4, leased: 0, done: 0))
+        let items = try work.claim(worker: "a", limit: 10)
+        let expected = ContentHash.orderID(sha256: ContentHash.sha256(Data("order 1".utf8)), pipeline: "default")
+        #expect(items.first?.id == expected)
+        #expect(items.map(\.uri) == (1...4).map { "inbox/\($0).txt" }, "oldest first")
+    }
+
+    @Test("Two workers never hold the same item; a dead worker's items are taken over when its lease ends", arguments: StoreKind.available)
+    func leasesAndTakeover(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
+        let work = WorkQueue(store: fixture.store, pipeline: "default", lease: 30, clock: { [clock = fixture.clock] in clock.now })
+        try work.enqueue(Self.inputs(1...4))
+        let first = try work.claim(worker: "a", limit: 2)
+        let second = try work.claim(worker: "b", limit: 10)
+        #expect(Set(first.map(\.id)).isDisjoint(with: second.map(\.id)))
+        #expect(first.count + second.count == 4)
+        #expect(try work.claim(worker: "c", limit: 10).isEmpty, "everything is leased")
+
+        // Worker a dies; b keeps renewing. After the lease, c gets a's items only, on their second attempt.
+        fixture.clock.advance(20)
+        try work.renew(worker: "b")
+        fixture.clock.advance(15)
+        let takenOver = try work.claim(worker: "c", limit: 10)
+        #expect(Set(takenOver.map(\.id)) == Set(first.map(\.id)))
+        #expect(takenOver.allSatisfy { $0.attempts == 2 })
+    }
+
+    @Test("Storing an item's order finishes the item in the same transaction", arguments: StoreKind.available)
+    func submitFinishesItem(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
+        let queue = fixture.queue()
+        let work = WorkQueue(store: fixture.store, pipeline: "default")
+        let record = makeRecord(1)
+        try work.enqueue([PipelineInput(uri: "x", idempotencyKey: "key-1", bytes: Data("order 1".utf8))])
+        let item = try #require(try work.claim(worker: "a", limit: 1).first)
+        #expect(item.id == ContentHash.orderID(idempotencyKey: "key-1"))
+        var stored = record
+        stored.id = item.id
+        _ = try queue.submit([stored])
+        #expect(try work.counts() == .init(queued: 0, leased: 0, done: 1))
+        #expect(try work.unfinished(excluding: "nobody") == 0)
+        #expect(try work.enqueue([PipelineInput(uri: "x", idempotencyKey: "key-1", bytes: Data("order 1".utf8))]) == 0,
+                "an input whose order exists is not queued again")
+    }
+
+    @Test("Items claimed but never started go back to the queue at once", arguments: StoreKind.available)
+    func releaseUnstarted(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
+        let work = WorkQueue(store: fixture.store, pipeline: "default")
+        try work.enqueue(Self.inputs(1...3))
+        let items = try work.claim(worker: "a", limit: 3)
+        try work.release(items.map(\.id), worker: "a")
+        let again = try work.claim(worker: "b", limit: 3)
+        #expect(again.count == 3)
+        #expect(again.allSatisfy { $0.attempts == 1 }, "a released claim is not counted as an attempt")
+    }
+
+    @Test("Workers claiming at once from several threads split the queue without overlap", arguments: StoreKind.available)
+    func concurrentClaims(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
+        let work = WorkQueue(store: fixture.store, pipeline: "default")
+        try work.enqueue(Self.inputs(1...120))
+        let claimed = Mutex<[String: [String]]>([:])
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            let name = "w\(worker)"
+            while let items = try? work.claim(worker: name, limit: 3), !items.isEmpty {
+                claimed.withLock { $0[name, default: []] += items.map(\.id) }
+            }
+        }
+        let all = claimed.withLock { $0.values.flatMap { $0 } }
+        #expect(all.count == 120, "each item claimed once")
+        #expect(Set(all).count == 120)
+    }
+
+    @Test("Reviewers approving at once lose no update: the streak counts every approval and the audit chain holds",
+          arguments: StoreKind.available)
+    func concurrentReviews(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
+        let queue = fixture.queue(ReviewSettings(defaults: SandboxPolicyOverrides(promoteAfter: 1000, auditRate: 0)))
+        let ids = try queue.submit((1...40).map { makeRecord($0) }).map(\.record.id)
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { reviewer in
+            for id in ids.enumerated().filter({ $0.offset % 4 == reviewer }).map(\.element) {
+                do { try queue.approve(id, actor: "reviewer-\(reviewer)") } catch { failures.withLock { $0 += 1 } }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        let sandbox = try #require(try queue.sandboxes().first)
+        #expect(sandbox.streak == 40)
+        #expect(sandbox.reviewed == 40)
+        let verification = try queue.verifyAudit()
+        #expect(verification.valid, "\(verification.problems)")
+        #expect(verification.entries == 1 + 40 + 40)
+    }
+}
