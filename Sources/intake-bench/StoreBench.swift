@@ -4,23 +4,26 @@ import IntakeCore
 import IntakeReview
 
 /// Order store: orders/s stored on SQLite with fsync on every commit (`synchronous = FULL`, WAL),
-/// in the batches the pipeline's sink hands over, and one order per transaction for comparison.
+/// or on PostgreSQL (`--db postgres://…`), in the batches the pipeline's sink hands over, and
+/// one order per transaction for comparison.
 struct StoreBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Measure orders/s stored in the review queue (SQLite, WAL, fsync on every commit).",
+        abstract: "Measure orders/s stored in the review queue (SQLite with fsync on every commit, or PostgreSQL).",
         discussion: """
             Each order is a typical text order (3 lines, 7 evidence entries) stored with its lines, \
             evidence, sandbox decision, audit entry and outbox event.
 
-            Example:
+            Examples:
               swift run -c release intake-bench store --orders 20000 --batch 256
+              swift run -c release intake-bench store --db postgres://intake@127.0.0.1/bench   # an empty database
             """)
 
     @Option(help: "Orders to store.") var orders = 20_000
     @Option(help: "Orders per transaction (the pipeline's sink writes up to 256 at once).") var batch = 256
     @Option(help: "Orders for the one-per-transaction comparison (0: skip).") var single = 1_000
     @Option(help: "Folder for the database (default: a temporary folder, removed afterwards).") var folder: String?
+    @Option(help: ArgumentHelp("Measure PostgreSQL instead: the URL of an empty database.", valueName: "url")) var db: String?
     @Flag(help: "Print the figures as one JSON object.") var json = false
 
     func validate() throws {
@@ -32,28 +35,32 @@ struct StoreBench: ParsableCommand {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("intake-bench-store-\(UUID().uuidString)")
         defer { if folder == nil { try? FileManager.default.removeItem(at: base) } }
 
-        let batched = try measure(count: orders, batch: batch, path: base.appendingPathComponent("batched.db").path)
-        let resubmitted = try measure(count: orders, batch: batch, path: base.appendingPathComponent("batched.db").path)
-        let one = single > 0 ? try measure(count: single, batch: 1, path: base.appendingPathComponent("single.db").path) : nil
+        let batchedStore = try db.map { try OrderStore.open($0) } ?? OrderStore(path: base.appendingPathComponent("batched.db").path)
+        let singleStore = try db.map { try OrderStore.open($0) } ?? OrderStore(path: base.appendingPathComponent("single.db").path)
+        let batched = try measure(count: orders, batch: batch, store: batchedStore)
+        let resubmitted = try measure(count: orders, batch: batch, store: batchedStore)
+        // On PostgreSQL both runs share the database: the single-order run stores other orders.
+        let one = single > 0 ? try measure(count: single, batch: 1, store: singleStore, first: db == nil ? 0 : orders) : nil
+        let backend = db == nil ? "SQLite, WAL, synchronous=FULL (fsync on every commit)" : "PostgreSQL \(batchedStore.location)"
 
         if json {
             var figures: [String: Any] = [
                 "orders": orders, "batch": batch, "orders_per_second": batched.rate, "seconds": batched.seconds,
-                "resubmitted_per_second": resubmitted.rate, "synchronous": "FULL", "journal_mode": "WAL",
+                "resubmitted_per_second": resubmitted.rate, "store": backend,
             ]
             if let one { figures["single_orders"] = single; figures["single_orders_per_second"] = one.rate }
             print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print("order store: SQLite, WAL, synchronous=FULL (fsync on every commit)")
+            print("order store: \(backend)")
             print(String(format: "  %d new orders in batches of %d: %.0f orders/s (%.2f s)", orders, batch, batched.rate, batched.seconds))
             print(String(format: "  the same %d again (idempotent, nothing created): %.0f orders/s", orders, resubmitted.rate))
             if let one { print(String(format: "  %d orders, one per transaction: %.0f orders/s", single, one.rate)) }
         }
     }
 
-    private func measure(count: Int, batch: Int, path: String) throws -> (rate: Double, seconds: Double) {
-        let queue = ReviewQueue(store: try OrderStore(path: path))
-        let records = (0..<count).map(Self.record)
+    private func measure(count: Int, batch: Int, store: OrderStore, first: Int = 0) throws -> (rate: Double, seconds: Double) {
+        let queue = ReviewQueue(store: store)
+        let records = (first..<first + count).map(Self.record)
         let start = DispatchTime.now()
         for chunk in stride(from: 0, to: count, by: batch) {
             _ = try queue.submit(Array(records[chunk..<min(chunk + batch, count)]))

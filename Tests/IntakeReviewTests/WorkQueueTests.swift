@@ -16,7 +16,7 @@ struct WorkQueueTests {
         let work = WorkQueue(store: fixture.store, pipeline: "default")
         #expect(try work.enqueue(Self.inputs(1...3)) == 3)
         #expect(try work.enqueue(Self.inputs(2...4)) == 1)
-        #expect(try work.counts() == .init(queued: 4, leased: 0, done: 0))
+        #expect(try work.counts() == .init(queued: 4, leased: 0, done: 0, takenOver: 0))
         let items = try work.claim(worker: "a", limit: 10)
         let expected = ContentHash.orderID(sha256: ContentHash.sha256(Data("order 1".utf8)), pipeline: "default")
         #expect(items.first?.id == expected)
@@ -41,6 +41,7 @@ struct WorkQueueTests {
         let takenOver = try work.claim(worker: "c", limit: 10)
         #expect(Set(takenOver.map(\.id)) == Set(first.map(\.id)))
         #expect(takenOver.allSatisfy { $0.attempts == 2 })
+        #expect(try work.counts().takenOver == 2)
     }
 
     @Test("Storing an item's order finishes the item in the same transaction", arguments: StoreKind.available)
@@ -55,7 +56,7 @@ struct WorkQueueTests {
         var stored = record
         stored.id = item.id
         _ = try queue.submit([stored])
-        #expect(try work.counts() == .init(queued: 0, leased: 0, done: 1))
+        #expect(try work.counts() == .init(queued: 0, leased: 0, done: 1, takenOver: 0))
         #expect(try work.unfinished(excluding: "nobody") == 0)
         #expect(try work.enqueue([PipelineInput(uri: "x", idempotencyKey: "key-1", bytes: Data("order 1".utf8))]) == 0,
                 "an input whose order exists is not queued again")

@@ -7,12 +7,24 @@ import Testing
 struct CrashRecoveryTests {
     @Test("Killing intake with SIGKILL mid-batch and running again stores every input exactly once")
     func killAndRerun() throws {
+        let report = try Self.crashTest(["--inputs", "200", "--kills", "4"])
+        #expect(report.contains("ok: kills landed = 4"), "\(report)")
+    }
+
+    @Test("Killing workers mid-batch: the others take their inputs over, exactly one order each",
+          arguments: FileManager.default.fileExists(atPath: "/usr/lib/postgresql") ? ["sqlite", "postgres"] : ["sqlite"])
+    func killWorkers(_ store: String) throws {
+        let report = try Self.crashTest(["--inputs", "150", "--kills", "3", "--workers", "2"] + (store == "postgres" ? ["--postgres"] : []))
+        #expect(report.contains("ok: kills landed = 3"), "\(report)")
+        #expect(report.contains("ok: queue = "), "\(report)")
+    }
+
+    /// Runs the script on the debug build; checks what every mode checks and returns its report.
+    private static func crashTest(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [
-            IntakeBinary.packageFile("scripts/crash-test").path,
-            "--inputs", "200", "--kills", "4", "--seed", "7", "--intake", try IntakeBinary.executable().path,
-        ]
+        process.arguments = [IntakeBinary.packageFile("scripts/crash-test").path, "--seed", "7", "--intake", try IntakeBinary.executable().path]
+            + arguments
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
@@ -20,9 +32,10 @@ struct CrashRecoveryTests {
         let report = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(report)")
-        #expect(report.contains("ok: kills landed = 4"), "\(report)")
-        #expect(report.contains("ok: orders stored = 200"), "\(report)")
-        #expect(report.contains("ok: distinct order ids = 200"), "\(report)")
+        let inputs = arguments[arguments.firstIndex(of: "--inputs")! + 1]
+        #expect(report.contains("ok: orders stored = \(inputs)"), "\(report)")
+        #expect(report.contains("ok: distinct order ids = \(inputs)"), "\(report)")
         #expect(report.contains("ok: audit trail verifies"), "\(report)")
+        return report
     }
 }

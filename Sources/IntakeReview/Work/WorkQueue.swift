@@ -54,6 +54,13 @@ public final class WorkQueue: Sendable {
         public var queued = 0
         public var leased = 0
         public var done = 0
+        /// Items claimed more than once: a worker died or stopped holding them and another took over.
+        public var takenOver = 0
+
+        enum CodingKeys: String, CodingKey {
+            case queued, leased, done
+            case takenOver = "taken_over"
+        }
 
         /// Items not yet finished.
         public var unfinished: Int { queued + leased }
@@ -143,6 +150,8 @@ public final class WorkQueue: Sendable {
                 default: counts.done = n
                 }
             }
+            counts.takenOver = try db.value(
+                Int.self, sql: "SELECT COUNT(*) FROM work_items WHERE pipeline = ? AND attempts > 1", arguments: [pipeline]) ?? 0
             return counts
         }
     }
