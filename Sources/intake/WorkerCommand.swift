@@ -43,10 +43,12 @@ struct EnqueueCommand: ParsableCommand {
         }
         let counts = try work.counts()
         if json {
-            try JSONOutput.line(EnqueueReport(added: added, known: collected.count - added, queue: counts))
+            try JSONOutput.line(EnqueueReport(
+                added: added, known: collected.count - added, queue: counts, holders: try work.leaseHolders()))
         } else {
             if !collected.isEmpty { print("queued \(added) new inputs (\(collected.count - added) already queued or stored)") }
             print("\(configuration.name): \(counts.queued) queued, \(counts.leased) being processed, \(counts.done) done")
+            for (worker, held) in try work.leaseHolders().sorted(by: { $0.key < $1.key }) { print("  \(worker) holds \(held)") }
         }
     }
 
@@ -54,6 +56,8 @@ struct EnqueueCommand: ParsableCommand {
         var added: Int
         var known: Int
         var queue: WorkQueue.Counts
+        /// Live leases by worker name.
+        var holders: [String: Int]
     }
 }
 

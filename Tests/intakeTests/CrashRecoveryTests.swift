@@ -14,9 +14,10 @@ struct CrashRecoveryTests {
     @Test("Killing workers mid-batch: the others take their inputs over, exactly one order each",
           arguments: FileManager.default.fileExists(atPath: "/usr/lib/postgresql") ? ["sqlite", "postgres"] : ["sqlite"])
     func killWorkers(_ store: String) throws {
-        let report = try Self.crashTest(["--inputs", "150", "--kills", "3", "--workers", "2"] + (store == "postgres" ? ["--postgres"] : []))
+        let report = try Self.crashTest(["--inputs", "600", "--kills", "3", "--workers", "2"] + (store == "postgres" ? ["--postgres"] : []))
         #expect(report.contains("ok: kills landed = 3"), "\(report)")
         #expect(report.contains("ok: queue = "), "\(report)")
+        #expect(report.contains("ok: killed workers held leased inputs"), "\(report)")
     }
 
     /// Runs the script on the debug build; checks what every mode checks and returns its report.

@@ -10,6 +10,13 @@ public final class StopSignals: @unchecked Sendable {
     public init(onStop: @escaping @Sendable () -> Void) {
         let queue = DispatchQueue(label: "intake.signals")
         let count = SignalCount()
+        // A parent may start us with these signals blocked (a test runner does), and blocked
+        // signals are never delivered: unblock them on this thread so a stop request arrives.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)

@@ -177,6 +177,23 @@ extension WorkQueue {
         }
     }
 
+    /// Live leases by worker: who is processing how many items right now.
+    public func leaseHolders() throws -> [String: Int] {
+        let now = clock().timeIntervalSince1970
+        return try store.read { db in
+            var holders: [String: Int] = [:]
+            for row in try db.rows(
+                sql: """
+                    SELECT leased_by, COUNT(*) AS n FROM work_items
+                    WHERE pipeline = ? AND state = 'leased' AND lease_expires > ? GROUP BY leased_by
+                    """,
+                arguments: [pipeline, now]) {
+                holders[row["leased_by"]] = row["n"]
+            }
+            return holders
+        }
+    }
+
     /// Puts items `worker` claimed but did not start back in the queue, at once.
     public func release(_ ids: [String], worker: String) throws {
         guard !ids.isEmpty else { return }

@@ -79,12 +79,14 @@ struct SQLiteTransaction: StoreTransaction {
 
     var dialect: SQLDialect { .sqlite }
 
+    // Statements are compiled once per connection and reused: the store runs the same few
+    // dozen statements over and over.
     func execute(sql: String, arguments: SQLArguments) throws {
-        try db.execute(sql: sql, arguments: Self.bind(arguments))
+        try db.cachedStatement(sql: sql).execute(arguments: Self.bind(arguments))
     }
 
     func rows(sql: String, arguments: SQLArguments) throws -> [StoreRow] {
-        try Row.fetchAll(db, sql: sql, arguments: Self.bind(arguments)).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: Self.bind(arguments)).map { row in
             StoreRow(names: Array(row.columnNames), values: row.databaseValues.map(Self.value))
         }
     }
