@@ -46,7 +46,7 @@ final class ProgressReporter: Sendable {
     func finish(_ summary: PipelineSummary, created: Int) {
         guard enabled else { return }
         var text = "\n"
-        let statuses = summary.records.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        let statuses = summary.statusList
         text += "intake: \(summary.written) records (\(statuses.isEmpty ? "none" : statuses)) in \(String(format: "%.2f", summary.seconds)) s"
         text += "; \(created) new, \(summary.written - created) already stored"
         if summary.stopped { text += "; stopped, \(summary.notStarted.count) inputs not started" }

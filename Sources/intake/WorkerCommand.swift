@@ -133,9 +133,8 @@ struct WorkerCommand: ParsableCommand {
         let summary = pipeline.run(inputs)
         withExtendedLifetime(signals) {}
         try inputs.finish()
-        let statuses = summary.records.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         logger.notice("worker finished", metadata: [
-            "worker": "\(name)", "claimed": "\(inputs.claimed)", "records": "\(summary.written)", "statuses": "\(statuses)",
+            "worker": "\(name)", "claimed": "\(inputs.claimed)", "records": "\(summary.written)", "statuses": "\(summary.statusList)",
             "created": "\(sink.created)", "seconds": "\(String(format: "%.1f", summary.seconds))"])
         if let error = summary.sinkError { throw RuntimeError("could not store the orders: \(error)") }
         if let error = inputs.error { throw RuntimeError("lost the work queue: \(error)") }

@@ -19,6 +19,10 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
     public var written: Int { records.values.reduce(0, +) }
     public var failed: Int { records[OrderStatus.failed.rawValue] ?? 0 }
     public var stopped: Bool { !notStarted.isEmpty }
+    /// Records by status for people: "1 no_action, 15 pending_review" (empty when none).
+    public var statusList: String {
+        records.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+    }
 
     enum CodingKeys: String, CodingKey {
         case admitted, records, seconds

@@ -13,8 +13,9 @@ struct ChangeLog {
         _ action: String, subject: String, actor: String, from: String? = nil, to: String? = nil,
         reason: String, state: JSONValue
     ) throws {
-        let previous = try db.value(String.self, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") ?? AuditEntry.genesis
-        let seq = (try db.value(Int64.self, sql: "SELECT MAX(seq) FROM audit_log") ?? 0) + 1
+        let last = try db.row(sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        let previous: String = last?["hash"] ?? AuditEntry.genesis
+        let seq: Int64 = (last?["seq"] ?? 0) + 1
         var entry = AuditEntry(
             seq: seq, at: at, actor: actor, action: action, subject: subject, fromStatus: from, toStatus: to,
             reason: reason, evidenceHash: Self.hash(state), prevHash: previous, hash: "")

@@ -101,39 +101,33 @@ public final class WorkQueue: Sendable {
     public func claim(worker: String, limit: Int) throws -> [Item] {
         let now = clock().timeIntervalSince1970
         return try store.write(serialized: false) { db in
-            let ids = try db.values(
-                String.self,
+            let rows = try db.rows(
                 sql: """
-                    SELECT id FROM work_items
+                    SELECT id, idempotency_key, uri, sender, sha256, bytes, attempts FROM work_items
                     WHERE pipeline = ? AND (state = 'queued' OR (state = 'leased' AND lease_expires <= ?))
                     ORDER BY enqueued_at, position LIMIT ?
                     """ + db.dialect.skipLocked,
                 arguments: [pipeline, now, limit])
-            return try ids.map { id in
+            return try rows.map { row in
+                let item = Item(
+                    id: row["id"], idempotencyKey: String(decoding: row["idempotency_key"] as Data, as: UTF8.self),
+                    uri: row["uri"], sender: row["sender"], sha256: row["sha256"], bytes: row["bytes"],
+                    attempts: (row["attempts"] as Int) + 1)
                 try db.execute(
-                    sql: "UPDATE work_items SET state = 'leased', leased_by = ?, lease_expires = ?, attempts = attempts + 1 WHERE id = ?",
-                    arguments: [worker, now + lease, id])
-                let row = try db.row(
-                    sql: "SELECT id, idempotency_key, uri, sender, sha256, bytes, attempts FROM work_items WHERE id = ?",
-                    arguments: [id])!
-                return Item(
-                    id: row["id"], idempotencyKey: String(decoding: row["idempotency_key"] as Data, as: UTF8.self), uri: row["uri"], sender: row["sender"],
-                    sha256: row["sha256"], bytes: row["bytes"], attempts: row["attempts"])
+                    sql: "UPDATE work_items SET state = 'leased', leased_by = ?, lease_expires = ?, attempts = ? WHERE id = ?",
+                    arguments: [worker, now + lease, item.attempts, item.id])
+                return item
             }
         }
     }
 
-    /// Extends the leases `worker` holds (it is alive and still working); returns how many.
-    @discardableResult
-    public func renew(worker: String) throws -> Int {
+    /// Extends the leases `worker` holds (it is alive and still working).
+    public func renew(worker: String) throws {
         let now = clock().timeIntervalSince1970
-        return try store.write(serialized: false) { db in
-            let held = try db.value(
-                Int.self, sql: "SELECT COUNT(*) FROM work_items WHERE state = 'leased' AND leased_by = ?", arguments: [worker]) ?? 0
+        try store.write(serialized: false) { db in
             try db.execute(
                 sql: "UPDATE work_items SET lease_expires = ? WHERE state = 'leased' AND leased_by = ?",
                 arguments: [now + lease, worker])
-            return held
         }
     }
 

@@ -18,7 +18,6 @@ import Synchronization
 final class PostgresBackend: StoreBackend {
     let location: String
     private let target: PostgresLocation
-    private let maxConnections: Int
     private let reconnectWindow: Double
     private let idle = Mutex<[PostgresConnection]>([])
     private let slots: DispatchSemaphore
@@ -32,7 +31,6 @@ final class PostgresBackend: StoreBackend {
          logger: Logger = Logger(label: "intake.postgres")) throws {
         self.target = target
         location = target.redacted
-        self.maxConnections = maxConnections
         self.reconnectWindow = reconnectWindow
         slots = DispatchSemaphore(value: maxConnections)
         self.logger = logger
