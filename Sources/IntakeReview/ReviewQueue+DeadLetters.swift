@@ -52,6 +52,16 @@ extension ReviewQueue: DeadLetterStore {
         }
     }
 
+    /// Gives up on a queued input without running it: keeps it as a dead letter with its bytes
+    /// and stores a `failed` order, which finishes its work item.
+    func retire(_ item: WorkQueue.Item, pipeline: String, stage: String, failure: InputFailure) throws {
+        let input = ReceivedInput(uri: item.uri, sender: item.sender, bytes: item.bytes, sha256: item.sha256)
+        try store(DeadLetter(orderID: item.id, stage: stage, code: failure.code, reason: failure.message, input: input, failedAt: clock()))
+        _ = try submit([OrderRecord(
+            id: item.id, status: .failed, source: input.source, pipeline: pipeline, createdAt: clock(), intent: .none,
+            error: OrderError(code: failure.code, message: failure.message, stage: stage))])
+    }
+
     /// Dead letters, newest first; resolved ones only when asked.
     public func deadLetters(includeResolved: Bool = false) throws -> [StoredDeadLetter] {
         try store.read { db in

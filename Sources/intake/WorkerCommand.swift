@@ -71,7 +71,8 @@ struct WorkerCommand: ParsableCommand {
             machine, a SQLite file). Each claims a few inputs at a time with a lease and renews \
             it while working; other workers skip claimed inputs. A worker that dies (kill -9, \
             power loss) loses its leases when they end, and another worker finishes its inputs: \
-            each input still yields exactly one order. SIGINT or SIGTERM finishes the inputs in \
+            each input still yields exactly one order. An input that stopped --max-attempts \
+            workers is not tried again: it goes to the dead letters with a `failed` order. SIGINT or SIGTERM finishes the inputs in \
             flight and hands back the rest.
 
             Examples:
@@ -92,6 +93,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .long, help: "Inputs claimed at once.")
     var batch: Int = 2
 
+    @Option(name: .long, help: ArgumentHelp("Claims an input gets; one that stopped this many workers (crash, hang, kill) goes to the dead letters instead.", valueName: "n"))
+    var maxAttempts: Int = 5
+
     @Option(name: .long, help: ArgumentHelp("Pause between claims while the queue is empty (e.g. 500ms).", valueName: "duration"))
     var poll: String = "500ms"
 
@@ -107,6 +111,7 @@ struct WorkerCommand: ParsableCommand {
     func validate() throws {
         if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be between 1 and 256") }
         if !(1...1000).contains(batch) { throw ValidationError("--batch must be between 1 and 1000") }
+        if !(1...100).contains(maxAttempts) { throw ValidationError("--max-attempts must be between 1 and 100") }
     }
 
     func run() throws {
@@ -121,7 +126,9 @@ struct WorkerCommand: ParsableCommand {
         let name = id ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
         let queue = try store.openQueue(configuration)
         let work = WorkQueue(store: queue.store, pipeline: configuration.name, lease: leaseSeconds)
-        let inputs = ClaimedInputs(queue: work, worker: name, batch: batch, poll: pollSeconds, untilEmpty: untilEmpty, logger: logger)
+        let inputs = ClaimedInputs(
+            queue: work, worker: name, deadLetters: queue, maxAttempts: maxAttempts, batch: batch, poll: pollSeconds,
+            untilEmpty: untilEmpty, logger: logger)
         logger.notice("worker started", metadata: ["worker": "\(name)", "store": "\(queue.store.location)", "pipeline": "\(configuration.name)"])
 
         let data = try master.loadMasterData(for: configuration)
@@ -134,7 +141,7 @@ struct WorkerCommand: ParsableCommand {
         withExtendedLifetime(signals) {}
         try inputs.finish()
         logger.notice("worker finished", metadata: [
-            "worker": "\(name)", "claimed": "\(inputs.claimed)", "records": "\(summary.written)", "statuses": "\(summary.statusList)",
+            "worker": "\(name)", "claimed": "\(inputs.claimed)", "retired": "\(inputs.retired)", "records": "\(summary.written)", "statuses": "\(summary.statusList)",
             "created": "\(sink.created)", "seconds": "\(String(format: "%.1f", summary.seconds))"])
         if let error = summary.sinkError { throw RuntimeError("could not store the orders: \(error)") }
         if let error = inputs.error { throw RuntimeError("lost the work queue: \(error)") }

@@ -62,6 +62,42 @@ struct WorkQueueTests {
                 "an input whose order exists is not queued again")
     }
 
+    @Test("An input that stopped every worker that claimed it is retired to the dead letters, not handed out again",
+          arguments: StoreKind.available)
+    func poisonInputIsRetired(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
+        let queue = fixture.queue()
+        let work = WorkQueue(store: fixture.store, pipeline: "default", lease: 10, clock: { [clock = fixture.clock] in clock.now })
+        let poison = Data("order that kills workers".utf8)
+        try work.enqueue([PipelineInput(uri: "inbox/poison.txt", sender: "app-1", bytes: poison)] + Self.inputs(1...1))
+        // Two workers claim the poisonous item and die holding it (the healthy one is finished normally).
+        for worker in ["a", "b"] {
+            for item in try work.claim(worker: worker, limit: 2) where item.uri != "inbox/poison.txt" {
+                var record = makeRecord(1)
+                record.id = item.id
+                _ = try queue.submit([record])
+            }
+            fixture.clock.advance(11)
+        }
+
+        let inputs = ClaimedInputs(queue: work, worker: "c", deadLetters: queue, maxAttempts: 2, poll: 0.01, untilEmpty: true)
+        #expect(inputs.next() == nil, "the poisonous item is not handed to a third worker")
+        try inputs.finish()
+        #expect(inputs.retired == 1)
+        #expect(try work.counts() == .init(queued: 0, leased: 0, done: 2, takenOver: 1))
+
+        let letter = try #require(try queue.deadLetters().first)
+        #expect(letter.code == "poison_input")
+        #expect(letter.stage == "worker")
+        #expect(letter.reason.contains("2 workers claimed this input"))
+        #expect(try queue.deadLetter(letter.orderID).bytes == poison, "the original bytes are kept")
+        let order = try #require(try queue.record(id: letter.orderID))
+        #expect(order.status == .failed)
+        #expect(order.error?.code == "poison_input")
+        #expect(order.source.sender == "app-1")
+        #expect(try queue.verifyAudit().valid)
+    }
+
     @Test("Items claimed but never started go back to the queue at once", arguments: StoreKind.available)
     func releaseUnstarted(_ kind: StoreKind) throws {
         let fixture = try TemporaryStore(kind)
