@@ -135,7 +135,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]),
-        .testTarget(name: "intakeTests", dependencies: ["intake", "IntakeCore"]),
+        .testTarget(name: "intakeTests", dependencies: ["intake", "IntakeCore", "IntakeReview"]),
         .testTarget(
             name: "CLibrariesTests",
             dependencies: ["CPocketSphinx", "CTesseract", "CLeptonica", "CFFTW"]),

@@ -30,16 +30,24 @@ public final class PageImage: @unchecked Sendable {
         return x > 0 ? x : nil
     }
 
+    /// Leptonica prints its own errors to stderr ("Error in pixReadMemPng: …"); intake reports
+    /// each failure with a reason instead, so they are off unless `LEPT_MSG_SEVERITY` asks for them.
+    private static let leptonicaMessages: Void = {
+        if getenv("LEPT_MSG_SEVERITY") == nil { setMsgSeverity(Int32(L_SEVERITY_NONE)) }
+    }()
+
     /// Decodes PNG, JPEG, TIFF (first page), PNM, BMP, GIF or WebP bytes.
     public static func decode(_ bytes: Data) -> PageImage? {
-        bytes.withUnsafeBytes { raw in
+        leptonicaMessages
+        return bytes.withUnsafeBytes { raw in
             PageImage(owning: pixReadMem(raw.bindMemory(to: l_uint8.self).baseAddress, raw.count))
         }
     }
 
     /// Every page of a (multi-page) TIFF.
     static func decodeTIFFPages(_ bytes: Data) -> [PageImage] {
-        bytes.withUnsafeBytes { raw -> [PageImage] in
+        leptonicaMessages
+        return bytes.withUnsafeBytes { raw -> [PageImage] in
             guard var pixa: UnsafeMutablePointer<PIXA>? = pixaReadMemMultipageTiff(raw.bindMemory(to: l_uint8.self).baseAddress, raw.count) else { return [] }
             defer { pixaDestroy(&pixa) }
             return (0..<pixaGetCount(pixa)).compactMap { PageImage(owning: pixaGetPix(pixa, $0, Int32(L_COPY))) }
