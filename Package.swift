@@ -17,6 +17,8 @@ let package = Package(
     products: [
         .executable(name: "intake", targets: ["intake"]),
         .executable(name: "intake-bench", targets: ["intake-bench"]),
+        // The fuzz targets' bodies, for the libFuzzer package in Fuzz/.
+        .library(name: "IntakeFuzzing", targets: ["IntakeFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -112,6 +114,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // MARK: Fuzz targets (run by libFuzzer from Fuzz/, and by IntakeFuzzingTests)
+        .target(
+            name: "IntakeFuzzing",
+            dependencies: [
+                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeVibration", "IntakeVoice",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // MARK: Tests
         .testTarget(
             name: "IntakeCoreTests",
@@ -135,6 +145,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]),
+        .testTarget(name: "IntakeFuzzingTests", dependencies: ["IntakeFuzzing"]),
         .testTarget(name: "intakeTests", dependencies: ["intake", "IntakeCore", "IntakeReview"]),
         .testTarget(
             name: "CLibrariesTests",

@@ -1,0 +1,35 @@
+import Foundation
+import IntakeFuzzing
+
+/// `intake-fuzz`: libFuzzer driving one `FuzzTarget`, chosen by INTAKE_FUZZ_TARGET (wav, alert,
+/// csv, yaml, text); every other argument is libFuzzer's (`-runs=`, `-max_total_time=`, corpus
+/// folders). Build with `-sanitize=fuzzer`, which instruments the code and links libFuzzer.
+@main
+enum IntakeFuzz {
+    static func main() {
+        let name = ProcessInfo.processInfo.environment["INTAKE_FUZZ_TARGET"] ?? ""
+        guard let target = FuzzTarget(rawValue: name) else {
+            let known = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
+            FileHandle.standardError.write(Data("intake-fuzz: set INTAKE_FUZZ_TARGET to one of: \(known)\n".utf8))
+            exit(2)
+        }
+        selected = target
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
+            selected.run(data.map { Data(bytes: $0, count: count) } ?? Data())
+            return 0
+        })
+    }
+}
+
+/// The target the C callback runs (a C function pointer captures nothing).
+nonisolated(unsafe) private var selected: FuzzTarget = .wav
+
+/// libFuzzer's driver: parses its flags from argv, then calls `callback` with each input.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
