@@ -12,12 +12,13 @@ struct IntakeBench: AsyncParsableCommand {
         abstract: "Measure intake's speed and accuracy on generated inputs.",
         discussion: """
             Build in release mode for meaningful figures:
+              swift build -c release && .build/release/intake-bench all   # every figure, side by side
               swift run -c release intake-bench text
               swift run -c release intake-bench text --messages 5000 --jobs 2 --json
               swift run -c release intake-bench store --orders 20000
               swift build -c release && .build/release/intake-bench http
             """,
-        subcommands: [TextBench.self, StoreBench.self, VibrationBench.self, VoiceBench.self, DocumentBench.self, DocumentSamples.self, HTTPBench.self])
+        subcommands: [AllBench.self, TextBench.self, StoreBench.self, VibrationBench.self, VoiceBench.self, DocumentBench.self, DocumentSamples.self, HTTPBench.self])
 }
 
 /// Text orders: alignment accuracy and end-to-end pipeline throughput.
