@@ -16,12 +16,17 @@ public final class JSONLinesSink: OrderSink, @unchecked Sendable {
         self.onWrite = onWrite
     }
 
-    /// Creates (or truncates) `url` and writes to it.
+    /// Creates (or truncates) `url` and writes to it. Opened in place with open(2), never
+    /// replaced: `FileManager.createFile` writes a temporary file and renames it over the path,
+    /// which would swap `/dev/null`, a FIFO or a symlink's target for a regular file.
     public init(url: URL, onWrite: (@Sendable (OrderRecord) -> Void)? = nil) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw InputFailure(code: "output_unwritable", message: "cannot create \(url.path); check the folder exists and is writable")
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw InputFailure(
+                code: "output_unwritable",
+                message: "cannot create \(url.path) (\(String(cString: strerror(errno)))); check the folder exists and is writable")
         }
-        self.handle = try FileHandle(forWritingTo: url)
+        self.handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         self.closeWhenDone = true
         self.onWrite = onWrite
     }
