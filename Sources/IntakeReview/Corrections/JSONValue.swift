@@ -59,8 +59,67 @@ public enum JSONValue: Codable, Sendable, Equatable, CustomStringConvertible {
         return try decoder.decode(type, from: Self.encoder.encode(self))
     }
 
-    /// Compact JSON with sorted keys: the same bytes for the same value.
-    public var description: String { String(decoding: (try? Self.encoder.encode(self)) ?? Data(), as: UTF8.self) }
+    /// Compact JSON with sorted keys: the same bytes for the same value. Written directly, not
+    /// through `JSONEncoder`, whose generic path (a dynamic cast per value) made it most of the
+    /// cost of storing an order, which encodes each record, audit state and event this way.
+    /// Non-finite numbers, which JSON cannot hold, are written as `null`.
+    public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private func write(into out: inout [UInt8]) {
+        switch self {
+        case .null: out += "null".utf8
+        case let .bool(value): out += (value ? "true" : "false").utf8
+        case let .number(value):
+            if !value.isFinite { out += "null".utf8 }
+            else if value == value.rounded(), abs(value) < 1e15 { out += String(Int64(value)).utf8 }
+            else { out += String(value).utf8 }
+        case let .string(value): Self.write(value, into: &out)
+        case let .array(values):
+            out.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                value.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case let .object(members):
+            out.append(UInt8(ascii: "{"))
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.write(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                members[key]!.write(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped; `/` and non-ASCII as is.
+    private static func write(_ string: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += #"\""#.utf8
+            case UInt8(ascii: "\\"): out += #"\\"#.utf8
+            case 0x0A: out += #"\n"#.utf8
+            case 0x0D: out += #"\r"#.utf8
+            case 0x09: out += #"\t"#.utf8
+            case 0x08: out += #"\b"#.utf8
+            case 0x0C: out += #"\f"#.utf8
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += #"\u00"#.utf8
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

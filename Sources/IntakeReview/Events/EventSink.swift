@@ -38,7 +38,7 @@ public struct JSONLinesEventSink: EventSink {
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         try handle.seekToEnd()
-        try handle.write(contentsOf: try event.jsonLine())
+        try handle.write(contentsOf: event.jsonLine())
         try handle.synchronize()
     }
 }
@@ -64,7 +64,7 @@ public struct WebhookEventSink: EventSink {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.setValue("application/cloudevents+json; charset=utf-8", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONValue.encoder.encode(event)
+        request.httpBody = event.jsonLine()
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
         URLSession.shared.dataTask(with: request) { _, response, error in

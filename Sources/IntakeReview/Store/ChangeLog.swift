@@ -34,7 +34,7 @@ struct ChangeLog {
         let event = CloudEvent(
             id: "evt_" + UUID().uuidString.lowercased(), source: "/intake/\(kind)s", type: action,
             subject: subject, time: at, data: .object(data))
-        try db.execute(sql: "INSERT INTO outbox (event) VALUES (?)", arguments: [String(decoding: try event.jsonLine().dropLast(), as: UTF8.self)])
+        try db.execute(sql: "INSERT INTO outbox (event) VALUES (?)", arguments: [event.json.description])
     }
 
     /// The evidence hash of a state: SHA-256 of its canonical JSON (sorted keys).

@@ -13,6 +13,10 @@ import IntakeCore
 ///
 /// Smoothing: absolute discounting (D = 0.5) with back-off, as in Katz/Ney; probabilities log10.
 public enum DomainLanguageModel {
+    /// Part of the recogniser files' cache key: bump it when `arpa` changes what it writes
+    /// for the same corpus, so cached models are rebuilt.
+    public static let formatVersion = "arpa-1"
+
     /// Sentences (word lists) the model is trained on; deterministic for a vocabulary.
     public static func corpus(_ vocabulary: SpeechVocabulary, sentencesPerProduct: Int = 8) -> [[String]] {
         var random = SeededRandom(seed: 0x1A7A_CE)

@@ -14,8 +14,11 @@ public struct DomainRecognizerFiles: Sendable, Equatable {
     public static func prepare(
         vocabulary: SpeechVocabulary, baseDictionary: URL, additions: [URL], cache: URL
     ) throws -> DomainRecognizerFiles {
-        let model = DomainLanguageModel.arpa(DomainLanguageModel.corpus(vocabulary))
-        var keyMaterial = model + baseDictionary.path
+        // Keyed by what the model is trained on, so a start with a warm cache skips the training
+        // (about a second, every `intake` run) and only hashes the corpus.
+        let corpus = DomainLanguageModel.corpus(vocabulary)
+        var keyMaterial = DomainLanguageModel.formatVersion + "\n" + corpus.map { $0.joined(separator: " ") }.joined(separator: "\n")
+        keyMaterial += "\n" + baseDictionary.path
         for file in additions { keyMaterial += (try? String(contentsOf: file, encoding: .utf8)) ?? file.path }
         let key = String(ContentHash.sha256(Data(keyMaterial.utf8)).prefix(16))
         let languageModel = cache.appendingPathComponent("intake-\(key).arpa")
@@ -27,6 +30,7 @@ public struct DomainRecognizerFiles: Sendable, Equatable {
             return DomainRecognizerFiles(languageModel: languageModel, dictionary: dictionary, guessed: Self.parseGuessed(guessedText))
         }
 
+        let model = DomainLanguageModel.arpa(corpus)
         let pronunciations = try PronunciationDictionary(files: [baseDictionary], additions: additions)
         var lines: [String] = []
         var guessed: [String: String] = [:]
