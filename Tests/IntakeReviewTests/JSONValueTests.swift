@@ -33,4 +33,24 @@ struct JSONValueTests {
         #expect(line.last == 0x0A)
         #expect(try JSONDecoder().decode(CloudEvent.self, from: line) == event)
     }
+
+    @Test("JSONValue(encoding:) reads the encoder's output back exactly: numbers, booleans, nesting, escapes")
+    func encodingRoundTrip() throws {
+        struct Line: Encodable { var sku: String?; var quantity: Double; var ok: Bool; var tags: [String]; var at: Date }
+        let line = Line(sku: nil, quantity: 2.5, ok: false, tags: ["a/b", "say \"hi\"", "tab\t", "😀 咖啡"], at: Date(timeIntervalSince1970: 0))
+        let value = try JSONValue(encoding: line)
+        #expect(value == .object([
+            "quantity": .number(2.5), "ok": .bool(false), "at": .string("1970-01-01T00:00:00Z"),
+            "tags": .array([.string("a/b"), .string("say \"hi\""), .string("tab\t"), .string("😀 咖啡")]),
+        ]))
+        #expect(try JSONValueParser.parse(Data(#"{"s":"\u00e9\ud83d\ude00\/","n":[1e3,-0.5,true,null]}"#.utf8))
+                == .object(["s": .string("é😀/"), "n": .array([.number(1000), .number(-0.5), .bool(true), .null])]))
+    }
+
+    @Test("Malformed JSON is refused with the byte offset, never read as something else", arguments: [
+        "", "{", #"{"a" 1}"#, "[1,]", "tru", #""open"#, "{} x", "1.2.3",
+    ])
+    func malformed(_ text: String) {
+        #expect(throws: JSONValueParser.Malformed.self) { try JSONValueParser.parse(Data(text.utf8)) }
+    }
 }

@@ -33,23 +33,10 @@ public enum JSONValue: Codable, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Any `Encodable` as a JSON value (dates as ISO 8601, keys as the type encodes them).
-    /// Goes through `JSONSerialization`, which is several times faster than decoding by trial.
+    /// The encoder's output is read back by `JSONValueParser`, several times faster than
+    /// decoding by trial or through `JSONSerialization`'s `Any` tree.
     public init(encoding value: some Encodable) throws {
-        let data = try Self.encoder.encode(value)
-        self = Self.from(try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
-    }
-
-    /// A `JSONSerialization` tree as a value. Booleans are told from numbers by their type code
-    /// (`c`), as `Bool` and `NSNumber` bridge both ways.
-    static func from(_ object: Any) -> JSONValue {
-        switch object {
-        case let string as String: .string(string)
-        case let number as NSNumber:
-            String(cString: number.objCType) == "c" ? .bool(number.boolValue) : .number(number.doubleValue)
-        case let array as [Any]: .array(array.map(from))
-        case let dictionary as [String: Any]: .object(dictionary.mapValues(from))
-        default: .null
-        }
+        self = try JSONValueParser.parse(try Self.encoder.encode(value))
     }
 
     /// Decodes this value as `type`.
