@@ -43,6 +43,13 @@ import Testing
         #expect(croissant.sku == "CAF-5" && croissant.quantity == 2 && croissant.handling.isEmpty)
     }
 
+    /// Found by libFuzzer (Fuzz/Findings/text/): "store 1e30" trapped converting the number to Int.
+    @Test func anAbsurdStoreNumberIsNoStoreAndDoesNotTrap() {
+        #expect(align("store 1e30 please").intent.party == nil)
+        #expect(align("deliver to store 99999999999999999999 three americano").intent.party == nil)
+        #expect(align("store 12, three americano").intent.party?.id == "12")
+    }
+
     @Test func aProductNamedLikeAModifierStaysAProduct() throws {
         let draft = align("4 cartons oat milk 1l")
         #expect(draft.intent.lines.map(\.sku) == ["CAF-6"])

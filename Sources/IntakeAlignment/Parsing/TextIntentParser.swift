@@ -110,7 +110,8 @@ public struct TextIntentParser: Sendable {
                     value = read.value
                     length = read.length
                 }
-                if let value, value == value.rounded() {
+                // A store number is a small whole number; "store 1e30" is not one (and would trap in Int()).
+                if let value, value == value.rounded(), (0..<1_000_000_000).contains(value) {
                     let id = String(Int(value))
                     for k in i...(i + length) { consumed[k] = true }
                     message.party = .init(
