@@ -2,8 +2,9 @@ import Foundation
 import IntakeFuzzing
 
 /// `intake-fuzz`: libFuzzer driving one `FuzzTarget`, chosen by INTAKE_FUZZ_TARGET (wav, alert,
-/// csv, yaml, text); every other argument is libFuzzer's (`-runs=`, `-max_total_time=`, corpus
-/// folders). Build with `-sanitize=fuzzer`, which instruments the code and links libFuzzer.
+/// csv, yaml, text); every argument is libFuzzer's (`-runs=`, `-max_total_time=`, the corpus
+/// folder), and the target's seed folders (`FuzzTarget.seedFolders`) are added after them.
+/// Build with `-sanitize=fuzzer`, which instruments the code and links libFuzzer.
 @main
 enum IntakeFuzz {
     static func main() {
@@ -14,8 +15,10 @@ enum IntakeFuzz {
             exit(2)
         }
         selected = target
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        let seeds = target.seedFolders.map { FuzzTarget.packageRoot.appendingPathComponent($0).path }
+        let arguments = (CommandLine.arguments + seeds).map { strdup($0) } + [nil]
+        var argc = CInt(arguments.count - 1)
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = UnsafeMutablePointer(mutating: arguments)
         exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
             selected.run(data.map { Data(bytes: $0, count: count) } ?? Data())
             return 0
