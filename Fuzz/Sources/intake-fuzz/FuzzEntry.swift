@@ -17,8 +17,11 @@ enum IntakeFuzz {
         selected = target
         let seeds = target.seedFolders.map { FuzzTarget.packageRoot.appendingPathComponent($0).path }
         let arguments = (CommandLine.arguments + seeds).map { strdup($0) } + [nil]
+        // A buffer of its own: libFuzzer keeps argv for the whole run (never freed; the process exits).
+        let buffer = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: arguments.count)
+        buffer.initialize(from: arguments, count: arguments.count)
         var argc = CInt(arguments.count - 1)
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = UnsafeMutablePointer(mutating: arguments)
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = buffer
         exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
             selected.run(data.map { Data(bytes: $0, count: count) } ?? Data())
             return 0
