@@ -134,7 +134,9 @@ let package = Package(
         .testTarget(name: "IntakeVibrationTests", dependencies: ["IntakeVibration", "IntakeAlignment", "IntakeCore"]),
         .testTarget(name: "IntakeVoiceTests", dependencies: ["IntakeVoice", "IntakeAlignment", "IntakeCore"]),
         .testTarget(name: "IntakeDocumentsTests", dependencies: ["IntakeDocuments", "IntakeAlignment", "IntakeCore"]),
-        .testTarget(name: "IntakeReviewTests", dependencies: ["IntakeReview", "IntakeCore"]),
+        .testTarget(
+            name: "IntakeReviewTests",
+            dependencies: ["IntakeReview", "IntakeCore", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "IntakeServerTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import IntakeCore
 import Synchronization
 import Testing
@@ -58,5 +59,57 @@ struct PostgresStoreTests {
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
         #expect(try queue.counts() == ["pending_review": 300])
         #expect(try queue.verifyAudit().valid)
+    }
+
+    @Test("Two transactions that deadlock both commit: the one PostgreSQL rolls back is run again",
+          .enabled(if: PostgresCluster.shared != nil))
+    func deadlockVictimIsRunAgain() throws {
+        let store = try OrderStore.open(try #require(PostgresCluster.shared).createDatabase())
+        try store.write { db in
+            try db.execute(sql: "CREATE TABLE pair (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+            try db.execute(sql: "INSERT INTO pair (id, n) VALUES (1, 0), (2, 0)")
+        }
+        // Each side locks its first row, waits until the other has too, then asks for the other's row.
+        let bothLocked = DispatchGroup()
+        bothLocked.enter()
+        bothLocked.enter()
+        let runs = Mutex(0)
+        let errors = Mutex<[String]>([])
+        let done = DispatchGroup()
+        for (first, second) in [(1, 2), (2, 1)] {
+            DispatchQueue.global().async(group: done) {
+                do {
+                    try store.write(serialized: false) { db in
+                        try db.execute(sql: "UPDATE pair SET n = n + 1 WHERE id = ?", arguments: [first])
+                        if runs.withLock({ $0 += 1; return $0 }) <= 2 {
+                            bothLocked.leave()
+                            bothLocked.wait()
+                        }
+                        try db.execute(sql: "UPDATE pair SET n = n + 1 WHERE id = ?", arguments: [second])
+                    }
+                } catch {
+                    errors.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        done.wait()
+        #expect(errors.withLock { $0 }.isEmpty, "\(errors.withLock { $0 })")
+        #expect(runs.withLock { $0 } == 3, "one side was rolled back and ran again")
+        let totals = try store.read { db in try db.values(Int.self, sql: "SELECT n FROM pair ORDER BY id") }
+        #expect(totals == [2, 2], "each committed run counted once")
+    }
+
+    @Test("A statement that never gets an answer fails after its deadline instead of waiting for ever")
+    func statementDeadline() throws {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let silent = loop.makePromise(of: Int.self)
+        defer { silent.succeed(0) }  // NIO asserts that no promise is left unfulfilled
+        let started = Date()
+        #expect(throws: PostgresTransaction.StatementTimedOut.self) {
+            try PostgresTransaction.wait(for: silent.futureResult, timeout: .milliseconds(200))
+        }
+        #expect(Date().timeIntervalSince(started) >= 0.2)
+        #expect(PostgresBackend.isConnectionLoss(PostgresTransaction.StatementTimedOut(seconds: 30)),
+                "the transaction is run again on a new connection")
     }
 }

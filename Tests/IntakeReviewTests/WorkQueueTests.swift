@@ -36,12 +36,34 @@ struct WorkQueueTests {
 
         // Worker a dies; b keeps renewing. After the lease, c gets a's items only, on their second attempt.
         fixture.clock.advance(20)
-        try work.renew(worker: "b")
+        try work.renew(worker: "b", ids: second.map(\.id))
         fixture.clock.advance(15)
         let takenOver = try work.claim(worker: "c", limit: 10)
         #expect(Set(takenOver.map(\.id)) == Set(first.map(\.id)))
         #expect(takenOver.allSatisfy { $0.attempts == 2 })
         #expect(try work.counts().takenOver == 2)
+    }
+
+    @Test("A worker renews only the leases it knows it holds: items of a claim whose answer was lost are taken over",
+          arguments: StoreKind.available)
+    func renewalSkipsItemsTheWorkerNeverReceived(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
+        let queue = fixture.queue()
+        let work = WorkQueue(store: fixture.store, pipeline: "default", lease: 30, clock: { [clock = fixture.clock] in clock.now })
+        try work.enqueue(Self.inputs(1...4))
+        // The first claim committed but its answer never reached worker a (the connection dropped).
+        let lost = try work.claim(worker: "a", limit: 2)
+        let received = try work.claim(worker: "a", limit: 2)
+        var finished = makeRecord(1)
+        finished.id = received[0].id
+        _ = try queue.submit([finished])
+
+        fixture.clock.advance(20)
+        let stillHeld = try work.renew(worker: "a", ids: received.map(\.id))
+        #expect(stillHeld == [received[1].id], "the finished item is no longer held")
+        fixture.clock.advance(15)
+        let takenOver = try work.claim(worker: "b", limit: 10)
+        #expect(Set(takenOver.map(\.id)) == Set(lost.map(\.id)))
     }
 
     @Test("Storing an item's order finishes the item in the same transaction", arguments: StoreKind.available)

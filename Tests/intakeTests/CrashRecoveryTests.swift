@@ -11,13 +11,20 @@ struct CrashRecoveryTests {
         #expect(report.contains("ok: kills landed = 4"), "\(report)")
     }
 
+    /// On PostgreSQL the cluster is also stopped (immediate, as in a crash) and started again
+    /// mid-batch: the workers must reconnect and finish.
     @Test("Killing workers mid-batch: the others take their inputs over, exactly one order each",
           arguments: FileManager.default.fileExists(atPath: "/usr/lib/postgresql") ? ["sqlite", "postgres"] : ["sqlite"])
     func killWorkers(_ store: String) throws {
-        let report = try Self.crashTest(["--inputs", "600", "--kills", "3", "--workers", "2"] + (store == "postgres" ? ["--postgres"] : []))
+        let report = try Self.crashTest(
+            ["--inputs", "600", "--kills", "3", "--workers", "2"] + (store == "postgres" ? ["--postgres", "--restart-postgres"] : []))
         #expect(report.contains("ok: kills landed = 3"), "\(report)")
         #expect(report.contains("ok: queue = "), "\(report)")
         #expect(report.contains("ok: killed workers held leased inputs"), "\(report)")
+        #expect(report.contains("ok: workers alive at the end = 2"), "\(report)")
+        if store == "postgres" {
+            #expect(report.contains("ok: workers alive through a PostgreSQL restart = 1"), "\(report)")
+        }
     }
 
     /// Runs the script on the debug build; checks what every mode checks and returns its report.

@@ -32,6 +32,8 @@ public final class ClaimedInputs: Sequence, IteratorProtocol, @unchecked Sendabl
 
     private struct State {
         var buffered: [WorkQueue.Item] = []
+        /// Items claimed and not yet seen done: the only leases this worker renews.
+        var held: Set<String> = []
         var stopped = false
         var claimed = 0
         var retired = 0
@@ -58,12 +60,20 @@ public final class ClaimedInputs: Sequence, IteratorProtocol, @unchecked Sendabl
         renewal = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "intake.worker.leases"))
         let interval = Swift.max(queue.lease / 3, 0.2)
         renewal.schedule(deadline: .now() + interval, repeating: interval)
-        renewal.setEventHandler { [queue, logger] in
-            do { try queue.renew(worker: worker) } catch {
-                logger.warning("could not renew leases; another worker may take these items over", metadata: ["error": "\(error)"])
-            }
-        }
+        renewal.setEventHandler { [weak self] in self?.renewLeases() }
         renewal.resume()
+    }
+
+    /// Renews the leases of the items this worker holds, and forgets those finished or taken over.
+    private func renewLeases() {
+        let ids = state.withLock { $0.held }
+        guard !ids.isEmpty else { return }
+        do {
+            let stillHeld = try queue.renew(worker: worker, ids: ids)
+            state.withLock { $0.held.subtract(ids.subtracting(stillHeld)) }
+        } catch {
+            logger.warning("could not renew leases; another worker may take these items over", metadata: ["error": "\(error)"])
+        }
     }
 
     deinit {
@@ -106,6 +116,7 @@ public final class ClaimedInputs: Sequence, IteratorProtocol, @unchecked Sendabl
                 if !items.isEmpty {
                     state.withLock { state in
                         state.buffered += items
+                        state.held.formUnion(items.map(\.id))
                         state.claimed += items.count
                     }
                     continue

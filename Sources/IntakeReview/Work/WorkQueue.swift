@@ -121,15 +121,46 @@ public final class WorkQueue: Sendable {
         }
     }
 
-    /// Extends the leases `worker` holds (it is alive and still working).
-    public func renew(worker: String) throws {
+    /// Extends the leases of `ids`, items `worker` claimed and is still working on, and returns
+    /// those of them still leased to it (the others are done, or were taken over).
+    ///
+    /// Only the items the worker knows it holds are renewed, never "everything leased to me": a
+    /// claim whose COMMIT reached the database but whose answer was lost (the connection
+    /// dropped) leases items the worker never received, and renewing those would keep them
+    /// from every worker for ever. Left alone, their lease ends and they are taken over.
+    ///
+    /// Rows another transaction has locked are skipped, not waited for: they are being
+    /// finished by this worker's own sink (which locks them in another order, so waiting could
+    /// deadlock with it) or taken over by a worker that saw the lease end.
+    @discardableResult
+    public func renew(worker: String, ids: some Collection<String>) throws -> Set<String> {
         let now = clock().timeIntervalSince1970
-        try store.write(serialized: false) { db in
-            try db.execute(
-                sql: "UPDATE work_items SET lease_expires = ? WHERE state = 'leased' AND leased_by = ?",
-                arguments: [now + lease, worker])
+        return try store.write(serialized: false) { db in
+            let ids = Array(ids)
+            var held = Set<String>()
+            for start in stride(from: 0, to: ids.count, by: Self.idsPerStatement) {
+                let chunk = ids[start..<min(start + Self.idsPerStatement, ids.count)]
+                let list = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                var mine: SQLArguments = [worker]
+                mine.values += chunk.map(SQLValue.text)
+                var renewal: SQLArguments = [now + lease]
+                renewal += mine
+                try db.execute(
+                    sql: """
+                        UPDATE work_items SET lease_expires = ? WHERE id IN (
+                            SELECT id FROM work_items WHERE state = 'leased' AND leased_by = ? AND id IN (\(list))
+                        """ + db.dialect.skipLocked + ")",
+                    arguments: renewal)
+                held.formUnion(try db.values(
+                    String.self, sql: "SELECT id FROM work_items WHERE state = 'leased' AND leased_by = ? AND id IN (\(list))",
+                    arguments: mine))
+            }
+            return held
         }
     }
+
+    /// Ids bound in one statement (SQLite allows 32,766 parameters, PostgreSQL 65,535).
+    static let idsPerStatement = 500
 
     /// Items of this pipeline by state.
     public func counts() throws -> Counts {

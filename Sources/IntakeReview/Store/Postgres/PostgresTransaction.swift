@@ -5,9 +5,21 @@ import PostgresNIO
 
 /// A PostgreSQL connection inside a transaction, speaking `StoreTransaction`: `?` placeholders
 /// become `$1, $2, …`, and columns come back as integer, real, text or bytes as on SQLite.
+///
+/// Every statement has a deadline: after a PostgreSQL restart a query sent on a connection
+/// that had just died was seen never to complete (its future neither succeeded nor failed),
+/// which stalled a worker with its leases held. Past the deadline the statement fails with
+/// `StatementTimedOut`, and the backend drops the connection and runs the transaction again.
 struct PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     let logger: Logger
+    let statementTimeout: TimeAmount
+
+    /// No answer to a statement within the deadline: the connection is presumed dead.
+    struct StatementTimedOut: Error, CustomStringConvertible {
+        let seconds: Int64
+        var description: String { "no answer from PostgreSQL within \(seconds) s" }
+    }
 
     var dialect: SQLDialect { .postgres }
 
@@ -32,7 +44,19 @@ struct PostgresTransaction: StoreTransaction {
             case let .blob(bytes): binds.append(ByteBuffer(bytes: bytes))
             }
         }
-        return try connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds), logger: logger).wait()
+        let query = connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds), logger: logger)
+        return try Self.wait(for: query, timeout: statementTimeout)
+    }
+
+    /// Waits for `future`, or fails with `StatementTimedOut` once `timeout` has passed.
+    static func wait<Value: Sendable>(for future: EventLoopFuture<Value>, timeout: TimeAmount) throws -> Value {
+        let answer = future.eventLoop.makePromise(of: Value.self)
+        future.cascade(to: answer)  // a promise completes once: whichever of the two comes first
+        let deadline = future.eventLoop.scheduleTask(in: timeout) {
+            answer.fail(StatementTimedOut(seconds: timeout.nanoseconds / 1_000_000_000))
+        }
+        defer { deadline.cancel() }
+        return try answer.futureResult.wait()
     }
 
     /// Rewrites `?` placeholders as `$1, $2, …`, leaving quoted text alone.
