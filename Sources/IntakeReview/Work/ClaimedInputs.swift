@@ -121,7 +121,7 @@ public final class ClaimedInputs: Sequence, IteratorProtocol, @unchecked Sendabl
                     }
                     continue
                 }
-                if untilEmpty, try queue.unfinished(excluding: worker) == 0 { return nil }
+                if untilEmpty, try queue.unfinished(excluding: state.withLock({ $0.held })) == 0 { return nil }
             } catch {
                 logger.error("cannot claim work; stopping this worker", metadata: ["error": "\(error)"])
                 state.withLock { state in

@@ -192,13 +192,26 @@ public final class WorkQueue: Sendable {
 }
 
 extension WorkQueue {
-    /// Items not done, other than those `worker` holds: zero means a draining worker may stop.
-    public func unfinished(excluding worker: String) throws -> Int {
-        try store.read { db in
-            try db.value(
-                Int.self,
-                sql: "SELECT COUNT(*) FROM work_items WHERE pipeline = ? AND state <> 'done' AND (leased_by IS NULL OR leased_by <> ?)",
-                arguments: [pipeline, worker]) ?? 0
+    /// Items not done, other than `held` (the ones the asking worker is working on): zero means
+    /// a draining worker may stop. Items leased to it that it never received count as unfinished.
+    public func unfinished(excluding held: some Collection<String>) throws -> Int {
+        let held = Array(held)
+        return try store.read { db in
+            var count = try db.value(
+                Int.self, sql: "SELECT COUNT(*) FROM work_items WHERE pipeline = ? AND state <> 'done'", arguments: [pipeline]) ?? 0
+            for start in stride(from: 0, to: held.count, by: Self.idsPerStatement) {
+                let chunk = held[start..<min(start + Self.idsPerStatement, held.count)]
+                var arguments: SQLArguments = [pipeline]
+                arguments.values += chunk.map(SQLValue.text)
+                count -= try db.value(
+                    Int.self,
+                    sql: """
+                        SELECT COUNT(*) FROM work_items WHERE pipeline = ? AND state <> 'done'
+                        AND id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                        """,
+                    arguments: arguments) ?? 0
+            }
+            return count
         }
     }
 
