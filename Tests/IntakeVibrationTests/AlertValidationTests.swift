@@ -73,3 +73,26 @@ struct AlertValidationTests {
         #expect(VibrationError.unknownDevice("P-999").code == "unknown_device")
     }
 }
+
+@Suite("Waveform moments")
+struct WaveformMomentsTests {
+    @Test("The eight-lane moments agree with a plain Double loop, remainder samples included")
+    func lanesAgreeWithPlainLoop() throws {
+        var generator = SystemRandomNumberGenerator()
+        // 2,501 samples: two whole blocks of 1,024, then groups of eight and 5 left over.
+        var samples = (0..<2_501).map { _ in Float.random(in: -1...1, using: &generator) + 0.25 }
+        samples[2_500] = 3  // the peak sits in the remainder
+        samples[7] = -2
+        let moments = try WaveformMoments(samples)
+
+        let mean = samples.reduce(0.0) { $0 + Double($1) } / Double(samples.count)
+        let variance = samples.reduce(0.0) { $0 + pow(Double($1) - mean, 2) } / Double(samples.count)
+        let fourth = samples.reduce(0.0) { $0 + pow(Double($1) - mean, 4) } / Double(samples.count)
+        #expect(abs(moments.mean - mean) < 1e-6)
+        #expect(abs(moments.variance - variance) / variance < 1e-5)
+        #expect(abs(moments.fourth - fourth) / fourth < 1e-5)
+        #expect(abs(moments.peak - (3 - mean)) < 1e-5)
+        #expect(moments.high == 3 && moments.low == -2)
+        #expect(moments.atHigh == 1 && moments.atLow == 1)
+    }
+}

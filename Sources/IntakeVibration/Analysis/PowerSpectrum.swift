@@ -10,20 +10,22 @@ public struct PowerSpectrum: Sendable {
     /// Hz between bins.
     public let resolution: Double
 
-    /// From an unnormalised FFT of `count` samples at `sampleRate`.
-    public init(_ spectrum: ComplexSpectrum, count n: Int, sampleRate: Double) {
+    /// From an unnormalised FFT of `count` samples at `sampleRate`, up to `maxFrequency` Hz
+    /// (the bins above are left out: a 15 s alert has 192,001, and severity needs the first 16,500).
+    public init(_ spectrum: ComplexSpectrum, count n: Int, sampleRate: Double, maxFrequency: Double = .infinity) {
         let scale = 2 / (Double(n) * Double(n))
-        power = [Double](unsafeUninitializedCapacity: spectrum.count) { power, initialized in
+        resolution = sampleRate / Double(n)
+        let bins = maxFrequency < sampleRate / 2 ? min(Int(maxFrequency / resolution) + 2, spectrum.count) : spectrum.count
+        power = [Double](unsafeUninitializedCapacity: bins) { power, initialized in
             spectrum.interleaved.withUnsafeBufferPointer { pairs in
-                for k in 0..<spectrum.count {
+                for k in 0..<bins {
                     let re = Double(pairs[2 * k]), im = Double(pairs[2 * k + 1])
                     power[k] = scale * (re * re + im * im)
                 }
             }
             power[0] *= 0.5
-            initialized = spectrum.count
+            initialized = bins
         }
-        resolution = sampleRate / Double(n)
     }
 
     init(power: [Double], resolution: Double) {
