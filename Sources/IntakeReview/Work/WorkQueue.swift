@@ -136,23 +136,20 @@ public final class WorkQueue: Sendable {
     public func renew(worker: String, ids: some Collection<String>) throws -> Set<String> {
         let now = clock().timeIntervalSince1970
         return try store.write(serialized: false) { db in
-            let ids = Array(ids)
             var held = Set<String>()
-            for start in stride(from: 0, to: ids.count, by: Self.idsPerStatement) {
-                let chunk = ids[start..<min(start + Self.idsPerStatement, ids.count)]
-                let list = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            try Self.inChunks(ids) { placeholders, values in
                 var mine: SQLArguments = [worker]
-                mine.values += chunk.map(SQLValue.text)
+                mine.values += values
                 var renewal: SQLArguments = [now + lease]
                 renewal += mine
                 try db.execute(
                     sql: """
                         UPDATE work_items SET lease_expires = ? WHERE id IN (
-                            SELECT id FROM work_items WHERE state = 'leased' AND leased_by = ? AND id IN (\(list))
+                            SELECT id FROM work_items WHERE state = 'leased' AND leased_by = ? AND id IN (\(placeholders))
                         """ + db.dialect.skipLocked + ")",
                     arguments: renewal)
                 held.formUnion(try db.values(
-                    String.self, sql: "SELECT id FROM work_items WHERE state = 'leased' AND leased_by = ? AND id IN (\(list))",
+                    String.self, sql: "SELECT id FROM work_items WHERE state = 'leased' AND leased_by = ? AND id IN (\(placeholders))",
                     arguments: mine))
             }
             return held
@@ -161,6 +158,16 @@ public final class WorkQueue: Sendable {
 
     /// Ids bound in one statement (SQLite allows 32,766 parameters, PostgreSQL 65,535).
     static let idsPerStatement = 500
+
+    /// Calls `body` for each run of at most `idsPerStatement` ids, with the `?, ?, …` list
+    /// for their `IN (…)` and the ids as values to bind there.
+    static func inChunks(_ ids: some Collection<String>, _ body: (_ placeholders: String, _ values: [SQLValue]) throws -> Void) rethrows {
+        let ids = Array(ids)
+        for start in stride(from: 0, to: ids.count, by: idsPerStatement) {
+            let chunk = ids[start..<min(start + idsPerStatement, ids.count)]
+            try body(Array(repeating: "?", count: chunk.count).joined(separator: ", "), chunk.map(SQLValue.text))
+        }
+    }
 
     /// Items of this pipeline by state.
     public func counts() throws -> Counts {
@@ -195,20 +202,15 @@ extension WorkQueue {
     /// Items not done, other than `held` (the ones the asking worker is working on): zero means
     /// a draining worker may stop. Items leased to it that it never received count as unfinished.
     public func unfinished(excluding held: some Collection<String>) throws -> Int {
-        let held = Array(held)
-        return try store.read { db in
+        try store.read { db in
             var count = try db.value(
                 Int.self, sql: "SELECT COUNT(*) FROM work_items WHERE pipeline = ? AND state <> 'done'", arguments: [pipeline]) ?? 0
-            for start in stride(from: 0, to: held.count, by: Self.idsPerStatement) {
-                let chunk = held[start..<min(start + Self.idsPerStatement, held.count)]
+            try Self.inChunks(held) { placeholders, values in
                 var arguments: SQLArguments = [pipeline]
-                arguments.values += chunk.map(SQLValue.text)
+                arguments.values += values
                 count -= try db.value(
                     Int.self,
-                    sql: """
-                        SELECT COUNT(*) FROM work_items WHERE pipeline = ? AND state <> 'done'
-                        AND id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
-                        """,
+                    sql: "SELECT COUNT(*) FROM work_items WHERE pipeline = ? AND state <> 'done' AND id IN (\(placeholders))",
                     arguments: arguments) ?? 0
             }
             return count

@@ -25,16 +25,45 @@ final class SQLiteBackend: StoreBackend {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Self.openPool(path: path, configuration: configuration, busyTimeout: busyTimeout)
             let migrator = SQLiteSchema.migrator
             try pool.read { db in
                 if try migrator.hasBeenSuperseded(db) {
                     throw ReviewError.newerSchema(path: path, version: try migrator.appliedMigrations(db).last ?? "?")
                 }
             }
-            try migrator.migrate(pool)
+            try Self.migrate(pool, with: migrator)
         } catch let error as DatabaseError {
             throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Opens the pool, trying again while another process holds the lock: switching a new file
+    /// to WAL mode answers SQLITE_BUSY at once, without waiting out the busy timeout.
+    private static func openPool(path: String, configuration: Configuration, busyTimeout: Double) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+    }
+
+    /// Migrates, and runs again when another process migrated the same file at the same
+    /// moment: GRDB picks the migrations to run before taking the write lock, so the second of
+    /// two workers started together on a new store runs one the first has just committed
+    /// ("table … already exists"). Its applied set has grown then; any other error is thrown.
+    private static func migrate(_ pool: DatabasePool, with migrator: DatabaseMigrator) throws {
+        while true {
+            let before = try pool.read { try migrator.appliedIdentifiers($0) }
+            do {
+                return try migrator.migrate(pool)
+            } catch let error as DatabaseError {
+                let after = try pool.read { try migrator.appliedIdentifiers($0) }
+                guard after.count > before.count else { throw error }
+            }
         }
     }
 
