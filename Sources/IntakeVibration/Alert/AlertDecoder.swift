@@ -10,18 +10,27 @@ public enum AlertDecoder {
     /// `file`: where the JSON was read from, so a sidecar without samples finds its waveform
     /// file beside it (`<name>.wav` or `<name>.csv`).
     public static func decode(_ data: Data, file: URL? = nil) throws -> VibrationAlert {
-        // Fast path: lift the (large) base64 string out before parsing the small rest, so the
-        // JSON parser never copies megabytes of text.
-        var data = data
-        var lifted: Data?
-        if let (range, value) = liftBase64(from: data) {
-            lifted = value
-            var rest = Data(capacity: data.count - range.count + 2)
-            rest.append(data[data.startIndex..<range.lowerBound])
+        // Fast path: find the (large) base64 string without parsing and leave it out of the
+        // small rest, so the JSON parser never copies megabytes of text.
+        if let lifted = liftBase64(from: data) {
+            var rest = Data(capacity: data.count - lifted.value.count + 2)
+            rest.append(data[data.startIndex..<lifted.value.lowerBound])
             rest.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")])
-            rest.append(data[range.upperBound...])
-            data = rest
+            rest.append(data[lifted.value.upperBound...])
+            return try decodeFields(rest, file: file) { _ in try Self.floats(base64: data, content: lifted.content) }
         }
+        return try decodeFields(data, file: file) { encoded in
+            guard let string = encoded as? String else { throw VibrationError.malformedAlert("samples_b64 must be base64 text") }
+            let text = Data(string.utf8)
+            return try Self.floats(base64: text, content: text.startIndex..<text.endIndex)
+        }
+    }
+
+    /// The alert's fields from `data`; `base64Samples` turns the value of `samples_b64` (or
+    /// the lifted text it stands for) into samples.
+    private static func decodeFields(
+        _ data: Data, file: URL?, base64Samples: (_ value: Any) throws -> [Float]
+    ) throws -> VibrationAlert {
         let object: [String: Any]
         do {
             guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -69,17 +78,7 @@ public enum AlertDecoder {
         let samples: [Float]
         switch (object["samples"], object["samples_b64"]) {
         case (nil, let encoded?):
-            let text: Data
-            if let lifted { text = lifted } else if let string = encoded as? String { text = Data(string.utf8) } else {
-                throw VibrationError.malformedAlert("samples_b64 must be base64 text")
-            }
-            guard let bytes = Base64.decode(text) else {
-                throw VibrationError.malformedAlert("samples_b64 is not valid base64 (\(text.count) characters; truncated?)")
-            }
-            guard bytes.count % 4 == 0 else {
-                throw VibrationError.malformedAlert("samples_b64 holds \(bytes.count) bytes, not a whole number of float32 samples (truncated?)")
-            }
-            samples = Self.floats(littleEndian: bytes)
+            samples = try base64Samples(encoded)
         case (let array?, nil):
             guard let numbers = array as? [Any] else { throw VibrationError.malformedAlert("samples must be an array of numbers") }
             samples = try numbers.enumerated().map { index, value in
@@ -106,12 +105,13 @@ public enum AlertDecoder {
             axis: object["axis"] as? String, location: object["location"] as? String, samples: samples)
     }
 
-    /// The value of `"samples_b64": "…"` (and the range of its quoted string), found without
-    /// parsing: base64 text has no quotes or escapes, so the closing quote ends it. Scans raw
-    /// bytes (`memchr`), as indexing `Data` byte by byte costs milliseconds per megabyte.
-    static func liftBase64(from data: Data) -> (Range<Data.Index>, Data)? {
+    /// Where `"samples_b64": "…"` holds its text, found without parsing: `value` is the quoted
+    /// string (quotes included), `content` the text between the quotes. Base64 text has no
+    /// quotes, so the next quote ends it. Scans raw bytes (`memchr`), as indexing `Data` byte
+    /// by byte costs milliseconds per megabyte.
+    static func liftBase64(from data: Data) -> (value: Range<Data.Index>, content: Range<Data.Index>)? {
         let key = "\"samples_b64\""
-        return data.withUnsafeBytes { raw -> (Range<Data.Index>, Data)? in
+        return data.withUnsafeBytes { raw -> (Range<Data.Index>, Range<Data.Index>)? in
             guard let base = raw.baseAddress else { return nil }
             let bytes = raw.bindMemory(to: UInt8.self)
             guard let keyStart = AlertSniffer.offset(of: key, in: raw) else { return nil }
@@ -125,43 +125,57 @@ public enum AlertDecoder {
             let start = index + 1
             guard start <= bytes.count,
                   let close = memchr(base + start, Int32(UInt8(ascii: "\"")), bytes.count - start) else { return nil }
-            var end = base.distance(to: UnsafeRawPointer(close))
-            var text = Data(bytes: base + start, count: end - start)
-            if memchr(base + start, Int32(UInt8(ascii: "\\")), end - start) != nil {
-                // Some encoders write "/" as "\/"; that is the only escape base64 text can need.
-                var unescaped = [UInt8]()
-                unescaped.reserveCapacity(end - start)
-                var i = start
-                while i < bytes.count {
-                    let byte = bytes[i]
-                    if byte == UInt8(ascii: "\"") { break }
-                    if byte == UInt8(ascii: "\\") {
-                        guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "/") else { return nil }
-                        i += 1
-                    }
-                    unescaped.append(bytes[i])
-                    i += 1
-                }
-                guard i < bytes.count else { return nil }
-                end = i
-                text = Data(unescaped)
-            }
-            let lower = data.startIndex + index, upper = data.startIndex + end + 1
-            return (lower..<upper, text)
+            let end = base.distance(to: UnsafeRawPointer(close))
+            let origin = data.startIndex
+            return ((origin + index)..<(origin + end + 1), (origin + start)..<(origin + end))
         }
     }
 
-    /// Little-endian float32 bytes → samples, copied in one go on little-endian hosts.
-    static func floats(littleEndian bytes: Data) -> [Float] {
-        let count = bytes.count / 4
-        var samples = [Float](repeating: 0, count: count)
-        samples.withUnsafeMutableBytes { destination in
-            bytes.withUnsafeBytes { source in destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<(count * 4)])) }
+    /// Base64 little-endian float32 (`data[content]`) → samples, decoded straight into the
+    /// sample array. Some encoders write "/" as "\/" (the only escape base64 text can need):
+    /// text that fails for a backslash is unescaped and decoded again.
+    static func floats(base64 data: Data, content: Range<Data.Index>) throws -> [Float] {
+        let decoded = data.withUnsafeBytes { raw -> Result<[Float], VibrationError>? in
+            let offset = content.lowerBound - data.startIndex
+            let characters = UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[offset..<(offset + content.count)])
+            // A backslash means escaped slashes: unescape (below) rather than refuse.
+            func refuse(_ reason: String) -> Result<[Float], VibrationError>? {
+                characters.contains(UInt8(ascii: "\\")) ? nil : .failure(.malformedAlert(reason))
+            }
+            let notBase64 = "samples_b64 is not valid base64 (\(content.count) characters; truncated?)"
+            guard let text = Base64.Text(characters) else { return refuse(notBase64) }
+            guard text.decodedCount % 4 == 0 else {
+                return refuse("samples_b64 holds \(text.decodedCount) bytes, not a whole number of float32 samples (truncated?)")
+            }
+            var valid = true
+            let samples = [Float](unsafeUninitializedCapacity: text.decodedCount / 4) { buffer, initialized in
+                valid = buffer.baseAddress.map { text.decode(into: UnsafeMutableRawPointer($0)) } ?? true
+                initialized = valid ? buffer.count : 0
+            }
+            return valid ? .success(samples) : refuse(notBase64)
+        }
+        guard let decoded else {
+            var unescaped = Data(capacity: content.count)
+            var escaped = false
+            for byte in data[content] {
+                if escaped {
+                    guard byte == UInt8(ascii: "/") else {
+                        throw VibrationError.malformedAlert("samples_b64 is not valid base64 (an escape other than \\/ in it)")
+                    }
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                    continue
+                }
+                unescaped.append(byte)
+            }
+            return try floats(base64: unescaped, content: unescaped.startIndex..<unescaped.endIndex)
         }
         #if _endian(big)
-        for i in samples.indices { samples[i] = Float(bitPattern: UInt32(littleEndian: samples[i].bitPattern)) }
+        return try decoded.get().map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
+        #else
+        return try decoded.get()
         #endif
-        return samples
     }
 
     private static func number(_ value: Any?) -> Double? {

@@ -46,12 +46,16 @@ struct EnvelopeAnalyzer: Sendable {
         var frames = 0
         // A few seconds hold hundreds of frames: enough for the statistic, and it keeps this cheap.
         let stretch = UnsafeBufferPointer(rebasing: samples[0..<min(samples.count, Int(kurtosisSeconds * fs))])
-        fft.forEachFrame(of: stretch, length: length, hop: length / 2, window: window) { pairs in
-            frames += 1
-            for k in 0..<bins {
-                let p = Double(pairs[2 * k] * pairs[2 * k] + pairs[2 * k + 1] * pairs[2 * k + 1])
-                sum2[k] += p
-                sum4[k] += p * p
+        sum2.withUnsafeMutableBufferPointer { sum2 in
+            sum4.withUnsafeMutableBufferPointer { sum4 in
+                fft.forEachFrame(of: stretch, length: length, hop: length / 2, window: window) { pairs in
+                    frames += 1
+                    for k in 0..<bins {
+                        let p = Double(pairs[2 * k] * pairs[2 * k] + pairs[2 * k + 1] * pairs[2 * k + 1])
+                        sum2[k] += p
+                        sum4[k] += p * p
+                    }
+                }
             }
         }
         guard frames > 8 else { return nil }

@@ -72,18 +72,22 @@ public final class FFT: @unchecked Sendable {
         of samples: UnsafeBufferPointer<Float>, length: Int, hop: Int, window: [Float],
         _ body: (UnsafeBufferPointer<Float>) -> Void
     ) {
-        guard samples.count >= length else { return }
+        guard samples.count >= length, window.count >= length, let first = samples.baseAddress else { return }
         let plan = plan(forward: length)
         let bins = length / 2 + 1
         let input = fftwf_alloc_real(length)!
         let output = fftwf_alloc_complex(bins)!
         defer { fftwf_free(input); fftwf_free(output) }
-        var start = 0
-        while start + length <= samples.count {
-            for i in 0..<length { input[i] = samples[start + i] * window[i] }
-            fftwf_execute_dft_r2c(plan, input, output)
-            output.withMemoryRebound(to: Float.self, capacity: bins * 2) { body(UnsafeBufferPointer(start: $0, count: bins * 2)) }
-            start += hop
+        window.withUnsafeBufferPointer { window in
+            let taper = window.baseAddress!
+            var start = 0
+            while start + length <= samples.count {
+                let frame = first + start
+                for i in 0..<length { input[i] = frame[i] * taper[i] }
+                fftwf_execute_dft_r2c(plan, input, output)
+                output.withMemoryRebound(to: Float.self, capacity: bins * 2) { body(UnsafeBufferPointer(start: $0, count: bins * 2)) }
+                start += hop
+            }
         }
     }
 

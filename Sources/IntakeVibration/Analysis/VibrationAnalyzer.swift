@@ -23,7 +23,7 @@ public struct VibrationAnalyzer: Sendable {
         // Acceleration in m/s² (or velocity in mm/s), mean removed.
         let scale = alert.unit.toSI
         let mean = Float(shape.mean)
-        let signal = alert.samples.map { ($0 - mean) * scale }
+        let signal = Self.centred(alert.samples, mean: mean, scale: scale)
         let statistics = WaveformStatistics(shape, scale: Double(scale))
         let spectrum = fft.forward(signal)
         // Velocity (mm/s)² per bin up to 1.1 kHz: integrate acceleration by 1/(2πf).
@@ -67,6 +67,17 @@ public struct VibrationAnalyzer: Sendable {
             zoneLimits: zones.limits(group: device.machineGroup, foundation: foundation), velocityRMS: overall, speed: speed,
             shaft: shaft, statistics: statistics, defects: defects, envelopeBand: envelope?.band,
             bearingScores: scores)
+    }
+
+    /// (x − mean) · scale for every sample, in a plain loop the compiler vectorises (a `map`
+    /// closure went element by element and cost a third of the FFT).
+    static func centred(_ samples: [Float], mean: Float, scale: Float) -> [Float] {
+        [Float](unsafeUninitializedCapacity: samples.count) { centred, initialized in
+            samples.withUnsafeBufferPointer { samples in
+                for i in 0..<samples.count { centred[i] = (samples[i] - mean) * scale }
+            }
+            initialized = samples.count
+        }
     }
 
     /// Refuses waveforms no analyst would read: too short, not finite, dead, clipped, too slow.
