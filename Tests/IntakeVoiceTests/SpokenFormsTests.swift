@@ -23,4 +23,12 @@ import Testing
         #expect(said("Iced Americano") == ["iced americano"])
         #expect(SpokenForms.words(2026) == ["two", "thousand", "twenty", "six"])
     }
+
+    @Test("Short words are said as words, short letter groups are spelled")
+    func shortWordsAreNotSpelled() {
+        #expect(said("no ice") == ["no ice"])
+        #expect(said("to go") == ["to go"])
+        #expect(said("OJ") == ["o j"])
+        #expect(said("CE 505A").first == "c e five oh five amp")
+    }
 }

@@ -15,23 +15,50 @@ import IntakeCore
 public enum DomainLanguageModel {
     /// Part of the recogniser files' cache key: bump it when `arpa` changes what it writes
     /// for the same corpus, so cached models are rebuilt.
-    public static let formatVersion = "arpa-1"
+    public static let formatVersion = "arpa-2"
 
     /// Sentences (word lists) the model is trained on; deterministic for a vocabulary.
+    ///
+    /// The shape of a report: an optional greeting, then who is ordering ("store twelve",
+    /// "this is sam from the riverside store"), an optional request ("we need"), one to three
+    /// lines joined by "and", "plus"…, an optional closing. A line is a quantity, maybe a unit
+    /// and "of", the product, maybe a modifier. Quantities agree with the product: "a" and
+    /// "one" come before a singular, larger counts mostly before a plural, so "eight iced
+    /// lattes" is not heard as "a iced lattes". Every count to twenty is a quantity, small
+    /// ones most often.
     public static func corpus(_ vocabulary: SpeechVocabulary, sentencesPerProduct: Int = 8) -> [[String]] {
         var random = SeededRandom(seed: 0x1A7A_CE)
-        let smallNumbers = (1...12).map(SpokenForms.words) + [["twenty"], ["twenty", "four"], ["thirty"], ["forty"], ["fifty"], ["fourteen"], ["fifteen"], ["sixteen"], ["a", "dozen"], ["half", "a", "dozen"], ["two", "dozen"], ["a", "couple", "of"], ["a", "pair", "of"], ["a"]]
-        let storeNumbers = (1...40).map(SpokenForms.words)
+        let single: [[String]] = [["one"], ["a"]]
+        let small = (2...12).map(SpokenForms.words) + [["a", "couple", "of"], ["a", "pair", "of"]]
+        let teens = (13...20).map(SpokenForms.words) + [["a", "dozen"], ["half", "a", "dozen"]]
+        let large = [24, 25, 30, 36, 40, 48, 50, 60, 100, 200].map(SpokenForms.words) + [["two", "dozen"]]
+        let storeNumbers = (1...50).map(SpokenForms.words)
         let openers: [[String]] = [["store"], ["shop"], ["branch"], ["kiosk"], ["site"]]
-        let greetings: [[String]] = [["hi"], ["hello"], ["hey"], ["please", "send"], ["can", "we", "get"], ["can", "i", "get"], ["we", "need"], ["i", "need"], ["please", "deliver"], ["order"], []]
-        let joiners: [[String]] = [["and"], ["and"], ["also"], ["plus"], ["then"], []]
+        let greetings: [[String]] = [["hi"], ["hello"], ["hey"]]
+        let requests: [[String]] = [["please", "send"], ["can", "we", "get"], ["can", "i", "get"], ["we", "need"], ["i", "need"], ["please", "deliver"], ["order"]]
+        let joiners: [[String]] = [["and"], ["and"], ["and", "also"], ["also"], ["plus"], ["then"], []]
         let closers: [[String]] = [["please"], ["thanks"], ["thank", "you"], ["for", "tomorrow", "morning"], ["today"], ["asap"], []]
         let names = vocabulary.names
 
+        func count(plural: Bool) -> [String] {
+            if !plural { return random.pick(single) }
+            let roll = random.uniform()
+            return random.pick(roll < 0.65 ? small : roll < 0.85 ? teens : large)
+        }
+        // Units agree with the count too: "a bottle of", "eight bottles of".
+        let pluralUnits = vocabulary.units.filter { $0.hasSuffix("s") }
+        let singularUnits = vocabulary.units.filter { !$0.hasSuffix("s") }
         func clause(_ product: [String]) -> [String] {
             var words: [String] = []
-            if !random.chance(0.1) { words += random.pick(smallNumbers) }
-            if random.chance(0.2), !vocabulary.units.isEmpty { words += [random.pick(vocabulary.units), "of"] }
+            // Plural names take a count above one; a singular one mostly does too ("three oat milk").
+            var plural = vocabulary.plurals.contains(product) || product.last?.hasSuffix("s") == true ? !random.chance(0.05) : !random.chance(0.4)
+            if random.chance(0.2) {
+                plural = !random.chance(0.2)
+                let units = plural ? pluralUnits : singularUnits
+                if !units.isEmpty { words += count(plural: plural) + [random.pick(units), "of"] }
+            } else if !random.chance(0.1) {
+                words += count(plural: plural)
+            }
             words += product
             if random.chance(0.3), !vocabulary.modifiers.isEmpty {
                 words += (random.chance(0.5) ? ["with"] : []) + random.pick(vocabulary.modifiers)
@@ -43,9 +70,11 @@ public enum DomainLanguageModel {
         for product in vocabulary.products {
             for _ in 0..<sentencesPerProduct {
                 var sentence: [String] = []
-                if random.chance(0.4) { sentence += random.pick(openers) + random.pick(storeNumbers) }
-                else if random.chance(0.2), !names.isEmpty { sentence += ["this", "is", random.pick(names), "from", "the", random.pick(names), "store"] }
-                sentence += random.pick(greetings)
+                if random.chance(0.3) { sentence += random.pick(greetings) }
+                let who = random.uniform()
+                if who < 0.45 { sentence += random.pick(openers) + random.pick(storeNumbers) }
+                else if who < 0.55, !names.isEmpty { sentence += ["this", "is", random.pick(names), "from", "the", random.pick(names), "store"] }
+                if random.chance(0.4) { sentence += random.pick(requests) }
                 sentence += clause(product)
                 for _ in 0..<random.int(in: 0...2) where !vocabulary.products.isEmpty {
                     sentence += random.pick(joiners) + clause(random.pick(vocabulary.products))

@@ -30,11 +30,12 @@ public struct DomainRecognizerFiles: Sendable, Equatable {
             return DomainRecognizerFiles(languageModel: languageModel, dictionary: dictionary, guessed: Self.parseGuessed(guessedText))
         }
 
-        let model = DomainLanguageModel.arpa(corpus)
         let pronunciations = try PronunciationDictionary(files: [baseDictionary], additions: additions)
+        let heard = vocabulary.withoutHomophones(pronunciations)
+        let model = DomainLanguageModel.arpa(heard == vocabulary ? corpus : DomainLanguageModel.corpus(heard))
         var lines: [String] = []
         var guessed: [String: String] = [:]
-        for word in vocabulary.allWords {
+        for word in heard.allWords {
             let (phones, source) = pronunciations.pronunciations(of: word)
             if source != .dictionary && source != .additions { guessed[word] = source.rawValue }
             for (index, pronunciation) in phones.enumerated() {

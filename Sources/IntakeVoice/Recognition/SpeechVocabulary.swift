@@ -11,6 +11,8 @@ import IntakeAlignment
 public struct SpeechVocabulary: Sendable, Equatable {
     /// Product names and aliases (and their plurals) and device ids, in spoken forms.
     public var products: [[String]]
+    /// The plurals made for `products` ("butter croissants"): what follows a quantity above one.
+    public var plurals: Set<[String]>
     /// Modifier, symptom and action phrases of the graph ("oat milk", "oil level low").
     public var modifiers: [[String]]
     /// Words that frame lines ("and", "please", "store", "for") and `extra_words`.
@@ -29,22 +31,28 @@ public struct SpeechVocabulary: Sendable, Equatable {
         var modifiers: [[String]] = []
         var seen = Set<[String]>()
         var rewrites: [[String]: String] = [:]
+        var plurals = Set<[String]>()
 
-        func add(_ written: String, to list: inout [[String]], rewrite: Bool) {
+        @discardableResult
+        func add(_ written: String, to list: inout [[String]], rewrite: Bool) -> [[String]] {
             let plain = Self.plainWords(written)
+            var added: [[String]] = []
             for variant in SpokenForms.variants(of: written) {
                 let spoken = variant.filter(Self.isSpeakable)
                 guard !spoken.isEmpty, seen.insert(spoken).inserted else { continue }
                 list.append(spoken)
+                added.append(spoken)
                 if rewrite, spoken != plain { rewrites[spoken] = written.lowercased() }
             }
+            return added
         }
         for material in master.materials.materials {
             for name in [material.name] + material.aliases {
                 add(name, to: &products, rewrite: true)
                 // Plurals of the head noun: "butter croissants", "lattes".
                 if let last = name.split(separator: " ").last, last.allSatisfy(\.isLetter), !last.hasSuffix("s") {
-                    add(name + (last.hasSuffix("ch") || last.hasSuffix("sh") || last.hasSuffix("x") ? "es" : "s"), to: &products, rewrite: false)
+                    let plural = name + (last.hasSuffix("ch") || last.hasSuffix("sh") || last.hasSuffix("x") ? "es" : "s")
+                    plurals.formUnion(add(plural, to: &products, rewrite: false))
                 }
             }
         }
@@ -59,6 +67,7 @@ public struct SpeechVocabulary: Sendable, Equatable {
             .filter(Self.isSpeakable).subtracting(numbers).subtracting(units).subtracting(["x", "pls", "plz", "qty", "pcs", "ea"])
 
         self.products = products
+        self.plurals = plurals
         self.modifiers = modifiers
         self.connectors = connectors.sorted()
         self.names = Set(extraWords.map { $0.lowercased() }).filter(Self.isSpeakable).sorted()
@@ -66,6 +75,15 @@ public struct SpeechVocabulary: Sendable, Equatable {
         let domain = Set(products.joined()).union(modifiers.joined()).union(connectors).union(units).union(numbers)
         self.otherWords = Array(Set(otherWords).subtracting(domain)).sorted()
         self.rewrites = rewrites
+    }
+
+    /// The vocabulary without the everyday words that sound exactly like an order word: "know"
+    /// can only ever take the place of "no" ("no ice"), so the recogniser is not offered it.
+    public func withoutHomophones(_ pronunciations: PronunciationDictionary) -> SpeechVocabulary {
+        let orderSounds = Set(domainWords.flatMap { pronunciations.pronunciations(of: $0).phones })
+        var kept = self
+        kept.otherWords = otherWords.filter { !pronunciations.pronunciations(of: $0).phones.contains(where: orderSounds.contains) }
+        return kept
     }
 
     /// Words of spoken quantities.

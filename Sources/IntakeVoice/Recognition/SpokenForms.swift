@@ -52,12 +52,18 @@ public enum SpokenForms {
     /// Spoken options for one token.
     static func spoken(_ token: String) -> [[String]] {
         if let value = Int(token) { return numberOptions(token, value) }
-        if token.count <= 2 || !token.contains(where: { "aeiouy".contains($0) }) {
+        if !shortWords.contains(token), token.count <= 2 || !token.contains(where: { "aeiouy".contains($0) }) {
             // Short letter groups are spelled ("hp" → "h p"); units only after a number (above).
             return [token.map { String($0) }]
         }
         return [[token]]
     }
+
+    /// Words of one or two letters that are said as words, not spelled: "no ice", "to go".
+    static let shortWords: Set<String> = [
+        "a", "i", "am", "an", "as", "at", "be", "by", "do", "go", "hi", "if", "in", "is", "it", "me", "my", "no", "of",
+        "oh", "ok", "on", "or", "so", "to", "up", "us", "we",
+    ]
 
     /// Units after numbers: "12 oz", "500 ml", "25 mm".
     static func unitOptions(_ token: String) -> [[String]]? { unitWords[token] }
