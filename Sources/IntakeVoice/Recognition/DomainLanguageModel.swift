@@ -50,8 +50,9 @@ public enum DomainLanguageModel {
         let singularUnits = vocabulary.units.filter { !$0.hasSuffix("s") }
         func clause(_ product: [String]) -> [String] {
             var words: [String] = []
-            // Plural names take a count above one; a singular one mostly does too ("three oat milk").
-            var plural = vocabulary.plurals.contains(product) || product.last?.hasSuffix("s") == true ? !random.chance(0.05) : !random.chance(0.4)
+            // Plural names (every plural the vocabulary made ends in "s") take a count above one;
+            // a singular one mostly does too ("three oat milk").
+            var plural = product.last?.hasSuffix("s") == true ? !random.chance(0.05) : !random.chance(0.4)
             if random.chance(0.2) {
                 plural = !random.chance(0.2)
                 let units = plural ? pluralUnits : singularUnits

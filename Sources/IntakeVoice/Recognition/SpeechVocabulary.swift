@@ -11,8 +11,6 @@ import IntakeAlignment
 public struct SpeechVocabulary: Sendable, Equatable {
     /// Product names and aliases (and their plurals) and device ids, in spoken forms.
     public var products: [[String]]
-    /// The plurals made for `products` ("butter croissants"): what follows a quantity above one.
-    public var plurals: Set<[String]>
     /// Modifier, symptom and action phrases of the graph ("oat milk", "oil level low").
     public var modifiers: [[String]]
     /// Words that frame lines ("and", "please", "store", "for") and `extra_words`.
@@ -31,28 +29,22 @@ public struct SpeechVocabulary: Sendable, Equatable {
         var modifiers: [[String]] = []
         var seen = Set<[String]>()
         var rewrites: [[String]: String] = [:]
-        var plurals = Set<[String]>()
 
-        @discardableResult
-        func add(_ written: String, to list: inout [[String]], rewrite: Bool) -> [[String]] {
+        func add(_ written: String, to list: inout [[String]], rewrite: Bool) {
             let plain = Self.plainWords(written)
-            var added: [[String]] = []
             for variant in SpokenForms.variants(of: written) {
                 let spoken = variant.filter(Self.isSpeakable)
                 guard !spoken.isEmpty, seen.insert(spoken).inserted else { continue }
                 list.append(spoken)
-                added.append(spoken)
                 if rewrite, spoken != plain { rewrites[spoken] = written.lowercased() }
             }
-            return added
         }
         for material in master.materials.materials {
             for name in [material.name] + material.aliases {
                 add(name, to: &products, rewrite: true)
                 // Plurals of the head noun: "butter croissants", "lattes".
                 if let last = name.split(separator: " ").last, last.allSatisfy(\.isLetter), !last.hasSuffix("s") {
-                    let plural = name + (last.hasSuffix("ch") || last.hasSuffix("sh") || last.hasSuffix("x") ? "es" : "s")
-                    plurals.formUnion(add(plural, to: &products, rewrite: false))
+                    add(name + (last.hasSuffix("ch") || last.hasSuffix("sh") || last.hasSuffix("x") ? "es" : "s"), to: &products, rewrite: false)
                 }
             }
         }
@@ -67,7 +59,6 @@ public struct SpeechVocabulary: Sendable, Equatable {
             .filter(Self.isSpeakable).subtracting(numbers).subtracting(units).subtracting(["x", "pls", "plz", "qty", "pcs", "ea"])
 
         self.products = products
-        self.plurals = plurals
         self.modifiers = modifiers
         self.connectors = connectors.sorted()
         self.names = Set(extraWords.map { $0.lowercased() }).filter(Self.isSpeakable).sorted()
