@@ -11,7 +11,7 @@ import Foundation
 /// With `rigor: .measure` plans are tuned (seconds per size) and the tuning is kept in a wisdom
 /// file, so it is paid once per machine.
 public final class FFT: @unchecked Sendable {
-    // @unchecked: `forward`, `inverse` and FFTW's planner are only touched under `planner`;
+    // @unchecked: the plan tables and FFTW's planner are only touched under `planner`;
     // plans are immutable once made and FFTW allows executing them concurrently on new arrays.
     public enum Rigor: Sendable { case estimate, measure }
 
@@ -21,6 +21,8 @@ public final class FFT: @unchecked Sendable {
     private static let planner = NSLock()
     private var forward: [Int: OpaquePointer] = [:]
     private var inverse: [Int: OpaquePointer] = [:]
+    /// Batched forward plans, by frame length and frames per batch.
+    private var batched: [SIMD2<Int>: OpaquePointer] = [:]
 
     public init(rigor: Rigor = .estimate, wisdom: URL? = nil) {
         self.rigor = rigor
@@ -34,6 +36,7 @@ public final class FFT: @unchecked Sendable {
         Self.planner.withLock {
             for plan in forward.values { fftwf_destroy_plan(plan) }
             for plan in inverse.values { fftwf_destroy_plan(plan) }
+            for plan in batched.values { fftwf_destroy_plan(plan) }
         }
     }
 
@@ -67,29 +70,53 @@ public final class FFT: @unchecked Sendable {
 
     /// Short-time transforms: each `length`-sample frame (every `hop` samples, multiplied by
     /// `window`) is transformed and its `length / 2 + 1` bins handed to `body` as interleaved
-    /// (re, im) pairs. One pair of buffers serves every frame.
+    /// (re, im) pairs, frames in order.
+    ///
+    /// Frames are transformed `framesPerBatch` at a time by one batched plan: spectral kurtosis
+    /// takes thousands of 32-point frames per alert, and one call per frame cost more than the
+    /// transforms. One set of buffers serves every batch.
     public func forEachFrame(
         of samples: UnsafeBufferPointer<Float>, length: Int, hop: Int, window: [Float],
         _ body: (UnsafeBufferPointer<Float>) -> Void
     ) {
         guard samples.count >= length, window.count >= length, let first = samples.baseAddress else { return }
-        let plan = plan(forward: length)
+        let frames = (samples.count - length) / hop + 1
+        let batch = min(Self.framesPerBatch, frames)
+        let plan = plan(forward: length, batch: batch)
+        let single = batch == 1 ? plan : self.plan(forward: length)
         let bins = length / 2 + 1
-        let input = fftwf_alloc_real(length)!
-        let output = fftwf_alloc_complex(bins)!
+        let input = fftwf_alloc_real(length * batch)!
+        let output = fftwf_alloc_complex(bins * batch)!
         defer { fftwf_free(input); fftwf_free(output) }
         window.withUnsafeBufferPointer { window in
-            let taper = window.baseAddress!
-            var start = 0
-            while start + length <= samples.count {
-                let frame = first + start
-                for i in 0..<length { input[i] = frame[i] * taper[i] }
+            // Windows frame `index` into `target`.
+            func taper(_ index: Int, into target: UnsafeMutablePointer<Float>) {
+                let source = first + index * hop
+                for i in 0..<length { target[i] = source[i] * window[i] }
+            }
+            var frame = 0
+            while frame + batch <= frames {
+                for j in 0..<batch { taper(frame + j, into: input + j * length) }
                 fftwf_execute_dft_r2c(plan, input, output)
+                output.withMemoryRebound(to: Float.self, capacity: bins * 2 * batch) { pairs in
+                    for j in 0..<batch { body(UnsafeBufferPointer(start: pairs + j * 2 * bins, count: bins * 2)) }
+                }
+                frame += batch
+            }
+            // The last few frames one at a time, at the start of the buffers (where the
+            // single-frame plan's alignment holds).
+            while frame < frames {
+                taper(frame, into: input)
+                fftwf_execute_dft_r2c(single, input, output)
                 output.withMemoryRebound(to: Float.self, capacity: bins * 2) { body(UnsafeBufferPointer(start: $0, count: bins * 2)) }
-                start += hop
+                frame += 1
             }
         }
     }
+
+    /// Frames per batched short-time transform: enough to amortise the call, few enough that
+    /// the batch stays in cache.
+    static let framesPerBatch = 64
 
     /// The inverse transform of `count` complex bins, the first of which are `bins` (interleaved
     /// re, im), the rest zero (unnormalised): returns the magnitudes |z(t)|, which is all
@@ -144,6 +171,24 @@ public final class FFT: @unchecked Sendable {
             defer { fftwf_free(input); fftwf_free(output) }
             let plan = fftwf_plan_dft_r2c_1d(Int32(n), input, output, flags)!
             forward[n] = plan
+            saveWisdom()
+            return plan
+        }
+    }
+
+    /// `batch` transforms of `n` samples each, the frames back to back in input and output.
+    private func plan(forward n: Int, batch: Int) -> OpaquePointer {
+        if batch == 1 { return plan(forward: n) }
+        return Self.planner.withLock {
+            let key = SIMD2(n, batch)
+            if let plan = batched[key] { return plan }
+            let bins = n / 2 + 1
+            let input = fftwf_alloc_real(n * batch)!
+            let output = fftwf_alloc_complex(bins * batch)!
+            defer { fftwf_free(input); fftwf_free(output) }
+            var size = Int32(n)
+            let plan = fftwf_plan_many_dft_r2c(1, &size, Int32(batch), input, nil, 1, Int32(n), output, nil, 1, Int32(bins), flags)!
+            batched[key] = plan
             saveWisdom()
             return plan
         }

@@ -29,13 +29,9 @@ public struct VibrationAnalyzer: Sendable {
         // Velocity (mm/s)² per bin up to 1.1 kHz: integrate acceleration by 1/(2πf).
         let power = PowerSpectrum(spectrum, count: n, sampleRate: fs, maxFrequency: 1_100)
         let top = min(power.bin(1_100), power.power.count - 1)
-        let velocity = PowerSpectrum(
-            power: (0...top).map { k in
-                guard !alert.unit.isVelocity else { return power.power[k] }
-                let f = power.frequency(k)
-                return k == 0 ? 0 : power.power[k] * pow(1_000 / (2 * .pi * f), 2)
-            },
-            resolution: power.resolution)
+        let velocity = alert.unit.isVelocity
+            ? PowerSpectrum(power: Array(power.power[0...top]), resolution: power.resolution)
+            : Self.integrated(power, through: top)
         let overall = velocity.rms(from: 10, to: 1_000)
         let foundation = device.extra["foundation"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
         let zone = zones.zone(velocityRMS: overall, group: device.machineGroup, foundation: foundation)
@@ -67,6 +63,20 @@ public struct VibrationAnalyzer: Sendable {
             zoneLimits: zones.limits(group: device.machineGroup, foundation: foundation), velocityRMS: overall, speed: speed,
             shaft: shaft, statistics: statistics, defects: defects, envelopeBand: envelope?.band,
             bearingScores: scores)
+    }
+
+    /// Acceleration (m/s²)² per bin to velocity (mm/s)²: divided by (2πf)², in mm. A plain
+    /// loop: bin k is at k·resolution, so the weight is a constant over k².
+    static func integrated(_ acceleration: PowerSpectrum, through top: Int) -> PowerSpectrum {
+        let constant = pow(1_000 / (2 * Double.pi * acceleration.resolution), 2)
+        let power = [Double](unsafeUninitializedCapacity: top + 1) { power, initialized in
+            acceleration.power.withUnsafeBufferPointer { input in
+                power[0] = 0
+                for k in stride(from: 1, through: top, by: 1) { power[k] = input[k] * constant / Double(k * k) }
+            }
+            initialized = top + 1
+        }
+        return PowerSpectrum(power: power, resolution: acceleration.resolution)
     }
 
     /// (x − mean) · scale for every sample, in a plain loop the compiler vectorises (a `map`

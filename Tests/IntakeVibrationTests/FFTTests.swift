@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+@testable import IntakeVibration
+
+@Suite("FFTW transforms")
+struct FFTTests {
+    @Test("Short-time frames come out in order and equal each frame's own transform, in full batches and in the tail")
+    func framesMatchSingleTransforms() {
+        let fft = FFT()
+        var generator = SystemRandomNumberGenerator()
+        // 2,000 samples in 32-sample frames every 16: 124 frames, one batch of 64 and 60 left over.
+        let samples = (0..<2_000).map { _ in Float.random(in: -1...1, using: &generator) }
+        let length = 32, hop = 16
+        let window = (0..<length).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(length))) }
+        var frames: [[Float]] = []
+        samples.withUnsafeBufferPointer { buffer in
+            fft.forEachFrame(of: buffer, length: length, hop: hop, window: window) { frames.append(Array($0)) }
+        }
+        #expect(frames.count == (samples.count - length) / hop + 1)
+        #expect(frames.count > FFT.framesPerBatch)
+        for (index, frame) in frames.enumerated() {
+            let windowed = (0..<length).map { samples[index * hop + $0] * window[$0] }
+            let expected = fft.forward(windowed).interleaved
+            let error = zip(frame, expected).map { abs($0 - $1) }.max() ?? 0
+            #expect(error < 1e-4, "frame \(index): largest difference \(error)")
+        }
+    }
+}
