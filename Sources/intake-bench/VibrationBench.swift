@@ -98,6 +98,7 @@ struct VibrationBench: ParsableCommand {
         var rawFFT: [Double] = []
         var decoding: [Double] = []
         var throughput = 0.0
+        var cpuPerAlert = 0.0, stolen = 0.0
         if !accuracyOnly {
             let device = machines[0]
             let builder = RepairOrderBuilder(master: master)
@@ -133,10 +134,16 @@ struct VibrationBench: ParsableCommand {
             let throughputQueue = ReviewQueue(store: try OrderStore(path: folder.appendingPathComponent("throughput.db").path))
             let sink = ReviewQueueSink(queue: throughputQueue, next: try JSONLinesSink(url: URL(fileURLWithPath: "/dev/null")))
             let pipeline = try Pipeline(name: "bench", routes: [route], sink: sink, deadLetters: throughputQueue)
-            let summary = pipeline.run((0..<speedAlerts).map {
+            let inputs = (0..<speedAlerts).map {
                 PipelineInput(uri: "bench:\($0)", idempotencyKey: "throughput-\($0)", bytes: bytes)
-            })
+            }
+            let cpuBefore = processCPUSeconds(), stealBefore = machineStealTicks()
+            let summary = pipeline.run(inputs)
             throughput = Double(sink.created) / summary.seconds
+            cpuPerAlert = (processCPUSeconds() - cpuBefore) * 1_000 / Double(max(sink.created, 1))
+            if let before = stealBefore, let after = machineStealTicks(), after.total > before.total {
+                stolen = (after.steal - before.steal) / (after.total - before.total)
+            }
         }
         latencies.sort()
         rawFFT.sort()
@@ -147,6 +154,7 @@ struct VibrationBench: ParsableCommand {
                 "set": set, "alerts": total, "correct": correct, "accuracy": accuracy,
                 "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99),
                 "raw_fft_p50_ms": percentile(rawFFT, 0.5), "pipeline_alerts_per_second": throughput,
+                "pipeline_cpu_ms_per_alert": cpuPerAlert, "pipeline_steal_share": stolen,
                 "cores": ProcessInfo.processInfo.activeProcessorCount,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
@@ -163,7 +171,8 @@ struct VibrationBench: ParsableCommand {
         if !accuracyOnly {
             print(String(format: "  15 s at 25.6 kHz, bytes → order stored: p50 %.2f ms, p99 %.2f ms (one core); of which decoding p50 %.2f ms; raw FFT of 384,000 points: p50 %.2f ms",
                          percentile(latencies, 0.5), percentile(latencies, 0.99), percentile(decoding, 0.5), percentile(rawFFT, 0.5)))
-            print(String(format: "  pipeline with 2 diagnose workers, into the store: %.0f alerts/s (%d cores)", throughput, ProcessInfo.processInfo.activeProcessorCount))
+            print(String(format: "  pipeline with 2 diagnose workers, into the store: %.0f alerts/s (%d cores); %.2f ms CPU per alert; %.1f%% of the machine stolen by the hypervisor meanwhile",
+                         throughput, ProcessInfo.processInfo.activeProcessorCount, cpuPerAlert, stolen * 100))
         }
         if !errors.isEmpty && showErrors > 0 {
             print("  misclassified:")

@@ -74,8 +74,6 @@ struct DiagnosisTests {
         let line = power.line(near: 100, tolerance: 5)
         #expect(abs((line?.frequency ?? 0) - 100) < 0.01)
         #expect(abs((line?.rms ?? 0) - 2 / 2.squareRoot()) < 0.001)
-        #expect(FFT.fastSize(atLeast: 384_001) == 384_000 + 2_000 || FFT.fastSize(atLeast: 384_001) > 384_000)
-        #expect(FFT.fastSize(atLeast: 7) == 8)
     }
 }
 

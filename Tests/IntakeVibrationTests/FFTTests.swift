@@ -25,4 +25,21 @@ struct FFTTests {
             #expect(error < 1e-4, "frame \(index): largest difference \(error)")
         }
     }
+
+    @Test("Transform sizes come from a short ladder: at least what is asked, at most a quarter more, only factors 2, 3 and 5")
+    func transformSizes() {
+        #expect(FFT.fastSize(atLeast: 7) == 8)
+        #expect(FFT.fastSize(atLeast: 384_001) == 393_216)
+        var sizes = Set<Int>()
+        for n in 10_000...40_000 {
+            let size = FFT.fastSize(atLeast: n)
+            #expect(size >= n && Double(size) <= 1.25 * Double(n), "\(n) → \(size)")
+            var rest = size
+            for p in [2, 3, 5] { while rest % p == 0 { rest /= p } }
+            #expect(rest == 1, "\(size)")
+            sizes.insert(size)
+        }
+        // Two octaves: four sizes in each, plus the first of the next.
+        #expect(sizes.count <= 9)
+    }
 }

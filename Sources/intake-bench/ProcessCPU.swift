@@ -1,0 +1,20 @@
+import Foundation
+
+/// CPU seconds (user + system) this process has used so far: throughput on a shared VM swings
+/// by a fifth from run to run, CPU time per item much less, so benches print both.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Ticks the hypervisor gave other guests (`steal` in /proc/stat, all CPUs) and all ticks so
+/// far: their change over a run says how much of the machine was not ours. Nil off Linux.
+func machineStealTicks() -> (steal: Double, total: Double)? {
+    guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+          let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+    let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+    guard fields.count >= 8 else { return nil }
+    return (fields[7], fields.prefix(8).reduce(0, +))
+}
