@@ -112,7 +112,7 @@ public struct IntakeServer: Sendable {
         ).add(to: api)
         OrderRoutes(queue: queue, receiver: receiver, jsonLimit: configuration.limits.json).add(to: api)
         SandboxRoutes(queue: queue, jsonLimit: configuration.limits.json).add(to: api)
-        DeadLetterRoutes(queue: queue).add(to: api)
+        DeadLetterRoutes(queue: queue, receiver: receiver).add(to: api)
 
         var services: [any Service] = [pipelineService]
         services += watchers as [any Service]

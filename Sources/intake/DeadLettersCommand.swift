@@ -83,7 +83,8 @@ struct DeadLettersCommand: ParsableCommand {
             let chosen = all ? try queue.deadLetters().map(\.orderID) : ids
             let inputs = try chosen.map { id in
                 let (letter, bytes) = try queue.deadLetter(id)
-                return PipelineInput(uri: letter.uri, sender: letter.sender, bytes: bytes)
+                // Under the failed order's id: its idempotency key (an HTTP one, say) is not kept.
+                return PipelineInput(uri: letter.uri, sender: letter.sender, orderID: letter.orderID, bytes: bytes)
             }
             try PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet).process(inputs, out: nil)
         }

@@ -49,6 +49,19 @@ struct PipelineIdempotencyTests {
         #expect(sink.records.first { $0.source.uri == "b" }?.source.sender == "courier-app")
     }
 
+    @Test("An input that names its order keeps that id, whatever its bytes, key or sender (a dead letter's retry)")
+    func namedOrderKeepsItsID() throws {
+        let sink = CollectingSink()
+        let named = "ord_0123456789abcdef01234567"
+        _ = try Pipeline(name: "test", routes: [textRoute([draftStage()])], sink: sink, deadLetters: MemoryDeadLetters()).run([
+            PipelineInput(uri: "retry", sender: "courier-app", orderID: named, bytes: Data("store 12: 3 lattes".utf8)),
+            PipelineInput(uri: "unreadable", orderID: named + "x", load: { throw CocoaError(.fileReadNoSuchFile) }),
+        ])
+        let ids = Dictionary(uniqueKeysWithValues: sink.records.map { ($0.source.uri, $0.id) })
+        #expect(ids["retry"] == named)
+        #expect(ids["unreadable"] == named + "x")
+    }
+
     @Test("The sink receives records in batches, every record exactly once")
     func sinkBatches() throws {
         final class BatchSink: OrderSink, @unchecked Sendable {

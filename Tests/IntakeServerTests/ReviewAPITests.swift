@@ -85,4 +85,35 @@ import Testing
         #expect(bytes.body == bad)
         try await server.stop()
     }
+
+    @Test func aDeadLetterRetriedOverHTTPRunsAgainUnderItsOrdersID() async throws {
+        let server = try await TestServer()
+        let bad = try TestServer.sample("samples/vibration/bad-truncated-payload.json")
+        // With an Idempotency-Key, which the dead letter does not keep: the retry must still find the order.
+        let reply = try await server.request(
+            "POST", "/v1/alerts", token: server.admin, body: bad, contentType: "application/json", headers: ["Idempotency-Key": "edge-7"])
+        let id = try #require(reply.json["id"] as? String)
+        #expect(try await server.waitForOrder(id).status == .failed)
+
+        let denied = try await server.request("POST", "/v1/deadletters/\(id)/retry", token: server.device)
+        #expect(denied.status == 403)
+        let retried = try await server.request("POST", "/v1/deadletters/\(id)/retry", token: server.reviewer)
+        #expect(retried.status == 202, "\(retried.text)")
+        #expect(retried.json["id"] as? String == id)
+        #expect(retried.headers["location"] == "/v1/orders/\(id)")
+        // The bytes are still truncated: the retry fails again, under the same order, and is counted.
+        let deadline = Date().addingTimeInterval(20)
+        var failures = 0
+        while Date() < deadline {
+            failures = try await server.request("GET", "/v1/deadletters/\(id)", token: server.reviewer).json["failures"] as? Int ?? 0
+            if failures >= 2 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(failures == 2)
+        #expect(try server.queue.record(id: id)?.status == .failed)
+        #expect(try server.queue.deadLetters().map(\.orderID) == [id], "one dead letter, not a second order")
+        let missing = try await server.request("POST", "/v1/deadletters/ord_000000000000000000000000/retry", token: server.reviewer)
+        #expect(missing.status == 404)
+        try await server.stop()
+    }
 }

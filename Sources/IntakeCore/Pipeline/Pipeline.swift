@@ -125,13 +125,13 @@ public final class Pipeline: @unchecked Sendable {
         } catch {
             // No bytes to keep: identify the dead letter by where the input was.
             let placeholder = ReceivedInput(uri: input.uri, sender: input.sender, bytes: Data())
-            let orderID = ContentHash.orderID(
+            let orderID = input.orderID ?? ContentHash.orderID(
                 sha256: ContentHash.sha256(Data(input.uri.utf8)), pipeline: name, sender: input.sender)
             fail(PipelineItem(input: placeholder, orderID: orderID, payload: placeholder.bytes), stage: "read", error: InputFailure(
                 code: "unreadable_input", message: "could not read \(input.uri): \(error.localizedDescription)"))
             return
         }
-        let orderID = ContentHash.orderID(idempotencyKey: input.idempotencyKey
+        let orderID = input.orderID ?? ContentHash.orderID(idempotencyKey: input.idempotencyKey
             ?? ContentHash.idempotencyKey(sha256: received.sha256, pipeline: name, sender: received.sender))
         if let lookup {
             do {

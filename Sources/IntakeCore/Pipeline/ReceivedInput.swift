@@ -12,22 +12,26 @@ public struct PipelineInput: Sendable {
     /// The SHA-256 of what `load` returns, when the caller computed it while receiving the bytes
     /// into storage it owns (the server's spool); nil: the pipeline hashes the bytes it reads.
     public let sha256: String?
+    /// The order this input becomes when it already has one: a dead letter's retry, whose key
+    /// (an HTTP `Idempotency-Key`, say) is not kept. Nil: named by the idempotency key.
+    public let orderID: String?
     public let load: @Sendable () throws -> Data
 
     public init(
-        uri: String, sender: String? = nil, idempotencyKey: String? = nil, sha256: String? = nil,
+        uri: String, sender: String? = nil, idempotencyKey: String? = nil, sha256: String? = nil, orderID: String? = nil,
         load: @escaping @Sendable () throws -> Data
     ) {
         self.uri = uri
         self.sender = sender
         self.idempotencyKey = idempotencyKey
         self.sha256 = sha256
+        self.orderID = orderID
         self.load = load
     }
 
     /// An input with its bytes already in hand (stdin, HTTP bodies, tests).
-    public init(uri: String, sender: String? = nil, idempotencyKey: String? = nil, bytes: Data) {
-        self.init(uri: uri, sender: sender, idempotencyKey: idempotencyKey, load: { bytes })
+    public init(uri: String, sender: String? = nil, idempotencyKey: String? = nil, orderID: String? = nil, bytes: Data) {
+        self.init(uri: uri, sender: sender, idempotencyKey: idempotencyKey, orderID: orderID, load: { bytes })
     }
 }
 

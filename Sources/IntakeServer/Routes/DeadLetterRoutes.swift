@@ -4,9 +4,11 @@ import Hummingbird
 import IntakeReview
 
 /// Dead letters (inputs that failed, with their original bytes): reviewer tokens and up.
-/// Retrying is `intake deadletters retry` on the same store.
+/// `POST …/retry` runs one through the pipeline again (after the cause is fixed), as
+/// `intake deadletters retry` does on the same store.
 struct DeadLetterRoutes {
     let queue: ReviewQueue
+    let receiver: InputReceiver
 
     struct DeadLetterList: Encodable {
         var deadLetters: [StoredDeadLetter]
@@ -22,6 +24,12 @@ struct DeadLetterRoutes {
         group.get("deadletters/:id") { _, context in
             _ = try context.require(.reviewer)
             return try JSONBody.response(try queue.deadLetter(try context.parameters.require("id")).letter)
+        }
+        group.post("deadletters/:id/retry") { _, context in
+            _ = try context.require(.reviewer)
+            let (letter, bytes) = try queue.deadLetter(try context.parameters.require("id"))
+            let receipt = try receiver.retry(letter, bytes: bytes)
+            return try JSONBody.response(receipt, status: .accepted, headers: [.location: receipt.location])
         }
         group.get("deadletters/:id/bytes") { _, context in
             _ = try context.require(.reviewer)
