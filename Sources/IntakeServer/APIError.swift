@@ -40,6 +40,11 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
                  message: "the body is larger than this endpoint's limit of \(limit) bytes (server.limits in the pipeline file)")
     }
 
+    static func uploadTimedOut(after seconds: Double) -> APIError {
+        APIError(status: .requestTimeout, code: "upload_timeout",
+                 message: "the body took longer than \(Int(seconds))s to arrive (server.upload_timeout in the pipeline file); send it again")
+    }
+
     static func unsupportedType(_ type: String?, accepted: [String]) -> APIError {
         APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
                  message: "Content-Type \(type ?? "(none)") is not accepted here; send one of: \(accepted.joined(separator: ", "))")

@@ -108,7 +108,7 @@ public struct IntakeServer: Sendable {
         api.get("me") { _, context in try JSONBody.response(try context.caller()) }
         IntakeRoutes(
             receiver: receiver, endpoints: IntakeRoutes.endpoints(limits: configuration.limits),
-            routed: Set(pipelineConfiguration.routes.map(\.modality))
+            routed: Set(pipelineConfiguration.routes.map(\.modality)), uploadTimeout: configuration.uploadTimeout
         ).add(to: api)
         OrderRoutes(queue: queue, receiver: receiver, jsonLimit: configuration.limits.json).add(to: api)
         SandboxRoutes(queue: queue, jsonLimit: configuration.limits.json).add(to: api)

@@ -10,6 +10,7 @@ import IntakeCore
 ///   data: ../intake-data/server   # uploads in flight (spool), kept inputs; nothing outside it is served
 ///   keep_inputs: true             # keep each input's bytes for the review page (audio, scans)
 ///   request_timeout: 30s          # a connection silent this long mid-request (stalled upload) is closed
+///   upload_timeout: 10m           # a body still arriving after this is refused (408), however steadily it trickles
 ///   limits:                       # largest body per endpoint (413 above it)
 ///     alerts: 16MB
 ///     audio: 64MB
@@ -28,6 +29,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var dataFolder: URL
     public var keepInputs = true
     public var requestTimeout: Double = 30
+    /// Seconds a whole request body may take. The idle timeout alone lets a client that sends a
+    /// byte every few seconds hold a connection and a spool file forever.
+    public var uploadTimeout: Double = 600
     public var limits = BodyLimits()
     public var ratePerSecond: Double = 400
     public var rateBurst: Double = 800
@@ -51,7 +55,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public init(node: ConfigNode?, directory: URL, defaultDataFolder: URL) throws {
         self.init(dataFolder: defaultDataFolder)
         guard let node else { return }
-        try node.allowOnly(["host", "port", "data", "keep_inputs", "request_timeout", "limits", "rate_limit", "watch", "watch_interval"])
+        try node.allowOnly(["host", "port", "data", "keep_inputs", "request_timeout", "upload_timeout", "limits", "rate_limit", "watch", "watch_interval"])
         func path(_ text: String) -> URL {
             text.hasPrefix("/") ? URL(fileURLWithPath: text) : directory.appendingPathComponent(text).standardizedFileURL
         }
@@ -62,6 +66,10 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let timeout = try node.optional("request_timeout") {
             requestTimeout = try timeout.durationValue()
             if requestTimeout <= 0 { throw timeout.error("a request timeout must be longer than 0s") }
+        }
+        if let timeout = try node.optional("upload_timeout") {
+            uploadTimeout = try timeout.durationValue()
+            if uploadTimeout <= 0 { throw timeout.error("an upload timeout must be longer than 0s") }
         }
         if let limits = try node.optional("limits") {
             try limits.allowOnly(["alerts", "audio", "documents", "messages", "json"])

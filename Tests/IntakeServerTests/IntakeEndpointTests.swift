@@ -154,4 +154,17 @@ import Testing
         #expect(order.error?.code == "unreadable_image")
         try await server.stop()
     }
+
+    @Test func aBodyTricklingInPastTheUploadTimeoutIsRefusedWith408AndLeavesNothing() async throws {
+        let server = try await TestServer { $0.uploadTimeout = 1 }
+        // 20 bytes every 0.1 s never goes silent (the idle timeout is 30 s) but would take 20 s.
+        let answer = try await SlowUpload.post(
+            port: server.port, path: "/v1/messages", token: server.device, contentType: "text/plain",
+            length: 4_000, chunk: 20, every: 0.1)
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+        #expect(try server.queue.list(status: nil).isEmpty)
+        let incoming = server.configuration.dataFolder.appendingPathComponent("spool/incoming")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty, "the partial body is removed")
+        try await server.stop()
+    }
 }

@@ -58,12 +58,15 @@ final class Spool: Sendable {
 
     /// Streams `body` into a new file in `incoming/`, hashing as it goes. With `wrap`, the body
     /// is written base64-encoded between `wrap.prefix` and `wrap.suffix` (and hashed as written).
-    /// Throws `APIError.tooLarge` as soon as more than `limit` bytes have arrived.
+    /// Throws `APIError.tooLarge` as soon as more than `limit` bytes have arrived, and
+    /// `APIError.uploadTimedOut` when a part arrives after `timeout` seconds (silence itself is
+    /// the server's idle timeout).
     func receive<Body: AsyncSequence>(
-        _ body: Body, limit: Int, wrap: (prefix: Data, suffix: Data)? = nil
+        _ body: Body, limit: Int, timeout: Double = .infinity, wrap: (prefix: Data, suffix: Data)? = nil
     ) async throws -> Upload where Body.Element == ByteBuffer {
         let file = incoming.appendingPathComponent(UUID().uuidString + ".part")
         let writer = try HashingFileWriter(file)
+        let started = ContinuousClock.now
         do {
             var received = 0
             var base64 = wrap.map { _ in StreamingBase64() }
@@ -71,6 +74,7 @@ final class Spool: Sendable {
             for try await buffer in body {
                 received += buffer.readableBytes
                 if received > limit { throw APIError.tooLarge(limit: limit) }
+                if timeout.isFinite, started.duration(to: .now) > .seconds(timeout) { throw APIError.uploadTimedOut(after: timeout) }
                 try buffer.withUnsafeReadableBytes { bytes in
                     if let encoded = base64?.encode(bytes) { try writer.write(encoded) } else { try writer.write(bytes) }
                 }

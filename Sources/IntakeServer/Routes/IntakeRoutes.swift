@@ -23,6 +23,8 @@ struct IntakeRoutes {
     let endpoints: [Endpoint]
     /// Modalities the pipeline has a route for.
     let routed: Set<Modality>
+    /// Seconds a whole body may take to arrive.
+    let uploadTimeout: Double
 
     static func endpoints(limits: ServerConfiguration.BodyLimits) -> [Endpoint] {
         [
@@ -69,7 +71,7 @@ struct IntakeRoutes {
             wrap = try BinaryAlert.envelope(headers: request.headers, token: token)
         }
 
-        var upload = try await receiver.spool.receive(request.body, limit: endpoint.limit, wrap: wrap)
+        var upload = try await receiver.spool.receive(request.body, limit: endpoint.limit, timeout: uploadTimeout, wrap: wrap)
         var storedType = wrap == nil ? mediaType : "application/json"
         var uri = "http:/v1/\(endpoint.path)"
         if let boundary {
