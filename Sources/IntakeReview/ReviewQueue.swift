@@ -146,10 +146,9 @@ public final class ReviewQueue: Sendable {
         try OrderRecordCoding.decoder().decode(OrderRecord.self, from: Data(text.utf8))
     }
 
-    /// Rewrites the queryable copies of the record's lines and evidence.
-    /// The order's lines and evidence as rows. `state` is the record as JSON: each evidence row
-    /// is cut from it rather than encoded again (ten encoder runs per order were a tenth of
-    /// storing it).
+    /// Rewrites the queryable copies of the record's lines and evidence. `state` is the record
+    /// as JSON: each evidence row is cut from it rather than encoded again (ten encoder runs per
+    /// order were a tenth of storing it).
     static func writeRows(_ db: any StoreTransaction, record: OrderRecord, state: JSONValue) throws {
         try db.execute(sql: "DELETE FROM order_lines WHERE order_id = ?", arguments: [record.id])
         try db.execute(sql: "DELETE FROM order_evidence WHERE order_id = ?", arguments: [record.id])

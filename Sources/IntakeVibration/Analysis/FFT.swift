@@ -83,7 +83,7 @@ public final class FFT: @unchecked Sendable {
         let frames = (samples.count - length) / hop + 1
         let batch = min(Self.framesPerBatch, frames)
         let plan = plan(forward: length, batch: batch)
-        let single = batch == 1 ? plan : self.plan(forward: length)
+        let single = self.plan(forward: length)
         let bins = length / 2 + 1
         let input = fftwf_alloc_real(length * batch)!
         let output = fftwf_alloc_complex(bins * batch)!
