@@ -114,6 +114,15 @@ import Testing
         #expect(try server.queue.deadLetters().map(\.orderID) == [id], "one dead letter, not a second order")
         let missing = try await server.request("POST", "/v1/deadletters/ord_000000000000000000000000/retry", token: server.reviewer)
         #expect(missing.status == 404)
+
+        // Another actor on the same store (`intake deadletters retry` after a fix) stores the
+        // order: the letter is resolved, and a second retry over HTTP is refused, not run.
+        let failed = try #require(try server.queue.record(id: id))
+        _ = try server.queue.submit([OrderRecord(id: id, status: .noAction, source: failed.source, pipeline: failed.pipeline, intent: .none)])
+        #expect(try server.queue.deadLetters().isEmpty)
+        let again = try await server.request("POST", "/v1/deadletters/\(id)/retry", token: server.reviewer)
+        #expect(again.status == 409)
+        #expect((again.json["error"] as? [String: Any])?["code"] as? String == "already_resolved", "\(again.text)")
         try await server.stop()
     }
 }

@@ -5,7 +5,8 @@ import Testing
 
 /// The review page in a real browser (Debian's headless Chromium) against a real server: a
 /// reviewer signs in with a token, corrects one order in place and saves it, then approves the
-/// next, both with the keyboard, and the store shows both decisions under the reviewer's name.
+/// next, both with the keyboard, and the store shows both decisions under the reviewer's name;
+/// a failed order's input is run again from its page.
 @Suite(.serialized) struct ReviewPageBrowserTests {
     @Test func aReviewerCorrectsAndApprovesOrdersThroughThePage() async throws {
         let server = try await TestServer()
@@ -74,6 +75,39 @@ import Testing
         let approved = try server.queue.detail(second)
         #expect(approved.record.status == .approved)
         #expect(approved.reviews.map(\.action) == ["approve"])
+        try await server.stop()
+    }
+
+    @Test func aReviewerRunsAFailedOrdersInputAgainFromItsPage() async throws {
+        let server = try await TestServer()
+        let bad = try TestServer.sample("samples/vibration/bad-truncated-payload.json")
+        let reply = try await server.request("POST", "/v1/alerts", token: server.admin, body: bad, contentType: "application/json")
+        let id = try #require(reply.json["id"] as? String)
+        #expect(try await server.waitForOrder(id).status == .failed)
+        let page = URL(string: "http://127.0.0.1:\(server.port)/#/orders/\(id)")!
+        let token = server.reviewer
+        let queue = server.queue
+        let patience = Duration.seconds(30)
+
+        let pageErrors: [String] = try await onThread {
+            let browser = try HeadlessChromium()
+            defer { browser.close() }
+            try browser.navigate(to: page)
+            try browser.type(token, into: "#token-input")
+            try browser.click("#token-save")
+            try browser.waitFor("document.querySelector('#retry-input') !== null", timeout: patience)
+            try browser.click("#retry-input")
+            // The same truncated bytes fail again: the letter counts a second failure.
+            let deadline = Date().addingTimeInterval(30)
+            while try queue.deadLetter(id).letter.failures < 2 {
+                guard Date() < deadline else { throw TestServerError("the retry did not run within 30 s") }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return browser.pageErrors
+        }
+        #expect(pageErrors.isEmpty, "the page reported errors: \(pageErrors)")
+        #expect(try server.queue.deadLetters().map(\.orderID) == [id])
+        #expect(try server.queue.record(id: id)?.status == .failed)
         try await server.stop()
     }
 

@@ -734,8 +734,15 @@
       items.push(field('Notes', 'notes', el('ul', null, intent.notes.map((n) => el('li', null, n)))));
     }
     if (rec.error) {
+      // A failed order's input is a dead letter: once its cause is fixed it can run again
+      // under the same order id.
+      const retry = rec.status === 'failed' && state.me && state.me.role !== 'device'
+        ? el('button', { id: 'retry-input', type: 'button', class: 'small', title: 'Run the original input through the pipeline again' }, 'Retry input')
+        : null;
+      if (retry) retry.addEventListener('click', () => retryInput(rec.id, retry));
       items.push(field('Error', 'error', el('div', { class: 'error-box' },
-        el('b', { class: 'mono' }, rec.error.code || 'error'), rec.error.stage ? ` at ${rec.error.stage}` : '', ': ', rec.error.message || '')));
+        el('b', { class: 'mono' }, rec.error.code || 'error'), rec.error.stage ? ` at ${rec.error.stage}` : '', ': ', rec.error.message || '',
+        retry ? ' ' : null, retry)));
     }
     dl.replaceChildren(...items.flat());
   }
@@ -1017,6 +1024,38 @@
     } else if (state.detail) {
       updateActions();
     }
+  }
+
+  /** Queues a failed order's dead letter again, then shows the order as the new run left it. */
+  async function retryInput(id, button) {
+    if (state.busy) return;
+    state.busy = true;
+    button.disabled = true;
+    try {
+      await api('POST', `/v1/deadletters/${enc(id)}/retry`);
+      showStatus(`queued ${id} again`, 'success');
+    } catch (e) {
+      report(e);
+      button.disabled = false;
+      return;
+    } finally {
+      state.busy = false;
+    }
+    // The run takes a moment; look again until the order (or its failure count) changes.
+    const seen = (detail) => JSON.stringify([detail.record, detail.history]);
+    const before = state.detail && state.detail.record.id === id ? seen(state.detail.detail) : null;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (!state.detail || state.detail.record.id !== id) return;
+      let fresh;
+      try { fresh = await api('GET', orderPath(id)); } catch (_) { continue; }
+      if (seen(fresh) !== before) {
+        state.preloaded = fresh;
+        await showDetail(id);
+        return;
+      }
+    }
+    button.disabled = false;
   }
 
   async function doRelease() {
