@@ -66,6 +66,106 @@ struct PurchaseOrderExtractorTests {
         #expect(draft.intent.confidence <= 0.4)
     }
 
+    @Test func aDescriptionRunningIntoTheQuantityColumnKeepsItsWordsAndTheTableGoesOn() throws {
+        // "6305-2RS" ends a long description right of the column boundary: it has digits, but
+        // the quantity is the rightmost number under "Qty".
+        let (_, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "MRO-3003"), (480, "Deep"), (560, "Groove"), (680, "Ball"), (760, "Bearing"), (1250, "6205-2RS"), (1400, "2"), (1560, "each"), (1800, "4.80"), (2200, "9.60")]),
+            (760, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (840, [(1800, "Subtotal"), (2200, "19.20")]),
+        ]))
+        #expect(draft.intent.lines.map(\.quantity) == [2, 3])
+        #expect(draft.intent.lines.first?.text == "MRO-3003 Deep Groove Ball Bearing 6205-2RS")
+        #expect(!draft.intent.notes.contains { $0.hasPrefix("Line") || $0.contains("add up") }, "\(draft.intent.notes)")
+    }
+
+    @Test func aQuantityOCRCouldNotReadComesFromAmountOverPriceAndTheRowsAfterItStay() throws {
+        let (_, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "A2"), (1560, "cup"), (1800, "3.20"), (2200, "134.40")]),
+            (760, [(160, "MRO-3003"), (480, "Ball"), (560, "Bearing"), (1400, "2"), (1560, "each"), (1800, "4.80"), (2200, "9.60")]),
+        ]))
+        #expect(draft.intent.lines.map(\.quantity) == [42, 2])
+        let first = try #require(draft.intent.lines.first)
+        #expect(first.confidence <= 0.4, "an inferred quantity goes to review")
+        #expect(draft.intent.notes.contains { $0.contains("the quantity reads \"A2\"; 42 from amount ÷ unit price") }, "\(draft.intent.notes)")
+    }
+
+    @Test func aRowWithoutAQuantityOrBothPricesEndsTheTable() {
+        let (_, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (760, [(160, "Delivery"), (480, "before"), (560, "noon"), (2200, "5.00")]),
+            (840, [(160, "MRO-3003"), (480, "Ball"), (560, "Bearing"), (1400, "2"), (1560, "each"), (1800, "4.80"), (2200, "9.60")]),
+        ]))
+        #expect(draft.intent.lines.map(\.quantity) == [3])
+    }
+
+    @Test func aGarbledQuantityLabelIsKnownByItsPlaceBetweenTheLabelsRead() {
+        // Tesseract read 数量 as "Ne" on Chinese pages: between the description and the unit,
+        // the only column missing is the quantity.
+        let (_, draft) = Self.extract(Self.page([
+            (600, [(160, "Item"), (480, "Description"), (1400, "Ne"), (1560, "Unit"), (1800, "Unit"), (1870, "Price"), (2200, "EAM")]),
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+        ]))
+        #expect(draft.intent.lines.map(\.quantity) == [3])
+        #expect(draft.intent.lines.first?.amount == 9.6)
+    }
+
+    @Test func oneMisreadDigitIsRepairedByTheLinesArithmeticAndTheLineSaysSo() throws {
+        let (order, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "392"), (1560, "cup"), (1800, "3.20"), (2200, "124.80")]),
+        ]))
+        #expect(order.items.first?.quantity == 39)
+        let line = try #require(draft.intent.lines.first)
+        #expect(line.quantity == 39 && line.confidence <= 0.4)
+        #expect(draft.intent.notes.contains { $0.contains("the quantity reads \"392\"; 39 makes quantity × unit price = amount") }, "\(draft.intent.notes)")
+    }
+
+    @Test func aSubtotalTheAmountsAddUpToDecidesWhichNumberWasMisread() throws {
+        // 30 × 3.90 ≠ 177.00: the price 5.90 or the amount 117.00 would each be one digit off,
+        // but the subtotal is the amounts as read, so the price was misread.
+        let (order, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "30"), (1560, "cup"), (1800, "3.90"), (2200, "177.00")]),
+            (760, [(1800, "Subtotal"), (2200, "177.00")]),
+        ]))
+        #expect(order.items.first?.unitPrice == 5.9)
+        #expect(draft.intent.notes.contains { $0.contains("the unit price reads \"3.90\"; 5.90 makes") }, "\(draft.intent.notes)")
+        #expect(!draft.intent.notes.contains { $0.contains("add up") })
+        // Without a subtotal to vouch for the amount, neither is chosen.
+        let (unsure, _) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "30"), (1560, "cup"), (1800, "3.90"), (2200, "177.00")]),
+        ]))
+        #expect(unsure.items.first?.unitPrice == 3.9)
+        #expect(unsure.items.first?.problems.first?.contains("OCR digit error?") == true)
+    }
+
+    @Test func arithmeticOffersTheValuesOneDigitFromWhatWasRead() {
+        #expect(ArithmeticRepair.candidates(quantity: 30, unitPrice: 3.9, amount: 177, texts: [.quantity: "30", .unitPrice: "3.90", .amount: "177.00"])
+            == [.init(column: .unitPrice, value: 5.9), .init(column: .amount, value: 117)], "either could be the misread")
+        #expect(ArithmeticRepair.candidates(quantity: 26, unitPrice: 86, amount: 2408, texts: [.quantity: "26", .unitPrice: "86.00", .amount: "2,408.00"])
+            == [.init(column: .quantity, value: 28)])
+        // 3 × 4.00 = 12.00 against 25.00: no number one digit from what was read makes it add up.
+        #expect(ArithmeticRepair.candidates(quantity: 3, unitPrice: 4, amount: 25, texts: [.quantity: "3", .unitPrice: "4.00", .amount: "25.00"]).isEmpty)
+        #expect(ArithmeticRepair.whole(124.8 / 3.2) == 39)
+        #expect(ArithmeticRepair.whole(7.5) == nil)
+    }
+
+    @Test func aNumberColumnsValueIsItsRightmostNumberWithThousandsPrintedApart() {
+        func words(_ texts: [String]) -> [OCRPage.Word] {
+            texts.enumerated().map { OCRPage.Word(text: $1, box: PixelBox(x: $0 * 100, y: 0, width: 60, height: 30), confidence: 0.9) }
+        }
+        #expect(LineItemTable.Layout.valueRange(words(["45mm", "28"]), decimalSeparator: ".") == 1..<2)
+        #expect(LineItemTable.Layout.valueRange(words(["2", "310,00"]), decimalSeparator: ",") == 0..<2)
+        #expect(LineItemTable.Layout.valueRange(words(["12", "34"]), decimalSeparator: ".") == 1..<2)
+        #expect(LineItemTable.Layout.valueRange(words(["A2"]), decimalSeparator: ".") == 0..<1, "kept, so the misread is reported")
+        #expect(LineItemTable.Layout.valueRange(words(["each"]), decimalSeparator: ".") == nil)
+    }
+
     @Test func aCodeThatIsNotInTheMasterFallsBackToTheDescription() throws {
         let (_, draft) = Self.extract(Self.page([
             Self.header,

@@ -15,25 +15,15 @@ struct LineItemTable {
             return columns.first { center >= $0.left && center < $0.right }?.column
         }
 
-        /// A row's words by column. Words go by their centre; then words without digits that
-        /// landed in a number column (a long description running past the column boundary, a
-        /// unit printed beside its quantity) move to the nearest text column on their side.
-        func cells(of words: [OCRPage.Word]) -> [PurchaseOrderTemplate.Column: [OCRPage.Word]] {
+        /// A row's words by column. Words go by their centre; then a number column keeps only
+        /// its value (see `valueRange`), and the words around it (a long description running
+        /// past the column boundary, "6305-2RS" or "45mm" among them; a unit printed beside its
+        /// quantity) move to the nearest text column on their side.
+        func cells(of words: [OCRPage.Word], decimalSeparator: Character) -> [PurchaseOrderTemplate.Column: [OCRPage.Word]] {
             var cells: [PurchaseOrderTemplate.Column: [OCRPage.Word]] = [:]
             for word in words {
                 guard let column = column(of: word) else { continue }
                 cells[column, default: []].append(word)
-            }
-            for (index, entry) in columns.enumerated() where entry.column.isNumeric {
-                guard let inCell = cells[entry.column], let firstNumber = inCell.firstIndex(where: { $0.text.contains(where: \.isNumber) }) else { continue }
-                let lastNumber = inCell.lastIndex(where: { $0.text.contains(where: \.isNumber) })!
-                let before = inCell[..<firstNumber], after = inCell[(lastNumber + 1)...]
-                guard !before.isEmpty || !after.isEmpty else { continue }
-                let left = columns[..<index].last { !$0.column.isNumeric }?.column
-                let right = columns[(index + 1)...].first { !$0.column.isNumeric }?.column
-                if let target = left ?? right, !before.isEmpty { cells[target, default: []].append(contentsOf: before) }
-                if let target = right ?? left, !after.isEmpty { cells[target, default: []].append(contentsOf: after) }
-                cells[entry.column] = Array(inCell[firstNumber...lastNumber])
             }
             // A header label OCR could not read leaves its numbers with the column before it:
             // the last of two prices is the amount.
@@ -43,42 +33,83 @@ struct LineItemTable {
                 cells[.amount] = [prices.last!]
                 cells[.unitPrice] = Array(prices.dropLast())
             }
+            for (index, entry) in columns.enumerated() where entry.column.isNumeric {
+                guard let inCell = cells[entry.column], let value = Self.valueRange(inCell, decimalSeparator: decimalSeparator) else { continue }
+                let before = inCell[..<value.lowerBound], after = inCell[value.upperBound...]
+                guard !before.isEmpty || !after.isEmpty else { continue }
+                let left = columns[..<index].last { !$0.column.isNumeric }?.column
+                let right = columns[(index + 1)...].first { !$0.column.isNumeric }?.column
+                if let target = left ?? right, !before.isEmpty { cells[target, default: []].append(contentsOf: before) }
+                if let target = right ?? left, !after.isEmpty { cells[target, default: []].append(contentsOf: after) }
+                cells[entry.column] = Array(inCell[value])
+            }
             for column in cells.keys { cells[column]!.sort { $0.box.x < $1.box.x } }
             return cells
+        }
+
+        /// Where the value of a number column lies among its words, left to right. Numbers
+        /// stand right-aligned under their label, so the value is the rightmost word that reads
+        /// as a number, with thousands groups printed apart before it ("2 310,00"). When no
+        /// word reads as a number, the words from the first to the last with a digit (so the
+        /// misread is reported, not dropped).
+        static func valueRange(_ words: [OCRPage.Word], decimalSeparator: Character) -> Range<Int>? {
+            if let last = words.lastIndex(where: { FieldValues.number($0.text, decimalSeparator: decimalSeparator) != nil }) {
+                var first = last
+                // A group is three digits; the word before it, one to three digits alone.
+                while first > 0, words[first].text.prefix(while: \.isNumber).count == 3,
+                    (1...3).contains(words[first - 1].text.count), words[first - 1].text.allSatisfy(\.isNumber),
+                    FieldValues.number(words[(first - 1)...last].map(\.text).joined(), decimalSeparator: decimalSeparator) != nil
+                {
+                    first -= 1
+                }
+                return first..<(last + 1)
+            }
+            guard let first = words.firstIndex(where: { $0.text.contains(where: \.isNumber) }) else { return nil }
+            return first..<(words.lastIndex(where: { $0.text.contains(where: \.isNumber) })! + 1)
         }
     }
 
     let template: PurchaseOrderTemplate
 
-    /// The header row of `page`: a line naming at least three columns including the quantity.
+    /// The header row of `page`: a line naming at least three columns, and the quantity
+    /// column read or inferred (see `inferMissingColumns`).
     func layout(of page: OCRPage) -> (layout: Layout, line: Int)? {
+        typealias Column = PurchaseOrderTemplate.Column
         for (index, line) in page.lines.enumerated() {
-            var found: [(PurchaseOrderTemplate.Column, PixelBox)] = []
+            var found: [(Column, PixelBox)] = []
+            var unmatched: [[OCRPage.Word]] = []
             // Within one phrase only: "Item" and "Description" printed apart are two columns,
             // "Item Description" printed together is one.
             for phrase in PageLayout.phrases(line) {
                 var position = 0
+                var run: [OCRPage.Word] = []
                 while position < phrase.count {
-                    var best: (column: PurchaseOrderTemplate.Column, length: Int)? = nil
+                    var best: (column: Column, length: Int)? = nil
                     for (column, labels) in template.columns {
                         if let hit = PageLayout.label(labels, at: phrase[position...], typoMinimumLength: 3), hit.length > best?.length ?? 0 {
                             best = (column, hit.length)
                         }
                     }
                     if let (column, length) = best {
+                        if !run.isEmpty { unmatched.append(run) }
+                        run = []
                         let words = phrase[position..<(position + length)]
                         if !found.contains(where: { $0.0 == column }) {
                             found.append((column, words.dropFirst().reduce(words.first!.box) { $0.union($1.box) }))
                         }
                         position += length
                     } else {
+                        run.append(phrase[position])
                         position += 1
                     }
                 }
+                if !run.isEmpty { unmatched.append(run) }
             }
-            guard found.count >= 3, found.contains(where: { $0.0 == .quantity }) else { continue }
+            guard found.count >= 3 else { continue }
             found.sort { $0.1.x < $1.1.x }
-            var columns: [(PurchaseOrderTemplate.Column, Int, Int)] = []
+            Self.inferMissingColumns(&found, from: unmatched)
+            guard found.contains(where: { $0.0 == .quantity }) else { continue }
+            var columns: [(Column, Int, Int)] = []
             for (index, (column, box)) in found.enumerated() {
                 let left = index == 0 ? 0 : (found[index - 1].1.right + box.x) / 2
                 let right = index == found.count - 1 ? Int.max : (box.right + found[index + 1].1.x) / 2
@@ -87,6 +118,26 @@ struct LineItemTable {
             return (Layout(columns: columns, headerBottom: line.box.bottom), index)
         }
         return nil
+    }
+
+    /// A header label OCR garbled ("Ne" for 数量) still names its column when it stands where
+    /// the usual column order (code, description, quantity, unit, unit price, amount) leaves
+    /// exactly one column missing between the labels read on either side of it. `found` is
+    /// sorted by position and stays so.
+    static func inferMissingColumns(_ found: inout [(PurchaseOrderTemplate.Column, PixelBox)], from runs: [[OCRPage.Word]]) {
+        let order = PurchaseOrderTemplate.Column.allCases
+        for run in runs where run.contains(where: { $0.text.contains(where: \.isLetter) }) {
+            let box = run.dropFirst().reduce(run[0].box) { $0.union($1.box) }
+            let left = found.last { $0.1.right <= box.centerX }?.0
+            let right = found.first { $0.1.x >= box.centerX }?.0
+            let lower = left.map { order.firstIndex(of: $0)! + 1 } ?? 0
+            let upper = right.map { order.firstIndex(of: $0)! } ?? order.count
+            guard lower < upper else { continue }
+            let missing = order[lower..<upper].filter { column in !found.contains { $0.0 == column } }
+            guard missing.count == 1 else { continue }
+            found.append((missing[0], box))
+            found.sort { $0.1.x < $1.1.x }
+        }
     }
 
     /// Items of `page` from line `start` on, read with `layout`; `ended` says whether the
@@ -99,25 +150,13 @@ struct LineItemTable {
         while index < page.lines.count {
             let line = page.lines[index]
             if PageLayout.findLabel(template.tableEnd, in: line.words) != nil { return (items, start..<index, true) }
-            let cells = layout.cells(of: line.words.filter { $0.text.contains(where: { $0.isLetter || $0.isNumber }) })
+            let cells = layout.cells(of: line.words.filter { $0.text.contains(where: { $0.isLetter || $0.isNumber }) }, decimalSeparator: template.decimalSeparator)
             var values = cells.compactMapValues { PageLayout.value($0[...], page: page, method: "column") }
             // Remnants of ruling lines stick to codes as "_" or "|".
             if let code = values[.code] {
                 values[.code]?.text = code.text.trimmingCharacters(in: CharacterSet.alphanumerics.inverted)
             }
-            let quantity = values[.quantity].flatMap { FieldValues.number($0.text, decimalSeparator: template.decimalSeparator) }
-            if let quantity, quantity.value > 0 {
-                var item = PurchaseOrder.LineItem(cells: values, quantity: quantity.value, unitPrice: nil, amount: nil, problems: [])
-                if quantity.repaired { item.cells[.quantity]?.confidence *= 0.7 }
-                for column in [PurchaseOrderTemplate.Column.unitPrice, .amount] {
-                    guard let cell = values[column] else { continue }
-                    if let number = FieldValues.number(cell.text, decimalSeparator: template.decimalSeparator) {
-                        if column == .unitPrice { item.unitPrice = number.value } else { item.amount = number.value }
-                        if number.repaired { item.cells[column]?.confidence *= 0.7 }
-                    } else {
-                        item.problems.append("the \(column == .unitPrice ? "unit price" : "amount") \"\(cell.text)\" is not a number")
-                    }
-                }
+            if let item = item(from: values) {
                 if let bottom = lastBottom { pitch = pitch ?? max(1, line.box.y - bottom) }
                 lastBottom = line.box.bottom
                 items.append(item)
@@ -142,5 +181,37 @@ struct LineItemTable {
             index += 1
         }
         return (items, start..<index, false)
+    }
+
+    /// The item a row's cells make: a row with a positive quantity, or one whose quantity OCR
+    /// could not read ("A2" for 42) while its unit price and amount both read. Such a row is
+    /// kept, its quantity taken from amount ÷ unit price when that is whole, and the line says
+    /// so: dropped, it would also end the table and lose every row after it. Nil for rows that
+    /// are not items.
+    private func item(from values: [PurchaseOrderTemplate.Column: PurchaseOrder.Value]) -> PurchaseOrder.LineItem? {
+        func number(_ column: PurchaseOrderTemplate.Column) -> (value: Double, repaired: Bool)? {
+            values[column].flatMap { FieldValues.number($0.text, decimalSeparator: template.decimalSeparator) }
+        }
+        let quantity = number(.quantity).flatMap { $0.value > 0 ? $0 : nil }
+        let price = number(.unitPrice), amount = number(.amount)
+        guard quantity != nil || price != nil && amount != nil && (values[.code] != nil || values[.description] != nil) else { return nil }
+        var item = PurchaseOrder.LineItem(cells: values, quantity: quantity?.value, unitPrice: price?.value, amount: amount?.value, problems: [])
+        for (column, read) in [(PurchaseOrderTemplate.Column.quantity, quantity), (.unitPrice, price), (.amount, amount)] where read?.repaired == true {
+            item.cells[column]?.confidence *= 0.7
+        }
+        for (column, name) in [(PurchaseOrderTemplate.Column.unitPrice, "unit price"), (.amount, "amount")] where number(column) == nil {
+            if let cell = values[column] { item.problems.append("the \(name) \"\(cell.text)\" is not a number") }
+        }
+        if quantity == nil {
+            let read = values[.quantity].map { "reads \"\($0.text)\"" } ?? "is empty"
+            if let price, let amount, price.value > 0, let whole = ArithmeticRepair.whole(amount.value / price.value) {
+                item.quantity = whole
+                if let confidence = item.cells[.quantity]?.confidence { item.cells[.quantity]?.confidence = min(confidence, 0.5) }
+                item.problems.append(String(format: "the quantity %@; %.0f from amount ÷ unit price", read, whole))
+            } else {
+                item.problems.append("no quantity: the quantity cell \(read)")
+            }
+        }
+        return item
     }
 }

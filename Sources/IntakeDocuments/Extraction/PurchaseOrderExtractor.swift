@@ -137,6 +137,10 @@ public struct PurchaseOrderExtractor: Sendable {
     // MARK: Cross-checks
 
     private func crossCheck(_ order: inout PurchaseOrder) {
+        let sum = order.items.reduce(0.0) { $0 + ($1.amount ?? ($1.quantity ?? 0) * ($1.unitPrice ?? 0)) }
+        let stated = order.subtotal ?? order.total
+        // A stated subtotal that the amounts as read add up to vouches for every amount.
+        let amountsAddUp = stated.map { abs(sum - $0) <= 0.011 } ?? false
         for index in order.items.indices {
             let item = order.items[index]
             guard let quantity = item.quantity else { continue }
@@ -144,16 +148,30 @@ public struct PurchaseOrderExtractor: Sendable {
                 order.items[index].problems.append("no unit price read")
                 continue
             }
-            if let amount = item.amount, item.arithmeticHolds == false {
+            guard let amount = item.amount, item.arithmeticHolds == false else { continue }
+            let texts = item.cells.compactMapValues(\.text)
+            var candidates = ArithmeticRepair.candidates(quantity: quantity, unitPrice: price, amount: amount, texts: texts)
+            if amountsAddUp { candidates.removeAll { $0.column == .amount } }
+            guard candidates.count == 1, let repair = candidates.first else {
                 order.items[index].problems.append(String(
                     format: "quantity × unit price = %.2f but the amount reads %.2f (an OCR digit error?)", quantity * price, amount))
+                continue
             }
+            switch repair.column {
+            case .quantity: order.items[index].quantity = repair.value
+            case .unitPrice: order.items[index].unitPrice = repair.value
+            default: order.items[index].amount = repair.value
+            }
+            if let confidence = item.cells[repair.column]?.confidence { order.items[index].cells[repair.column]?.confidence = min(confidence, 0.5) }
+            let name = [.quantity: "quantity", .unitPrice: "unit price"][repair.column] ?? "amount"
+            order.items[index].problems.append(
+                "the \(name) reads \"\(texts[repair.column] ?? "")\"; \(repair.printed) makes quantity × unit price = amount (an OCR digit error)")
         }
-        let sum = order.items.reduce(0.0) { $0 + ($1.amount ?? ($1.quantity ?? 0) * ($1.unitPrice ?? 0)) }
-        if let stated = order.subtotal ?? order.total, !order.items.isEmpty, abs(sum - stated) > 0.011 {
+        let repairedSum = order.items.reduce(0.0) { $0 + ($1.amount ?? ($1.quantity ?? 0) * ($1.unitPrice ?? 0)) }
+        if let stated, !order.items.isEmpty, abs(repairedSum - stated) > 0.011 {
             order.notes.append(String(
                 format: "The line amounts add up to %.2f but the %@ reads %.2f: a line may be misread or missing.",
-                sum, order.subtotal == nil ? "total" : "subtotal", stated))
+                repairedSum, order.subtotal == nil ? "total" : "subtotal", stated))
         }
     }
 }
