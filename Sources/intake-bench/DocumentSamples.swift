@@ -9,7 +9,7 @@ import IntakeDocuments
 struct DocumentSamples: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "document-samples",
-        abstract: "Print the sample purchase orders (PNG, JPEG, TIFF, PDF; English and Chinese), two bad scans, and the printed truth.",
+        abstract: "Print the sample purchase orders (PNG, JPEG, TIFF, PDF, a stack of three POs in one PDF; English and Chinese), two bad scans, and the printed truth.",
         discussion: """
             Examples:
               swift run intake-bench document-samples --out samples/documents
@@ -26,7 +26,8 @@ struct DocumentSamples: ParsableCommand {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let renderer = PurchaseOrderRenderer()
         var random = SeededRandom(seed: 424242)
-        var truth: [String: PurchaseOrderSpec] = [:]
+        // Every file's orders, in the order they are printed.
+        var truth: [String: [PurchaseOrderSpec]] = [:]
         func degraded(_ change: (inout PurchaseOrderRenderer.Degradation) -> Void) -> PurchaseOrderRenderer.Degradation {
             var degradation = PurchaseOrderRenderer.Degradation()
             change(&degradation)
@@ -46,15 +47,23 @@ struct DocumentSamples: ParsableCommand {
             let spec = PurchaseOrderSpec.random(master: master, layout: layout, itemCount: items, random: &random)
             let bytes = try renderer.render(spec, font: font, degradation: degradation, container: container)
             try bytes.write(to: folder.appendingPathComponent(name))
-            truth[name] = spec
+            truth[name] = [spec]
             print("\(name): \(spec.items.count) lines, \(bytes.count / 1024) KB")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(truth).write(to: URL(fileURLWithPath: expected))
         // Two bad scans: what a reviewer finds in the dead letters.
         let first = try renderer.render(PurchaseOrderSpec.random(master: master, layout: .plain, itemCount: 2, random: &random), font: "DejaVu-Sans")
         try first.prefix(first.count / 3).write(to: folder.appendingPathComponent("bad-truncated.png"))
         try renderer.blankPage().write(to: folder.appendingPathComponent("bad-blank-page.png"))
+        // A clerk's stack: three POs from three suppliers in one PDF, one order each.
+        let stack = [PurchaseOrderSpec.Layout.plain, .nordic, .ruled].map { layout in
+            PurchaseOrderSpec.random(master: master, layout: layout, itemCount: 3, random: &random)
+        }
+        let stackBytes = try renderer.renderStack(stack, font: "DejaVu-Sans")
+        try stackBytes.write(to: folder.appendingPathComponent("stack-three-pos.pdf"))
+        truth["stack-three-pos.pdf"] = stack
+        print("stack-three-pos.pdf: \(stack.count) orders, \(stackBytes.count / 1024) KB")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(truth).write(to: URL(fileURLWithPath: expected))
     }
 }

@@ -15,7 +15,8 @@ struct OCRCommand: ParsableCommand {
             `document.read` and `document.extract` options. For each page: the preparation steps \
             chosen from its measurements, then every text line (with --words, every word with its \
             box and confidence). Then the template chosen, the header fields and line items read, \
-            and the notes (cross-check failures, missing fields).
+            and the notes (cross-check failures, missing fields), for each purchase order in the \
+            file: a stack of POs scanned into one PDF splits where a page names a new PO number.
 
             Exit status: 0 when every file was read, 1 when some could not be.
 
@@ -33,7 +34,7 @@ struct OCRCommand: ParsableCommand {
     @Flag(name: .long, help: "Print every word with its box (x,y,width,height on the prepared page) and confidence.")
     var words = false
 
-    @Flag(name: .long, help: "One JSON object per file: the pages' lines and the aligned order.")
+    @Flag(name: .long, help: "One JSON object per file: the pages' lines, the aligned order (`intent`) and every order of the file (`orders`).")
     var json = false
 
     func run() throws {
@@ -53,10 +54,9 @@ struct OCRCommand: ParsableCommand {
             do {
                 let started = DispatchTime.now()
                 let document = try reader.read(try decode.decoder.decode(try Data(contentsOf: URL(fileURLWithPath: file))))
-                let order = extract.extractor.extract(document)
-                let draft = extract.aligner.align(order, notes: document.notes)
+                let orders = extract.extractor.extractAll(document).map { ($0, extract.aligner.align($0, notes: document.notes)) }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-                print(json ? try jsonLine(file, document, draft) : report(file, document, order, draft, seconds))
+                print(json ? try jsonLine(file, document, orders.map(\.1)) : report(file, document, orders, seconds))
             } catch {
                 failures += 1
                 FileHandle.standardError.write(Data("intake: \(file): \(error.intakeMessage) [\(error.intakeCode)]\n".utf8))
@@ -65,7 +65,7 @@ struct OCRCommand: ParsableCommand {
         if failures > 0 { throw ExitCode(1) }
     }
 
-    private func report(_ file: String, _ document: ReadDocument, _ order: PurchaseOrder, _ draft: OrderDraft, _ seconds: Double) -> String {
+    private func report(_ file: String, _ document: ReadDocument, _ orders: [(PurchaseOrder, OrderDraft)], _ seconds: Double) -> String {
         var lines = [String(format: "%@: %d page(s) read in %.2f s", file, document.pages.count, seconds)]
         for page in document.pages {
             let steps = page.preparation.steps.isEmpty ? "none" : page.preparation.steps.joined(separator: ", ")
@@ -79,7 +79,16 @@ struct OCRCommand: ParsableCommand {
                 }
             }
         }
-        lines.append("template: \(order.template)")
+        for (number, (order, draft)) in orders.enumerated() {
+            if orders.count > 1 { lines.append("order \(number + 1) of \(orders.count) in this file") }
+            lines += report(order, draft)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The template, header fields, lines and notes of one order.
+    private func report(_ order: PurchaseOrder, _ draft: OrderDraft) -> [String] {
+        var lines = ["template: \(order.template)"]
         for field in PurchaseOrderTemplate.Field.allCases {
             guard let value = order.header[field] else { continue }
             lines.append(String(format: "  %@: %@ (%@, %.2f)", field.rawValue, value.text, value.method, value.confidence))
@@ -91,13 +100,13 @@ struct OCRCommand: ParsableCommand {
         }
         for note in draft.intent.notes { lines.append("  note: \(note)") }
         lines.append(String(format: "  confidence %.2f", draft.intent.confidence))
-        return lines.joined(separator: "\n")
+        return lines
     }
 
-    private func jsonLine(_ file: String, _ document: ReadDocument, _ draft: OrderDraft) throws -> String {
+    private func jsonLine(_ file: String, _ document: ReadDocument, _ drafts: [OrderDraft]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let intent = try JSONSerialization.jsonObject(with: encoder.encode(draft.intent))
+        let intents = try drafts.map { try JSONSerialization.jsonObject(with: encoder.encode($0.intent)) }
         let pages: [[String: Any]] = document.pages.map { page in
             [
                 "page": page.number, "languages": page.languages, "prepared": page.preparation.steps,
@@ -106,7 +115,9 @@ struct OCRCommand: ParsableCommand {
                 },
             ]
         }
-        let object: [String: Any] = ["file": file, "pages": pages, "intent": intent, "blank_pages": document.blankPages]
+        let object: [String: Any] = [
+            "file": file, "pages": pages, "intent": intents[0], "orders": intents, "blank_pages": document.blankPages,
+        ]
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 }

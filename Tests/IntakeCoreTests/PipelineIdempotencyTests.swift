@@ -31,6 +31,45 @@ struct PipelineIdempotencyTests {
         #expect(Set(second.records.map(\.id)) == Set(first.records.map(\.id)))
     }
 
+    /// Keeps each batch as the sink received it.
+    final class BatchSink: OrderSink, @unchecked Sendable {
+        let batches = Mutex<[[OrderRecord]]>([])
+        func write(_ record: OrderRecord) throws { try write(batch: [record]) }
+        func write(batch records: [OrderRecord]) throws { batches.withLock { $0.append(records) } }
+    }
+
+    @Test("An input holding several orders makes one record each, in one batch, under ids derived from the input's")
+    func anInputWithSeveralOrdersMakesOneRecordEach() throws {
+        let split = AnyStage(ClosureStage<Data, OrderDraft> { bytes, _ in
+            let drafts = String(decoding: bytes, as: UTF8.self).split(separator: "|").map {
+                OrderDraft(intent: OrderIntent(type: .purchase, lines: [OrderLine(sku: nil, text: String($0), quantity: 1, confidence: 1)]))
+            }
+            var first = drafts[0]
+            first.otherOrders = Array(drafts.dropFirst())
+            return first
+        }, name: "split")
+        let sink = BatchSink()
+        let input = PipelineInput(uri: "stack.pdf", bytes: Data("PO-1|PO-2|PO-3".utf8))
+        let summary = try Pipeline(name: "test", routes: [textRoute([split])], sink: sink, deadLetters: MemoryDeadLetters()).run([input])
+        let batches = sink.batches.withLock { $0 }
+        #expect(batches.count == 1, "all of an input's orders are stored together")
+        let records = try #require(batches.first)
+        #expect(records.map { $0.intent.lines.first?.text } == ["PO-1", "PO-2", "PO-3"])
+        let first = ContentHash.orderID(sha256: ContentHash.sha256(Data("PO-1|PO-2|PO-3".utf8)), pipeline: "test")
+        #expect(records.map(\.id) == [first, InputOrders.orderID(first, part: 1), InputOrders.orderID(first, part: 2)])
+        #expect(Set(records.map(\.id)).count == 3)
+        #expect(records[1].intent.notes.last == "Order 2 of 3 in stack.pdf; the others: \(records[0].id), \(records[2].id).")
+        #expect(summary.admitted == 1 && summary.records["pending_review"] == 3)
+
+        // Run again with the orders known: nothing is processed, and all three are written.
+        let again = BatchSink()
+        let rerun = try Pipeline(
+            name: "test", routes: [textRoute([split])], sink: again, deadLetters: MemoryDeadLetters(), lookup: KnownOrders(records)
+        ).run([input])
+        #expect(rerun.alreadyDone == 1)
+        #expect(again.batches.withLock { $0 } == [records])
+    }
+
     @Test("The sender and a caller-supplied idempotency key are part of an order's identity")
     func senderAndKeyChangeIdentity() throws {
         let sink = CollectingSink()

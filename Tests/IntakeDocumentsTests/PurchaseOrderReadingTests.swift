@@ -53,6 +53,32 @@ struct PurchaseOrderReadingTests {
         #expect(draft.intent.total == spec.total)
     }
 
+    @Test func aStackOfPurchaseOrdersScannedIntoOnePDFBecomesOneOrderPerPO() throws {
+        // Three POs fed as one stack: the second runs over two pages (its second page repeats
+        // only the PO number), the third is another supplier's layout.
+        let specs = [
+            DocumentFixture.spec(.plain, items: 4, seed: 21), DocumentFixture.spec(.ruled, items: 18, seed: 22),
+            DocumentFixture.spec(.nordic, items: 3, seed: 23),
+        ]
+        #expect(Set(specs.map(\.poNumber)).count == 3)
+        let bytes = try PurchaseOrderRenderer().renderStack(specs, font: "DejaVu-Sans")
+        let document = try DocumentReader().read(try DocumentDecoder().decode(bytes))
+        #expect(document.pages.count == 4)
+        let stage = DocumentExtractStage(
+            extractor: PurchaseOrderExtractor(templates: DocumentFixture.templates), aligner: PurchaseOrderAligner(master: DocumentFixture.master))
+        let draft = try stage.process(document, context: StageContext(
+            stage: "document.extract", worker: 0, orderID: "ord_test", input: ReceivedInput(uri: "stack.pdf", bytes: bytes),
+            deadline: .distantFuture, logger: .init(label: "test")))
+        let orders = [draft] + draft.otherOrders
+        #expect(orders.map(\.intent.reference) == specs.map(\.poNumber))
+        #expect(orders.map(\.intent.lines.count) == [4, 18, 3])
+        #expect(orders.map(\.intent.total) == specs.map(\.total))
+        #expect(orders[2].intent.lines.map(\.sku) == specs[2].items.map(\.code))
+        // Evidence keeps the page of the whole file: the third order is on page 4.
+        #expect(orders[2].evidence.first { $0.field == "intent.reference" }?.box?.page == 4)
+        #expect(orders[1].evidence.contains { $0.field == "intent.lines[17].quantity" && $0.box?.page == 3 })
+    }
+
     @Test func aChinesePurchaseOrderIsReadWithTheHuadongTemplate() throws {
         let spec = DocumentFixture.spec(.chinese, items: 3, seed: 3)
         let (document, order, draft) = try DocumentFixture.read(try PurchaseOrderRenderer().render(spec, font: "DejaVu-Sans"))

@@ -5,9 +5,13 @@
 public struct OrderDraft: Sendable, Equatable {
     public var intent: OrderIntent
     public var evidence: [Evidence]
+    /// Further orders the same input holds, in order: each purchase order after the first in
+    /// a scanned stack. Each becomes a record of its own (see `RecordStage`).
+    public var otherOrders: [OrderDraft]
 
-    public init(intent: OrderIntent, evidence: [Evidence] = []) {
+    public init(intent: OrderIntent, evidence: [Evidence] = [], otherOrders: [OrderDraft] = []) {
         self.intent = intent
         self.evidence = evidence
+        self.otherOrders = otherOrders
     }
 }

@@ -11,8 +11,8 @@ import Synchronization
 /// inputs ─▶ read + sniff ─▶ [route text:  decode ─▶ align ─▶ record] ─┐
 ///                       └─▶ [route voice: …                     ] ─┴▶ sink
 /// ```
-/// Every input yields exactly one record: a failure anywhere becomes a dead letter (kept with
-/// the original bytes) and a `failed` record. An input whose order already exists (`lookup`)
+/// Every input yields its records (one, or one per order it holds) together: a failure anywhere
+/// becomes a dead letter (kept with the original bytes) and one `failed` record. An input whose order already exists (`lookup`)
 /// is not processed again: its stored record goes straight to the sink. `stop()` stops
 /// admitting inputs, lets the ones in flight finish, and reports the rest as `notStarted`.
 public final class Pipeline: @unchecked Sendable {
@@ -23,7 +23,8 @@ public final class Pipeline: @unchecked Sendable {
     private let deadLetters: any DeadLetterStore
     private let lookup: (any OrderLookup)?
     private let logger: Logger
-    private let sinkBuffer: BoundedBuffer<OrderRecord>
+    /// One entry per input: the records it made, written in the same batch.
+    private let sinkBuffer: BoundedBuffer<[OrderRecord]>
     private var runners: [[StageRunner]] = []
     private let done = DispatchSemaphore(value: 0)
     private let recordsCounter = Mutex<[OrderStatus: Counter]>([:])
@@ -39,7 +40,7 @@ public final class Pipeline: @unchecked Sendable {
     }
     private let state = Mutex(State())
 
-    /// Builds the pipeline; fails if a route's stages do not chain from `Data` to `OrderRecord`.
+    /// Builds the pipeline; fails if a route's stages do not chain from `Data` to `InputOrders`.
     public init(
         name: String, routes: [Route], sink: any OrderSink, deadLetters: any DeadLetterStore,
         lookup: (any OrderLookup)? = nil, sinkBuffer: Int = 64, logger: Logger = Logger(label: "intake.pipeline")
@@ -136,8 +137,11 @@ public final class Pipeline: @unchecked Sendable {
         if let lookup {
             do {
                 if let finished = try lookup.finishedRecord(id: orderID) {
+                    // An input that held several orders stored the others under derived ids.
+                    var records = [finished]
+                    while let next = try lookup.finishedRecord(id: InputOrders.orderID(orderID, part: records.count)) { records.append(next) }
                     state.withLock { $0.summary.alreadyDone += 1 }
-                    sinkBuffer.put(finished)
+                    sinkBuffer.put(records)
                     return
                 }
             } catch {
@@ -172,7 +176,7 @@ public final class Pipeline: @unchecked Sendable {
             expected = stage.outputType
             accepts = { [previous = stage] in $0.inputTypeID == previous.outputTypeID }
         }
-        guard let last = route.stages.last, last.stage.produces(OrderRecord.self) else {
+        guard let last = route.stages.last, last.stage.produces(InputOrders.self) else {
             throw PipelineError.routeDoesNotEndInRecord(route: route.modality.rawValue, produces: expected)
         }
     }
@@ -187,8 +191,8 @@ public final class Pipeline: @unchecked Sendable {
                 next: { [sinkBuffer] item in
                     if let downstream {
                         downstream.buffer.put(item)
-                    } else if let record = item.payload as? OrderRecord {
-                        sinkBuffer.put(record)
+                    } else if let orders = item.payload as? InputOrders {
+                        sinkBuffer.put(orders.records)
                     }
                 },
                 fail: { [weak self] item, stage, error in self?.fail(item, stage: stage, error: error) },
@@ -222,15 +226,17 @@ public final class Pipeline: @unchecked Sendable {
         logger.info(
             "input failed",
             metadata: ["order": "\(item.orderID)", "uri": "\(item.input.uri)", "stage": "\(stage)", "code": "\(letter.code)"])
-        sinkBuffer.put(OrderRecord(
+        sinkBuffer.put([OrderRecord(
             id: item.orderID, status: .failed, source: item.input.source, pipeline: name, intent: .none,
-            error: OrderError(code: letter.code, message: letter.reason, stage: stage)))
+            error: OrderError(code: letter.code, message: letter.reason, stage: stage))])
     }
 
-    /// Hands the sink whatever records are waiting, up to `sinkBatch` at a time, so a store can
-    /// commit many orders per transaction. After a sink failure records are counted, not written.
+    /// Hands the sink whatever records are waiting, those of up to `sinkBatch` inputs at a time, so
+    /// a store can commit many orders per transaction. After a sink failure records are counted,
+    /// not written.
     private func drainSink() {
-        while case let batch = sinkBuffer.take(upTo: Self.sinkBatch), !batch.isEmpty {
+        while case let entries = sinkBuffer.take(upTo: Self.sinkBatch), !entries.isEmpty {
+            let batch = Array(entries.joined())
             var failing = state.withLock { $0.summary.sinkError != nil }
             if !failing {
                 do {
@@ -244,7 +250,7 @@ public final class Pipeline: @unchecked Sendable {
                 }
             }
             state.withLock { state in
-                state.inFlight -= batch.count
+                state.inFlight -= entries.count
                 if !failing {
                     for record in batch { state.summary.records[record.status.rawValue, default: 0] += 1 }
                 }
@@ -258,7 +264,7 @@ public final class Pipeline: @unchecked Sendable {
         done.signal()
     }
 
-    /// The most records written in one sink call (one store transaction).
+    /// The most inputs whose records are written in one sink call (one store transaction).
     static let sinkBatch = 256
 
     private func counter(for status: OrderStatus) -> Counter {
@@ -283,7 +289,7 @@ public enum PipelineError: IntakeError, Equatable {
         case let .stagesDoNotChain(route, stage, expects, receives):
             "route \(route): stage \(stage) expects \(expects) but the stage before it produces \(receives); reorder the stages"
         case let .routeDoesNotEndInRecord(route, produces):
-            "route \(route) ends with \(produces), not OrderRecord; end it with the `record` stage"
+            "route \(route) ends with \(produces), not InputOrders; end it with the `record` stage"
         }
     }
 }

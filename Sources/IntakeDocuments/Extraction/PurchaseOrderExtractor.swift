@@ -1,4 +1,5 @@
 import Foundation
+import IntakeAlignment
 
 /// OCR pages → a `PurchaseOrder`: picks the supplier template by keywords, reads the line-item
 /// table across pages (a table without its end on one page continues on the next), reads the
@@ -11,6 +12,45 @@ public struct PurchaseOrderExtractor: Sendable {
     public init(templates: TemplateLibrary) {
         self.templates = templates
     }
+
+    /// The purchase orders of a document, one per PO: a stack of orders scanned into one PDF
+    /// splits where a page names a PO number other than the order before it (by more than one
+    /// OCR slip: "P0-2026-0417" is still PO-2026-0417). A page naming none, or the same, continues
+    /// the order before it, so a multi-page PO stays one order.
+    public func extractAll(_ document: ReadDocument) -> [PurchaseOrder] {
+        var groups: [(number: String?, pages: [OCRPage])] = []
+        for page in document.pages {
+            let number = poNumber(on: page)
+            if let current = groups.last, number == nil || current.number.map({ Self.samePONumber($0, number!) }) ?? true {
+                groups[groups.count - 1].pages.append(page)
+                if current.number == nil { groups[groups.count - 1].number = number }
+            } else {
+                groups.append((number, [page]))
+            }
+        }
+        guard groups.count > 1 else { return [extract(document)] }
+        return groups.map { extract(ReadDocument(pages: $0.pages, blankPages: document.blankPages, notes: document.notes)) }
+    }
+
+    /// The PO number a page names, by its label or, failing that, by its shape.
+    private func poNumber(on page: OCRPage) -> String? {
+        let template = templates.template(for: page.text)
+        if let rule = template.fields[.poNumber], let value = find(.poNumber, rule: rule, template: template, in: [page], skipping: [:]) {
+            return value.text
+        }
+        return findPattern(Self.poNumberPattern, in: [page], skipping: [:])?.text
+    }
+
+    /// Whether two PO numbers as read are the same number: equal once case, punctuation and the
+    /// letter O / digit 0 confusion are set aside, or one character apart.
+    static func samePONumber(_ a: String, _ b: String) -> Bool {
+        func key(_ text: String) -> [UInt8] {
+            Array(text.uppercased().replacingOccurrences(of: "O", with: "0").utf8.filter { (48...57).contains($0) || (65...90).contains($0) })
+        }
+        return EditDistance.distance(key(a), key(b), limit: 1) != nil
+    }
+
+    private static let poNumberPattern = #"\bP[O0]-?[0-9][A-Z0-9/-]{3,}"#
 
     public func extract(_ document: ReadDocument) -> PurchaseOrder {
         let template = templates.template(for: document.pages.first?.text ?? "")
@@ -43,7 +83,7 @@ public struct PurchaseOrderExtractor: Sendable {
                 order.header[field] = value
             }
         }
-        if order.header[.poNumber] == nil, let value = findPattern(#"\bP[O0]-?[0-9][A-Z0-9/-]{3,}"#, in: document.pages, skipping: tableLines) {
+        if order.header[.poNumber] == nil, let value = findPattern(Self.poNumberPattern, in: document.pages, skipping: tableLines) {
             order.header[.poNumber] = value
         }
         if order.header[.supplier] == nil, let supplier = template.supplier {

@@ -36,12 +36,22 @@ public struct PurchaseOrderRenderer: Sendable {
     public func render(_ spec: PurchaseOrderSpec, font: String, degradation: Degradation = .init(), container: Container = .png) throws -> Data {
         let pages = try pageImages(spec, font: font, degradation: degradation)
         if pages.count == 1, container == .png { return pages[0] }
+        return try bundle(pages, jpeg: degradation.jpegQuality != nil, as: container)
+    }
+
+    /// Several orders scanned one after another into one PDF, as a clerk feeds a stack.
+    public func renderStack(_ specs: [PurchaseOrderSpec], font: String, degradation: Degradation = .init()) throws -> Data {
+        try bundle(specs.flatMap { try pageImages($0, font: font, degradation: degradation) }, jpeg: degradation.jpegQuality != nil, as: .pdf)
+    }
+
+    /// Page images in one TIFF, or a PDF made from it.
+    private func bundle(_ pages: [Data], jpeg: Bool, as container: Container) throws -> Data {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-render-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var inputs: [String] = []
         for (index, page) in pages.enumerated() {
-            let file = folder.appendingPathComponent("page\(index).\(degradation.jpegQuality == nil ? "png" : "jpg")")
+            let file = folder.appendingPathComponent("page\(index).\(jpeg ? "jpg" : "png")")
             try page.write(to: file)
             inputs.append(file.path)
         }

@@ -63,7 +63,8 @@ public struct DocumentReadStage: Stage {
     }
 }
 
-/// `document.extract`: `ReadDocument` → `OrderDraft`, through the supplier templates
+/// `document.extract`: `ReadDocument` → `OrderDraft` (one per purchase order: a scanned stack
+/// splits on a new PO number), through the supplier templates
 /// (`templates`: a folder with `generic.yaml`) and the material master.
 ///
 /// Options: `templates` (required), `min_score` (0.6).
@@ -86,7 +87,12 @@ public struct DocumentExtractStage: Stage {
             aligner: PurchaseOrderAligner(master: master.materials, settings: settings))
     }
 
+    /// One draft per purchase order in the document; a stack of several makes the first draft
+    /// carry the others (`otherOrders`), each recorded as an order of its own.
     public func process(_ document: ReadDocument, context: StageContext) throws -> OrderDraft {
-        aligner.align(extractor.extract(document), notes: document.notes)
+        var drafts = extractor.extractAll(document).map { aligner.align($0, notes: document.notes) }
+        var first = drafts.removeFirst()
+        first.otherOrders = drafts
+        return first
     }
 }
