@@ -22,9 +22,10 @@ enum ArithmeticRepair {
         return rounded >= 1 && abs(value - rounded) < 0.0005 ? rounded : nil
     }
 
-    /// The values one digit from what was read that make the line add up, in column order.
+    /// The values that make the line add up and differ from what was read by at most
+    /// `digitsOff` digits (nil: any number), in column order.
     static func candidates(
-        quantity: Double, unitPrice: Double, amount: Double, texts: [PurchaseOrderTemplate.Column: String]
+        quantity: Double, unitPrice: Double, amount: Double, texts: [PurchaseOrderTemplate.Column: String], digitsOff: Int? = 1
     ) -> [Repair] {
         var candidates: [Repair] = []
         if unitPrice > 0, let value = whole(amount / unitPrice) { candidates.append(Repair(column: .quantity, value: value)) }
@@ -34,7 +35,7 @@ enum ArithmeticRepair {
             guard let read = texts[candidate.column] else { return false }
             let digits = { (text: String) in Array(text.utf8.filter { (48...57).contains($0) }) }
             let readDigits = digits(read), printedDigits = digits(candidate.printed)
-            return readDigits != printedDigits && EditDistance.distance(readDigits, printedDigits, limit: 1) != nil
+            return readDigits != printedDigits && digitsOff.map { EditDistance.distance(readDigits, printedDigits, limit: $0) != nil } ?? true
         }
     }
 

@@ -3,15 +3,20 @@ import Foundation
 /// Numbers and dates as printed on purchase orders, read with a template's conventions.
 enum FieldValues {
     /// An amount or quantity: currency signs and codes dropped, thousands separators removed,
-    /// `decimalSeparator` honoured. Letters OCR confuses with digits (O→0, l→1, S→5) are
+    /// `decimalSeparator` honoured. Letters OCR confuses with digits (O→0, l→1, S→5, A→4) are
     /// repaired only when everything else is a number; `repaired` says so.
     static func number(_ text: String, decimalSeparator: Character) -> (value: Double, repaired: Bool)? {
         var body = text.trimmingCharacters(in: .whitespaces)
         for symbol in ["€", "$", "¥", "£", "￥", "CNY", "RMB", "EUR", "USD", "GBP", "元"] { body = body.replacingOccurrences(of: symbol, with: "") }
         body = body.replacingOccurrences(of: " ", with: "")
-        let confusions: [Character: Character] = ["O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2"]
-        guard !body.isEmpty else { return nil }
+        let confusions: [Character: Character] = ["O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "A": "4"]
         var repaired = false
+        // Ruling-line remnants before a number ("—-9.20" for 9.20); a lone "-" stays a minus.
+        if let first = body.first, "—–~=_".contains(first) {
+            body = String(body.drop { "—–~=_-".contains($0) })
+            repaired = true
+        }
+        guard !body.isEmpty else { return nil }
         // A letter glued to the end or start of a number ("14s", "l2") is usually a speck or a
         // neighbour; the arithmetic cross-check catches the rare case where it was not.
         while let last = body.last, last.isLetter, confusions[last] == nil, body.dropLast().contains(where: \.isNumber) {

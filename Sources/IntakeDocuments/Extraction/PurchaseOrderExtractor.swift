@@ -92,6 +92,9 @@ public struct PurchaseOrderExtractor: Sendable {
         if order.header[.currency] == nil, let currency = template.currency {
             order.header[.currency] = PurchaseOrder.Value(text: currency, box: nil, confidence: 0.9, method: "template")
         }
+        if order.header[.orderDate] == nil, let date = findDate(template: template, in: document.pages, skipping: tableLines) {
+            order.header[.orderDate] = date
+        }
         if let date = order.header[.orderDate] {
             order.orderDate = dateCandidates(date.text).lazy.compactMap { FieldValues.isoDate($0, formats: template.dateFormats) }.first
         }
@@ -163,6 +166,26 @@ public struct PurchaseOrderExtractor: Sendable {
         return nil
     }
 
+    /// A date found by its shape alone when its label was misread ("AHH: 2026 年 08 月 11 日"):
+    /// the first phrase outside the table, or its part after a colon, in one of the template's
+    /// date formats.
+    private func findDate(template: PurchaseOrderTemplate, in pages: [OCRPage], skipping tableLines: [Int: Range<Int>]) -> PurchaseOrder.Value? {
+        for (pageIndex, page) in pages.enumerated() {
+            for (lineIndex, line) in page.lines.enumerated() where !(tableLines[pageIndex]?.contains(lineIndex) ?? false) {
+                for phrase in PageLayout.phrases(line) {
+                    let afterColon = phrase.firstIndex { $0.text.hasSuffix(":") || $0.text.hasSuffix("：") }.map { phrase[($0 + 1)...] }
+                    for words in [phrase[...], afterColon].compactMap({ $0 }) where !words.isEmpty {
+                        guard let value = PageLayout.value(words, page: page, method: "pattern"),
+                            FieldValues.isoDate(value.text, formats: template.dateFormats) != nil
+                        else { continue }
+                        return PurchaseOrder.Value(text: value.text, box: value.box, confidence: value.confidence * 0.8, method: "pattern")
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
     /// The last number in a value ("EUR 1,234.50" → 1234.5).
     private func amount(in text: String, template: PurchaseOrderTemplate) -> Double? {
         text.split(separator: " ").reversed().lazy.compactMap { FieldValues.number(String($0), decimalSeparator: template.decimalSeparator)?.value }.first
@@ -191,7 +214,12 @@ public struct PurchaseOrderExtractor: Sendable {
             guard let amount = item.amount, item.arithmeticHolds == false else { continue }
             let texts = item.cells.compactMapValues(\.text)
             var candidates = ArithmeticRepair.candidates(quantity: quantity, unitPrice: price, amount: amount, texts: texts)
-            if amountsAddUp { candidates.removeAll { $0.column == .amount } }
+            if amountsAddUp {
+                candidates.removeAll { $0.column == .amount }
+                // With the amount vouched for, a misread worse than one digit ("4141" for 11)
+                // is still found when only one of quantity and price can make the line add up.
+                if candidates.isEmpty { candidates = ArithmeticRepair.candidates(quantity: quantity, unitPrice: price, amount: amount, texts: texts, digitsOff: nil).filter { $0.column != .amount } }
+            }
             guard candidates.count == 1, let repair = candidates.first else {
                 order.items[index].problems.append(String(
                     format: "quantity × unit price = %.2f but the amount reads %.2f (an OCR digit error?)", quantity * price, amount))
