@@ -179,6 +179,33 @@ struct PurchaseOrderExtractorTests {
         #expect(draft.evidence.first { $0.field == "intent.order_date" }?.method == "pattern")
     }
 
+    @Test func aTableWhoseHeaderCannotBeReadIsReadByTheShapeOfItsRows() throws {
+        // Noise garbled every column label; the rows still end in quantity, unit, price and
+        // amount that multiply out.
+        let (order, draft) = Self.extract(Self.page([
+            (300, [(160, "Customer"), (330, "service:"), (480, "+44"), (560, "20"), (620, "7946"), (720, "0000")]),
+            (600, [(160, "物料"), (230, "纲"), (480, "wos"), (1400, "the"), (1800, "半价"), (2200, "ait")]),
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (760, [(160, "MRO-"), (260, "3003"), (480, "Ball"), (560, "Bearing"), (1400, "2"), (1560, "each"), (1800, "4.80"), (2200, "9.60")]),
+            (840, [(1800, "Subtotal"), (2200, "19.20")]),
+        ]))
+        #expect(draft.intent.lines.map(\.sku) == ["CAF-1004", "MRO-3003"])
+        #expect(order.items.map(\.code) == ["CAF-1004", "MRO-3003"], "a code split at its hyphen is joined")
+        #expect(draft.intent.lines.map(\.quantity) == [3, 2])
+        #expect(order.items.first?.cells[.unit]?.text == "cup")
+        #expect(draft.intent.notes.contains { $0.contains("read by their shape") })
+        #expect(!draft.intent.notes.contains { $0.contains("add up") })
+    }
+
+    @Test func aCodeOCRSplitAtItsHyphenIsJoinedInATableReadByItsHeader() {
+        let (order, _) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "MRO-"), (480, "3003"), (560, "Ball"), (640, "Bearing"), (1400, "2"), (1560, "each"), (1800, "4.80"), (2200, "9.60")]),
+        ]))
+        #expect(order.items.first?.code == "MRO-3003")
+        #expect(order.items.first?.description == "Ball Bearing")
+    }
+
     @Test func arithmeticOffersTheValuesOneDigitFromWhatWasRead() {
         #expect(ArithmeticRepair.candidates(quantity: 30, unitPrice: 3.9, amount: 177, texts: [.quantity: "30", .unitPrice: "3.90", .amount: "177.00"])
             == [.init(column: .unitPrice, value: 5.9), .init(column: .amount, value: 117)], "either could be the misread")

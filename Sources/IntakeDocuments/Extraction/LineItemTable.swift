@@ -152,10 +152,7 @@ struct LineItemTable {
             if PageLayout.findLabel(template.tableEnd, in: line.words) != nil { return (items, start..<index, true) }
             let cells = layout.cells(of: line.words.filter { $0.text.contains(where: { $0.isLetter || $0.isNumber }) }, decimalSeparator: template.decimalSeparator)
             var values = cells.compactMapValues { PageLayout.value($0[...], page: page, method: "column") }
-            // Remnants of ruling lines stick to codes as "_" or "|".
-            if let code = values[.code] {
-                values[.code]?.text = code.text.trimmingCharacters(in: CharacterSet.alphanumerics.inverted)
-            }
+            Self.mendCode(&values)
             if let item = item(from: values) {
                 if let bottom = lastBottom { pitch = pitch ?? max(1, line.box.y - bottom) }
                 lastBottom = line.box.bottom
@@ -216,5 +213,71 @@ struct LineItemTable {
             }
         }
         return item
+    }
+
+    /// Items read from the shape of their rows, for a page whose header row could not be read
+    /// (a noisy scan garbles it past recognition). A row is an item when it ends in quantity,
+    /// an optional unit, unit price and amount, and quantity × unit price = amount: the
+    /// arithmetic stands in for the header. Its first word is the code when it has a digit, the
+    /// words between are the description. Rows of that shape whose arithmetic fails are kept
+    /// when they lie between rows whose arithmetic holds (the cross-check reports them).
+    func itemsByShape(on page: OCRPage) -> (items: [PurchaseOrder.LineItem], lines: Range<Int>)? {
+        var rows: [(line: Int, item: PurchaseOrder.LineItem)] = []
+        for (index, line) in page.lines.enumerated() {
+            if PageLayout.findLabel(template.tableEnd, in: line.words) != nil, !rows.isEmpty { break }
+            if let item = itemByShape(line.words.filter { $0.text.contains(where: { $0.isLetter || $0.isNumber }) }, page: page) {
+                rows.append((index, item))
+            }
+        }
+        guard let first = rows.firstIndex(where: { $0.item.arithmeticHolds == true }),
+            let last = rows.lastIndex(where: { $0.item.arithmeticHolds == true })
+        else { return nil }
+        return (rows[first...last].map(\.item), rows[first].line..<(rows[last].line + 1))
+    }
+
+    private func itemByShape(_ words: [OCRPage.Word], page: OCRPage) -> PurchaseOrder.LineItem? {
+        let separator = template.decimalSeparator
+        func number(_ index: Int) -> Double? { FieldValues.number(words[index].text, decimalSeparator: separator)?.value }
+        guard words.count >= 4, let amount = number(words.count - 1), let price = number(words.count - 2) else { return nil }
+        var quantityIndex = words.count - 3
+        var unitIndex: Int? = nil
+        if number(quantityIndex).flatMap(ArithmeticRepair.whole) == nil {
+            unitIndex = quantityIndex
+            quantityIndex -= 1
+        }
+        guard quantityIndex >= 1, let quantity = number(quantityIndex).flatMap(ArithmeticRepair.whole) else { return nil }
+        // The code: a first word with letters and digits, or one OCR split at its hyphen.
+        let split = quantityIndex > 2 && words[0].text.hasSuffix("-") && words[1].text.allSatisfy(\.isNumber)
+        let codeWords = split ? 2 : words[0].text.contains(where: \.isNumber) && words[0].text.contains(where: \.isLetter) ? 1 : 0
+        let descriptionWords = words[codeWords..<quantityIndex]
+        var cells: [PurchaseOrderTemplate.Column: PurchaseOrder.Value] = [:]
+        func cell(_ column: PurchaseOrderTemplate.Column, _ slice: ArraySlice<OCRPage.Word>) {
+            if let value = PageLayout.value(slice, page: page, method: "row_shape") { cells[column] = value }
+        }
+        if codeWords > 0 { cell(.code, words[0..<codeWords]) }
+        cell(.description, descriptionWords)
+        cell(.quantity, words[quantityIndex...quantityIndex])
+        if let unitIndex { cell(.unit, words[unitIndex...unitIndex]) }
+        cell(.unitPrice, words[(words.count - 2)...(words.count - 2)])
+        cell(.amount, words[(words.count - 1)...])
+        Self.mendCode(&cells)
+        return PurchaseOrder.LineItem(cells: cells, quantity: quantity, unitPrice: price, amount: amount, problems: [])
+    }
+
+    /// A code as printed: remnants of ruling lines ("_", "|") trimmed, and a code OCR split at
+    /// its hyphen ("MRO-" then "3106", the digits left at the head of the description) joined.
+    static func mendCode(_ cells: inout [PurchaseOrderTemplate.Column: PurchaseOrder.Value]) {
+        guard var code = cells[.code] else { return }
+        code.text = code.text.trimmingCharacters(in: CharacterSet.alphanumerics.inverted.subtracting(CharacterSet(charactersIn: "-")))
+        code.text = code.text.replacingOccurrences(of: "- ", with: "-")
+        if code.text.hasSuffix("-"), var description = cells[.description],
+            let head = description.text.split(separator: " ", maxSplits: 1).first, head.allSatisfy(\.isNumber)
+        {
+            code.text += head
+            description.text = String(description.text.dropFirst(head.count)).trimmingCharacters(in: .whitespaces)
+            cells[.description] = description.text.isEmpty ? nil : description
+        }
+        code.text = code.text.trimmingCharacters(in: CharacterSet.alphanumerics.inverted)
+        cells[.code] = code
     }
 }

@@ -59,6 +59,7 @@ public struct PurchaseOrderExtractor: Sendable {
         var tableLines: [Int: Range<Int>] = [:]
         var layout: LineItemTable.Layout? = nil
         var tableOpen = false
+        var shapeNotes: [String] = []
         for (pageIndex, page) in document.pages.enumerated() {
             var start = 0
             var first = 0
@@ -67,6 +68,11 @@ public struct PurchaseOrderExtractor: Sendable {
                 start = found.line + 1
                 first = found.line
             } else if !tableOpen {
+                if layout == nil, let read = table.itemsByShape(on: page) {
+                    items += read.items
+                    tableLines[pageIndex] = read.lines
+                    shapeNotes.append("No table header read on page \(page.number); its \(read.items.count) rows were read by their shape (quantity, unit, unit price, amount).")
+                }
                 continue
             }
             guard let layout else { continue }
@@ -76,7 +82,7 @@ public struct PurchaseOrderExtractor: Sendable {
             tableOpen = !read.ended
         }
 
-        var order = PurchaseOrder(template: template.name, header: [:], items: items, notes: [])
+        var order = PurchaseOrder(template: template.name, header: [:], items: items, notes: shapeNotes)
         for field in PurchaseOrderTemplate.Field.allCases {
             guard let rule = template.fields[field] else { continue }
             if let value = find(field, rule: rule, template: template, in: document.pages, skipping: tableLines) {
