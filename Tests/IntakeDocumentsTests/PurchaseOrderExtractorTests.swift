@@ -206,6 +206,19 @@ struct PurchaseOrderExtractorTests {
         #expect(order.items.first?.description == "Ball Bearing")
     }
 
+    @Test func aTotalWhoseLabelWasMisreadIsTheLastAmountBelowTheSubtotal() {
+        let (order, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (760, [(1800, "Subtotal"), (2200, "9.60")]),
+            (820, [(1800, "VAT"), (1880, "20%"), (2200, "1.92")]),
+            (880, [(1800, "ait"), (2200, "11.52")]),
+            (1000, [(160, "Please"), (300, "quote"), (420, "the"), (500, "order"), (620, "number.")]),
+        ]))
+        #expect(draft.intent.total == 11.52)
+        #expect(order.header[.total]?.method == "position")
+    }
+
     @Test func arithmeticOffersTheValuesOneDigitFromWhatWasRead() {
         #expect(ArithmeticRepair.candidates(quantity: 30, unitPrice: 3.9, amount: 177, texts: [.quantity: "30", .unitPrice: "3.90", .amount: "177.00"])
             == [.init(column: .unitPrice, value: 5.9), .init(column: .amount, value: 117)], "either could be the misread")

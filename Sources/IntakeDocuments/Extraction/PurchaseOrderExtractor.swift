@@ -104,6 +104,9 @@ public struct PurchaseOrderExtractor: Sendable {
         if let date = order.header[.orderDate] {
             order.orderDate = dateCandidates(date.text).lazy.compactMap { FieldValues.isoDate($0, formats: template.dateFormats) }.first
         }
+        if order.header[.total] == nil, let total = findTotalBelowSubtotal(template: template, in: document.pages) {
+            order.header[.total] = total
+        }
         order.total = order.header[.total].flatMap { amount(in: $0.text, template: template) }
         order.subtotal = order.header[.subtotal].flatMap { amount(in: $0.text, template: template) }
         crossCheck(&order)
@@ -188,6 +191,25 @@ public struct PurchaseOrderExtractor: Sendable {
                     }
                 }
             }
+        }
+        return nil
+    }
+
+    /// The total when its label was misread ("ait" for 合计): the last of the short lines
+    /// ending in an amount that follow the subtotal's line (Subtotal, then perhaps tax, then the
+    /// total).
+    private func findTotalBelowSubtotal(template: PurchaseOrderTemplate, in pages: [OCRPage]) -> PurchaseOrder.Value? {
+        guard let labels = template.fields[.subtotal]?.labels else { return nil }
+        for page in pages {
+            guard let subtotalLine = page.lines.firstIndex(where: { PageLayout.findLabel(labels, in: $0.words) != nil }) else { continue }
+            var found: PurchaseOrder.Value? = nil
+            for line in page.lines[(subtotalLine + 1)...] {
+                guard line.words.count <= 4, let last = line.words.last, amount(in: last.text, template: template) != nil,
+                    let value = PageLayout.value([last][...], page: page, method: "position")
+                else { break }
+                found = PurchaseOrder.Value(text: value.text, box: value.box, confidence: value.confidence * 0.7, method: "position")
+            }
+            if let found { return found }
         }
         return nil
     }
