@@ -36,7 +36,8 @@ final class ProgressReporter: Sendable {
 
     private func bar(done: Int, failed: Int, now: Date) -> String {
         let width = 30
-        let fraction = total > 0 ? Double(done) / Double(total) : 1
+        // A scanned stack makes several orders from one input, so records may outrun inputs.
+        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let filled = Int(fraction * Double(width))
         let rate = Double(done) / max(now.timeIntervalSince(started), 0.001)
         return "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
