@@ -2,8 +2,10 @@ import Foundation
 
 /// Reads the line-item table of a page from word positions: finds the header row by its column
 /// labels, then gives every word below it to the column whose span holds the word's centre.
-/// A row with a quantity starts an item; a row with only description text continues the
-/// previous item's description; a Subtotal/Total row or a wide vertical gap ends the table.
+/// A row with a quantity (or, when OCR lost it, a unit price and amount) starts an item; a row
+/// with only description text continues the previous item's description; a Subtotal/Total row
+/// or any other row ends the table. A page whose header row cannot be read at all is read by
+/// the shape of its rows instead (`itemsByShape`).
 struct LineItemTable {
     /// Column spans of a header row, in prepared-image pixels.
     struct Layout {
