@@ -157,12 +157,13 @@ struct PurchaseOrderExtractorTests {
         #expect(order.items.first?.problems.first?.contains("the quantity reads \"4141\"; 11 makes") == true)
     }
 
-    @Test func aUnitOnALineOfItsOwnDoesNotEndTheTable() {
+    @Test func aUnitOrSpecksOnALineOfTheirOwnDoNotEndTheTable() {
         // A skewed row that Tesseract split: its unit on the line above the rest of it.
         let (_, draft) = Self.extract(Self.page([
             Self.header,
             (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
             (740, [(1560, "each")]),
+            (770, [(900, ":"), (1700, "|")]),
             (800, [(160, "MRO-3003"), (480, "Ball"), (560, "Bearing"), (1400, "2"), (1800, "4.80"), (2200, "9.60")]),
         ]))
         #expect(draft.intent.lines.map(\.quantity) == [3, 2])
@@ -248,6 +249,20 @@ struct PurchaseOrderExtractorTests {
         ]))
         #expect(draft.intent.lines.first?.sku == "CAF-1004")
         #expect(draft.evidence.contains { $0.field == "intent.lines[0].sku" && $0.method == "description" })
+    }
+
+    @Test func aCodeOCRGarbledIsTheSKUItsDescriptionAlsoNames() throws {
+        let (_, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "CAF1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            // Two letters off a SKU too, but the description names another material: kept as read.
+            (760, [(160, "CAF1O04"), (480, "Deep"), (560, "Groove"), (680, "Ball"), (760, "Bearing"), (880, "6205-2RS"), (1400, "2"), (1560, "each"), (1800, "5.90"), (2200, "11.80")]),
+        ]))
+        let lines = draft.intent.lines
+        #expect(lines.first?.text == "CAF-1004 Iced Americano")
+        #expect(lines.first?.sku == "CAF-1004")
+        #expect(draft.evidence.first { $0.field == "intent.lines[0].sku" }?.detail == "the code reads \"CAF1004\"; CAF-1004 by the master and the description")
+        #expect(lines.last?.text.hasPrefix("CAF1O04") == true, "\(lines.last?.text ?? "")")
     }
 
     @Test func theSupplierTemplateIsChosenByKeywordsAndReadsEuropeanNumbers() {

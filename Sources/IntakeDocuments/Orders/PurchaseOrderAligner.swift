@@ -55,19 +55,28 @@ public struct PurchaseOrderAligner: Sendable {
                 quantity: item.quantity ?? 0, unit: item.cells[.unit]?.text, unitPrice: item.unitPrice, amount: item.amount,
                 confidence: item.numbersConfidence)
             var problems = item.problems
+            var codeDetail: String? = nil  // how a misread code was read, when it was mended
             if let (material, method, score) = material(for: item) {
                 line.sku = material.sku
                 line.name = material.name
                 line.handling = material.handling
                 line.confidence = min(line.confidence, score)
-                evidence.append(Evidence(
-                    field: "\(field).sku", method: method, text: method == "description" ? item.description : item.code,
-                    box: (method == "description" ? item.cells[.description] : item.cells[.code])?.box, confidence: score))
-                if method != "description", let description = item.description, let byDescription = matcher.match(description),
-                    byDescription.material.sku != material.sku, byDescription.score >= 0.9
-                {
+                let byDescription = item.description.flatMap { matcher.match($0) }
+                if method != "description", let byDescription, byDescription.material.sku != material.sku, byDescription.score >= 0.9 {
                     problems.append("the code reads \(material.sku) but the description reads like \(byDescription.material.sku) (\(byDescription.material.name))")
                 }
+                // A code OCR garbled ("OFF2016", "MRQ-3017") that is no SKU itself, a character or
+                // two from the SKU its description also names, is that SKU as printed.
+                if let code = item.code, matcher.master[code] == nil, Self.misread(code, of: material.sku),
+                    byDescription.map({ $0.material.sku == material.sku && $0.score >= 0.9 }) ?? false
+                {
+                    line.text = [material.sku, item.description].compactMap { $0 }.joined(separator: " ")
+                    line.confidence = min(line.confidence, 0.85)
+                    codeDetail = "the code reads \"\(code)\"; \(material.sku) by the master and the description"
+                }
+                evidence.append(Evidence(
+                    field: "\(field).sku", method: method, text: method == "description" ? item.description : item.code,
+                    box: (method == "description" ? item.cells[.description] : item.cells[.code])?.box, confidence: score, detail: codeDetail))
             } else {
                 line.confidence = min(line.confidence, 0.3)
                 problems.append("no material in the master matches \"\(line.text)\"")
@@ -87,6 +96,14 @@ public struct PurchaseOrderAligner: Sendable {
         if order.notes.contains(where: { $0.hasPrefix("The line amounts add up") }) { confidences.append(0.4) }
         intent.confidence = confidences.min() ?? 0
         return OrderDraft(intent: intent, evidence: evidence)
+    }
+
+    /// Whether `code` reads like `sku` misread: the same once case and punctuation are set aside,
+    /// or at most two letters or digits apart.
+    static func misread(_ code: String, of sku: String) -> Bool {
+        func key(_ text: String) -> [UInt8] { Array(text.uppercased().utf8.filter { (48...57).contains($0) || (65...90).contains($0) }) }
+        let read = key(code), printed = key(sku)
+        return read.count >= 3 && EditDistance.distance(read, printed, limit: 2) != nil
     }
 
     /// The material an item means, how it was found and how sure that is.
