@@ -26,7 +26,8 @@ struct PurchaseOrderExtractorTests {
     @Test func labelsAndValuesPrintedInTwoColumnsOnOneRowStayApart() {
         let (order, draft) = Self.extract(Self.page([
             (300, [(160, "Ship"), (230, "To:"), (290, "Plant"), (380, "North"), (1500, "PO"), (1550, "Number:"), (1680, "PO-2026-00417")]),
-            (360, [(160, "Currency:"), (300, "EUR"), (1500, "Date:"), (1590, "3"), (1620, "Nov"), (1680, "2026")]),
+            // The colon after "Date" read as a semicolon, apart from the label.
+            (360, [(160, "Currency:"), (300, "EUR"), (1500, "Date"), (1570, ";"), (1600, "3"), (1630, "Nov"), (1690, "2026")]),
             Self.header,
             (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
             (760, [(1800, "Total"), (2200, "9.60")]),
@@ -227,7 +228,12 @@ struct PurchaseOrderExtractorTests {
             == [.init(column: .quantity, value: 28)])
         // 3 × 4.00 = 12.00 against 25.00: no number one digit from what was read makes it add up.
         #expect(ArithmeticRepair.candidates(quantity: 3, unitPrice: 4, amount: 25, texts: [.quantity: "3", .unitPrice: "4.00", .amount: "25.00"]).isEmpty)
+        #expect(ArithmeticRepair.candidates(quantity: 22, unitPrice: 40, amount: 8.8, texts: [.quantity: "22", .unitPrice: "040", .amount: "8.80"])
+            == [.init(column: .unitPrice, value: 0.4)], "a lost decimal point")
         #expect(ArithmeticRepair.whole(124.8 / 3.2) == 39)
+        #expect(PurchaseOrderExtractor.mendedPONumber("P0-2026-47129") == "PO-2026-47129")
+        #expect(PurchaseOrderExtractor.mendedPONumber("2026-0417") == "2026-0417")
+        #expect(PurchaseOrderExtractor.mendedPONumber("PO-2026-0417") == "PO-2026-0417")
         #expect(ArithmeticRepair.whole(7.5) == nil)
     }
 

@@ -36,11 +36,8 @@ import Testing
 
         // The driver blocks while it waits for the browser: keep it off the threads the server runs on.
         let pageErrors: [String] = try await onThread {
-            let browser = try HeadlessChromium()
+            let browser = try Self.signedIn(to: page, token: token)
             defer { browser.close() }
-            try browser.navigate(to: page)
-            try browser.type(token, into: "#token-input")
-            try browser.click("#token-save")
             try browser.waitFor(#"document.querySelector('#whoami')?.innerText.includes('alice')"#, timeout: patience)
             try browser.waitFor(#"document.querySelectorAll('#queue tbody tr[data-order-id]').length === 2"#, timeout: patience)
 
@@ -90,11 +87,8 @@ import Testing
         let patience = Duration.seconds(30)
 
         let pageErrors: [String] = try await onThread {
-            let browser = try HeadlessChromium()
+            let browser = try Self.signedIn(to: page, token: token)
             defer { browser.close() }
-            try browser.navigate(to: page)
-            try browser.type(token, into: "#token-input")
-            try browser.click("#token-save")
             try browser.waitFor("document.querySelector('#retry-input') !== null", timeout: patience)
             try browser.click("#retry-input")
             // The same truncated bytes fail again: the letter counts a second failure.
@@ -109,6 +103,20 @@ import Testing
         #expect(try server.queue.deadLetters().map(\.orderID) == [id])
         #expect(try server.queue.record(id: id)?.status == .failed)
         try await server.stop()
+    }
+
+    /// A browser on `page`, signed in with `token` through the page's token form.
+    private static func signedIn(to page: URL, token: String) throws -> HeadlessChromium {
+        let browser = try HeadlessChromium()
+        do {
+            try browser.navigate(to: page)
+            try browser.type(token, into: "#token-input")
+            try browser.click("#token-save")
+            return browser
+        } catch {
+            browser.close()
+            throw error
+        }
     }
 
     private func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -4,7 +4,7 @@ import IntakeAlignment
 /// One OCR digit error on a line item, found by its arithmetic: when quantity × unit price ≠
 /// amount, each of the three is recomputed from the other two, and a recomputed value that
 /// differs from what was read by a single digit (one changed, lost or extra: "392" for 39,
-/// "3.90" for 5.90) is a candidate for the truth. The extractor repairs a line only when one
+/// "3.90" for 5.90) or only by its decimal point ("040" for 0.40) is a candidate for the truth. The extractor repairs a line only when one
 /// candidate is left (the order's subtotal can vouch for the amounts as read); the line still
 /// goes to review, with what was read and what it became.
 enum ArithmeticRepair {
@@ -35,7 +35,8 @@ enum ArithmeticRepair {
             guard let read = texts[candidate.column] else { return false }
             let digits = { (text: String) in Array(text.utf8.filter { (48...57).contains($0) }) }
             let readDigits = digits(read), printedDigits = digits(candidate.printed)
-            return readDigits != printedDigits && digitsOff.map { EditDistance.distance(readDigits, printedDigits, limit: $0) != nil } ?? true
+            // The same digits count too: a decimal point OCR lost ("040" for 0.40).
+            return digitsOff.map { EditDistance.distance(readDigits, printedDigits, limit: $0) != nil } ?? true
         }
     }
 

@@ -77,11 +77,11 @@ enum PageLayout {
     /// `words` joined as printed, with their union box and weakest confidence.
     static func value(_ words: ArraySlice<OCRPage.Word>, page: OCRPage, method: String) -> PurchaseOrder.Value? {
         var words = Array(words)
-        // Separators left between a label and its value.
-        while let first = words.first, first.text.allSatisfy({ ":：#.-".contains($0) }) { words.removeFirst() }
+        // Separators left between a label and its value (OCR reads some colons as ";").
+        while let first = words.first, first.text.allSatisfy({ ":：;；#.-".contains($0) }) { words.removeFirst() }
         guard let first = words.first else { return nil }
         var text = joined(words.map(\.text))
-        while let head = text.first, ":：#".contains(head) { text = String(text.dropFirst()).trimmingCharacters(in: .whitespaces) }
+        while let head = text.first, ":：;；#".contains(head) { text = String(text.dropFirst()).trimmingCharacters(in: .whitespaces) }
         guard !text.isEmpty else { return nil }
         let box = words.dropFirst().reduce(first.box) { $0.union($1.box) }
         return PurchaseOrder.Value(

@@ -50,6 +50,17 @@ public struct PurchaseOrderExtractor: Sendable {
         return EditDistance.distance(key(a), key(b), limit: 1) != nil
     }
 
+    /// A PO number whose letter prefix OCR read with a digit in it ("P0-2026-47129"): digits
+    /// that look like letters become those letters, up to the first hyphen, when the rest of
+    /// that prefix is letters.
+    static func mendedPONumber(_ text: String) -> String {
+        guard let hyphen = text.firstIndex(of: "-") else { return text }
+        let prefix = text[..<hyphen]
+        let lookAlikes: [Character: Character] = ["0": "O", "1": "I", "5": "S", "8": "B"]
+        guard prefix.count >= 2, prefix.contains(where: \.isLetter), prefix.allSatisfy({ $0.isLetter || lookAlikes[$0] != nil }) else { return text }
+        return String(prefix.map { lookAlikes[$0] ?? $0 }) + text[hyphen...]
+    }
+
     private static let poNumberPattern = #"\bP[O0]-?[0-9][A-Z0-9/-]{3,}"#
 
     public func extract(_ document: ReadDocument) -> PurchaseOrder {
@@ -92,6 +103,7 @@ public struct PurchaseOrderExtractor: Sendable {
         if order.header[.poNumber] == nil, let value = findPattern(Self.poNumberPattern, in: document.pages, skipping: tableLines) {
             order.header[.poNumber] = value
         }
+        if let number = order.header[.poNumber] { order.header[.poNumber]?.text = Self.mendedPONumber(number.text) }
         if order.header[.supplier] == nil, let supplier = template.supplier {
             order.header[.supplier] = PurchaseOrder.Value(text: supplier, box: nil, confidence: 0.9, method: "template")
         }
