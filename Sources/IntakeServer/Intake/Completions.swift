@@ -5,7 +5,8 @@ import Synchronization
 /// `inputs/`, the watch folder moves the file to `done/` or `failed/`.
 ///
 /// Handlers for one id run first-registered, first-called, one per stored record: the pipeline
-/// writes exactly one record per input, so two identical files each get their own call.
+/// writes exactly one record under each input's id, so two identical files each get their own
+/// call. (A scanned stack's other orders have ids of their own, which no handler waits for.)
 final class Completions: Sendable {
     typealias Handler = @Sendable (OrderRecord) -> Void
     private let handlers = Mutex<[String: [Handler]]>([:])
