@@ -172,9 +172,10 @@ struct LineItemTable {
                     items[last].cells[.description] = values[.description] ?? values[.code]
                 }
                 lastBottom = line.box.bottom
-            } else if values.isEmpty || Set(values.keys).isSubset(of: [.unit]) {
-                // Specks and rule remnants read as ":" or "|", or a unit Tesseract put on a line
-                // of its own (a skewed row split in two): fragments, not the end of the table.
+            } else if Set(values.keys).isDisjoint(with: [.code, .description]), !values.values.contains(where: { $0.text.contains(where: \.isNumber) }) {
+                // No code, no description, no digit: specks and rule remnants read as ":", "a" or
+                // "oe", or a unit Tesseract put on a line of its own (a skewed row split in two).
+                // Fragments, not the end of the table.
             } else if !items.isEmpty {
                 // Neither an item nor a continuation: the table is over. (Before the first item
                 // such a line is a note between the header and the rows, or a page header.)
