@@ -139,6 +139,7 @@ struct DocumentBench: ParsableCommand {
                 var entry: [String: Any] = [
                     "header_fields_exact_percent": share(score.headerCorrect, score.headerFields),
                     "items_exact_percent": share(score.itemsCorrect, score.items), "skus_percent": share(score.skusCorrect, score.items),
+                    "items_exact_in_review": score.itemsCorrectInReview,
                 ]
                 if !raw.isEmpty {
                     let bare = total(raw.filter { filter($0.sample) })
@@ -170,6 +171,11 @@ struct DocumentBench: ParsableCommand {
                 line += String(format: "   %6.2f%% / %6.2f%%", share(bare.headerCorrect, bare.headerFields), share(bare.itemsCorrect, bare.items))
             }
             print(line)
+        }
+        for (name, filter) in groups.prefix(2) {
+            let score = total(outcomes.filter { filter($0.sample) })
+            print(String(format: "  %@: %d of the %d exact lines are below confidence 0.9 (repaired or mended, so sent to review)",
+                name as NSString, score.itemsCorrectInReview, score.itemsCorrect))
         }
         print(String(format: "  speed: intake %.3f s/page on one worker (p50 %.0f ms, p99 %.0f ms per page)", perPage(outcomes),
             percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000))

@@ -66,6 +66,9 @@ struct DocumentScore {
     var items = 0
     /// Code, quantity and unit price all exact.
     var itemsCorrect = 0
+    /// Of those, lines whose confidence still sends them to review (below 0.9: a repaired
+    /// digit, a quantity from amount ÷ price, a mended code).
+    var itemsCorrectInReview = 0
     var skusCorrect = 0
     var errors: [String] = []
 
@@ -91,6 +94,7 @@ struct DocumentScore {
             let code = line.text.split(separator: " ").first.map(String.init)
             if code == item.code, line.quantity == Double(item.quantity), let price = line.unitPrice, abs(price - item.unitPrice) < 0.005 {
                 score.itemsCorrect += 1
+                if line.confidence < 0.9 { score.itemsCorrectInReview += 1 }
             } else {
                 score.errors.append("line \(index + 1): read \(code ?? "?") × \(line.quantity) @ \(line.unitPrice.map { String($0) } ?? "?"), printed \(item.code) × \(item.quantity) @ \(item.unitPrice)")
             }
@@ -103,6 +107,7 @@ struct DocumentScore {
     static func + (a: DocumentScore, b: DocumentScore) -> DocumentScore {
         DocumentScore(
             headerFields: a.headerFields + b.headerFields, headerCorrect: a.headerCorrect + b.headerCorrect, items: a.items + b.items,
-            itemsCorrect: a.itemsCorrect + b.itemsCorrect, skusCorrect: a.skusCorrect + b.skusCorrect, errors: a.errors + b.errors)
+            itemsCorrect: a.itemsCorrect + b.itemsCorrect, itemsCorrectInReview: a.itemsCorrectInReview + b.itemsCorrectInReview,
+            skusCorrect: a.skusCorrect + b.skusCorrect, errors: a.errors + b.errors)
     }
 }
