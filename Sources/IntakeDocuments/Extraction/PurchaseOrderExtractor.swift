@@ -44,9 +44,7 @@ public struct PurchaseOrderExtractor: Sendable {
     /// Whether two PO numbers as read are the same number: equal once case, punctuation and the
     /// letter O / digit 0 confusion are set aside, or one character apart.
     static func samePONumber(_ a: String, _ b: String) -> Bool {
-        func key(_ text: String) -> [UInt8] {
-            Array(text.uppercased().replacingOccurrences(of: "O", with: "0").utf8.filter { (48...57).contains($0) || (65...90).contains($0) })
-        }
+        func key(_ text: String) -> [UInt8] { LabelText.codeKey(text).map { $0 == UInt8(ascii: "O") ? UInt8(ascii: "0") : $0 } }
         return EditDistance.distance(key(a), key(b), limit: 1) != nil
     }
 
@@ -196,10 +194,11 @@ public struct PurchaseOrderExtractor: Sendable {
                 for phrase in PageLayout.phrases(line) {
                     let afterColon = phrase.firstIndex { $0.text.hasSuffix(":") || $0.text.hasSuffix("：") }.map { phrase[($0 + 1)...] }
                     for words in [phrase[...], afterColon].compactMap({ $0 }) where !words.isEmpty {
-                        guard let value = PageLayout.value(words, page: page, method: "pattern"),
+                        guard var value = PageLayout.value(words, page: page, method: "pattern"),
                             FieldValues.isoDate(value.text, formats: template.dateFormats) != nil
                         else { continue }
-                        return PurchaseOrder.Value(text: value.text, box: value.box, confidence: value.confidence * 0.8, method: "pattern")
+                        value.confidence *= 0.8
+                        return value
                     }
                 }
             }
@@ -217,9 +216,10 @@ public struct PurchaseOrderExtractor: Sendable {
             var found: PurchaseOrder.Value? = nil
             for line in page.lines[(subtotalLine + 1)...] {
                 guard line.words.count <= 4, let last = line.words.last, amount(in: last.text, template: template) != nil,
-                    let value = PageLayout.value([last][...], page: page, method: "position")
+                    var value = PageLayout.value([last][...], page: page, method: "position")
                 else { break }
-                found = PurchaseOrder.Value(text: value.text, box: value.box, confidence: value.confidence * 0.7, method: "position")
+                value.confidence *= 0.7
+                found = value
             }
             if let found { return found }
         }

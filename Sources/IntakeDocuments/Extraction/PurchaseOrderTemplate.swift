@@ -120,4 +120,10 @@ enum LabelText {
     static func compact(_ text: String) -> String {
         String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }))
     }
+
+    /// A code or number as read, for comparing misreads: its ASCII letters (upper-cased) and
+    /// digits only, as bytes for `EditDistance`.
+    static func codeKey(_ text: String) -> [UInt8] {
+        Array(text.uppercased().utf8.filter { (48...57).contains($0) || (65...90).contains($0) })
+    }
 }

@@ -101,8 +101,7 @@ public struct PurchaseOrderAligner: Sendable {
     /// Whether `code` reads like `sku` misread: the same once case and punctuation are set aside,
     /// or at most two letters or digits apart.
     static func misread(_ code: String, of sku: String) -> Bool {
-        func key(_ text: String) -> [UInt8] { Array(text.uppercased().utf8.filter { (48...57).contains($0) || (65...90).contains($0) }) }
-        let read = key(code), printed = key(sku)
+        let read = LabelText.codeKey(code), printed = LabelText.codeKey(sku)
         return read.count >= 3 && EditDistance.distance(read, printed, limit: 2) != nil
     }
 
