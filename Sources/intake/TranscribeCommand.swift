@@ -22,6 +22,7 @@ struct TranscribeCommand: ParsableCommand {
             Examples:
               intake transcribe samples/voice/store12-oat-milk.wav
               intake transcribe --json report.wav
+              intake transcribe --readings --order-text report.wav
               intake transcribe --sample-rate 16000 recording.raw
               intake transcribe --grammar cards.gram --dict cards.dic cards/001.wav
               intake transcribe --vocabulary
@@ -46,6 +47,9 @@ struct TranscribeCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Also print the order text handed to alignment, with spoken forms written back.")
     var orderText = false
+
+    @Flag(name: .long, help: "Also print each segment's N-best readings as the aligner reads them, with how plausible each is as an order.")
+    var readings = false
 
     @Flag(name: .long, help: "List the domain words whose pronunciation was guessed, and how.")
     var vocabulary = false
@@ -109,6 +113,12 @@ struct TranscribeCommand: ParsableCommand {
             for word in segment.words {
                 lines.append(String(format: "    %6.2f %6.2f  %.2f  %@%@", word.start, word.end, word.confidence, word.text, word.inDomain ? "" : "  (other)"))
             }
+            if readings {
+                for (rank, reading) in segment.readings.enumerated() {
+                    let mark = rank == (segment.alternative ?? 0) ? "*" : " "
+                    lines.append(String(format: "   %@ reading %2d  %6.2f  %7d  %@", mark, rank, reading.plausibility, reading.scoreBelowBest, reading.text))
+                }
+            }
         }
         lines.append("  heard: \(transcript.text)")
         if orderText, let text { lines.append("  order text: \(text.text)") }
@@ -118,7 +128,10 @@ struct TranscribeCommand: ParsableCommand {
     private func jsonLine(_ file: String, _ transcript: Transcript, _ text: OrderText?, _ seconds: Double) throws -> String {
         struct Output: Encodable {
             struct Word: Encodable { var word: String; var start: Double; var end: Double; var confidence: Double; var in_domain: Bool }
-            struct Segment: Encodable { var start: Double; var end: Double; var out_of_domain_share: Double; var words: [Word] }
+            struct Reading: Encodable { var text: String; var plausibility: Double; var chosen: Bool }
+            struct Segment: Encodable {
+                var start: Double; var end: Double; var out_of_domain_share: Double; var words: [Word]; var readings: [Reading]?
+            }
             var file: String
             var format: String
             var duration: Double
@@ -133,7 +146,10 @@ struct TranscribeCommand: ParsableCommand {
             text: transcript.text, order_text: text?.text,
             segments: transcript.segments.map { segment in
                 .init(start: round(segment.start), end: round(segment.end), out_of_domain_share: round(segment.outOfDomainShare),
-                      words: segment.words.map { .init(word: $0.text, start: round($0.start), end: round($0.end), confidence: $0.confidence, in_domain: $0.inDomain) })
+                      words: segment.words.map { .init(word: $0.text, start: round($0.start), end: round($0.end), confidence: $0.confidence, in_domain: $0.inDomain) },
+                      readings: readings
+                        ? segment.readings.enumerated().map { .init(text: $1.text, plausibility: round($1.plausibility), chosen: $0 == (segment.alternative ?? 0)) }
+                        : nil)
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -14,14 +14,19 @@ import Testing
         devices: root.appendingPathComponent("samples/master/devices.csv"),
         graph: root.appendingPathComponent("models/intent-graph.yaml"))
 
-    static let stage: RecognizeStage = {
+    /// As the pipeline builds it: readings chosen from the N-best list by the order parser.
+    static let stage = makeStage(alternatives: SpeechRecognizer.Settings().alternatives)
+
+    static func makeStage(alternatives: Int) -> RecognizeStage {
         let vocabulary = SpeechVocabulary(master: master)
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("intake-voice-tests-\(getpid())")
         let files = try! DomainRecognizerFiles.prepare(
             vocabulary: vocabulary, baseDictionary: URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary),
             additions: [root.appendingPathComponent("models/voice/pronunciations.dict")], cache: cache)
-        return RecognizeStage(vocabulary: vocabulary, files: files)
-    }()
+        var settings = SpeechRecognizer.Settings()
+        settings.alternatives = alternatives
+        return RecognizeStage(vocabulary: vocabulary, files: files, reader: IntentAligner(master: master).parser, settings: settings)
+    }
 
     /// A WAV of `text` spoken by flite's `voice`, optionally followed by more speech after a pause.
     static func speak(_ text: String, voice: String = "slt") throws -> Data {
@@ -68,6 +73,22 @@ import Testing
         #expect(text.text == "ten reams of a4 copy paper")
         let draft = IntentAligner(master: Self.master).align(text)
         #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["OFF-2001 10"])
+    }
+
+    @Test func theReadingThatMakesAnOrderIsChosenFromTheAlternatives() throws {
+        // slt's "amp" at the end of the toner code "CE505A" is "and" on the decoder's best path.
+        let wav = try Self.speak("twenty c e five oh five amp five tape dispensers please")
+        let heard = try Self.makeStage(alternatives: 0).transcribe(WAVDecoder.decode(wav), worker: 0)
+        #expect(heard.text.contains("five oh five and five"))
+        #expect(heard.segments.allSatisfy { $0.readings.isEmpty && $0.alternative == nil })
+
+        let (draft, transcript) = try order(wav)
+        #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["OFF-2016 20", "OFF-2061 5"])
+        let segment = try #require(transcript.segments.first)
+        let chosen = try #require(segment.alternative)
+        #expect(segment.readings.count > chosen)
+        #expect(segment.readings[chosen].plausibility > segment.readings[0].plausibility)
+        #expect(segment.words.map(\.text).joined(separator: " ").contains("five oh five amp"))
     }
 
     @Test func outOfDomainSpeechGoesToReviewWithANoteNotIntoProducts() throws {

@@ -87,29 +87,72 @@ public final class PocketSphinxDecoder {
 
     deinit { ps_free(decoder) }
 
-    /// Decodes one utterance; empty when nothing in the search matched.
-    public func decode(_ samples: ArraySlice<Int16>) -> (words: [Word], frames: Int) {
+    /// What one utterance decoded to: the best path, and other readings when asked for.
+    public struct Decoding: Sendable, Equatable {
+        /// The best path; empty when nothing in the search matched.
+        public var words: [Word]
+        /// The best path's score (log base 1.0001, acoustic and language model together).
+        public var score: Int
+        /// Other word sequences from the lattice (N-best, A* search), best first, each distinct
+        /// from the best path and from one another in its words (fillers and variants aside).
+        public var alternatives: [Alternative]
+        public var frames: Int
+    }
+
+    /// Another reading of an utterance, and its path score (lower than the best path's).
+    public struct Alternative: Sendable, Equatable {
+        public var words: [Word]
+        public var score: Int
+    }
+
+    /// Decodes one utterance, with up to `alternatives` other readings of it.
+    public func decode(_ samples: ArraySlice<Int16>, alternatives: Int = 0) -> Decoding {
         ps_start_stream(decoder)  // a new stream: the noise estimate starts over, so no utterance depends on the last
         ps_start_utt(decoder)
         samples.withUnsafeBufferPointer { buffer in
             _ = ps_process_raw(decoder, buffer.baseAddress, buffer.count, 0, 1)
         }
         ps_end_utt(decoder)
+        let best = Self.words(ps_seg_iter(decoder))
+        var bestScore: Int32 = 0
+        _ = ps_get_hyp(decoder, &bestScore)
+        var others: [Alternative] = []
+        if alternatives > 0, !best.isEmpty {
+            // The A* search repeats a reading once per filler or pronunciation variant: skip
+            // those, and stop after a bounded number of paths so a long utterance stays cheap.
+            var seen: Set<[String]> = [best.map(\.text)]
+            var paths = 0
+            var iterator = ps_nbest(decoder)
+            while let nbest = iterator, others.count < alternatives, paths < Self.nbestPathLimit {
+                paths += 1
+                let words = Self.words(ps_nbest_seg(nbest))
+                var score: Int32 = 0
+                _ = ps_nbest_hyp(nbest, &score)
+                if !words.isEmpty, seen.insert(words.map(\.text)).inserted { others.append(Alternative(words: words, score: Int(score))) }
+                iterator = ps_nbest_next(nbest)
+            }
+            if let nbest = iterator { ps_nbest_free(nbest) }
+        }
+        return Decoding(words: best, score: Int(bestScore), alternatives: others, frames: Int(ps_get_n_frames(decoder)))
+    }
+
+    /// Lattice paths read per utterance at most, when alternatives are asked for.
+    static let nbestPathLimit = 500
+
+    /// The spoken words of a segmentation, which the iteration frees.
+    private static func words(_ first: OpaquePointer?) -> [Word] {
         var words: [Word] = []
-        var iterator = ps_seg_iter(decoder)
+        var iterator = first
         while let segment = iterator {
             var start: Int32 = 0, end: Int32 = 0, acoustic: Int32 = 0, language: Int32 = 0, backoff: Int32 = 0
             ps_seg_frames(segment, &start, &end)
             _ = ps_seg_prob(segment, &acoustic, &language, &backoff)
-            if let raw = ps_seg_word(segment) {
-                let text = String(cString: raw)
-                if let word = Self.spokenWord(text) {
-                    words.append(Word(text: word, startFrame: Int(start), endFrame: Int(end) + 1, acousticScore: Int(acoustic)))
-                }
+            if let raw = ps_seg_word(segment), let word = spokenWord(String(cString: raw)) {
+                words.append(Word(text: word, startFrame: Int(start), endFrame: Int(end) + 1, acousticScore: Int(acoustic)))
             }
             iterator = ps_seg_next(segment)
         }
-        return (words, Int(ps_get_n_frames(decoder)))
+        return words
     }
 
     /// A real word from a segment label: fillers (`<sil>`, `[NOISE]`) and null transitions dropped,

@@ -1,4 +1,5 @@
 import Foundation
+import IntakeAlignment
 
 /// `SpeechAudio` → `Transcript` on one thread: cuts the recording at pauses, decodes each
 /// segment with this thread's PocketSphinx decoder, and times and scores the words.
@@ -7,6 +8,11 @@ import Foundation
 /// domain words start at `domainConfidence`, everyday "other" words at `otherConfidence`, and a
 /// segment mostly made of other words caps all its words at `doubtfulConfidence`. Out-of-domain
 /// speech is therefore heard as what it is and sent to review, never forced into products.
+///
+/// With a `reader`, each segment's reading is chosen from the decoder's N-best list by how well
+/// it reads as an order (`OrderPlausibility`): the acoustics alone confuse "oh" with "l" and
+/// "eight" with "a", the order's structure does not. A segment whose best path is doubtful
+/// keeps it, so out-of-domain speech is never rescored into products.
 public final class SpeechRecognizer {
     public struct Settings: Sendable, Equatable {
         public var segmenter = SpeechSegmenter.Settings()
@@ -15,6 +21,10 @@ public final class SpeechRecognizer {
         /// A segment whose word time is at least this share "other" words is doubtful.
         public var doubtfulShare = 0.34
         public var doubtfulConfidence = 0.4
+        /// Readings of each segment weighed against the best path (0: the best path only).
+        public var alternatives = 40
+        /// How much better (in `OrderPlausibility.score`) another reading must be to win.
+        public var rescoreMargin = 0.2
         public init() {}
     }
 
@@ -22,32 +32,66 @@ public final class SpeechRecognizer {
     private let decoder: PocketSphinxDecoder
     /// Words that count as in-domain; nil: every word (a user's own grammar or model).
     private let domain: Set<String>?
+    private let rewrites: [[String]: String]
+    /// Judges readings as orders; nil: the best path is taken as heard.
+    private let reader: TextIntentParser?
 
-    public init(decoder: PocketSphinxDecoder, vocabulary: SpeechVocabulary?, settings: Settings = Settings()) {
+    public init(decoder: PocketSphinxDecoder, vocabulary: SpeechVocabulary?, reader: TextIntentParser? = nil, settings: Settings = Settings()) {
         self.decoder = decoder
         self.settings = settings
         self.domain = vocabulary?.domainWords
+        self.rewrites = vocabulary?.rewrites ?? [:]
+        self.reader = reader
     }
 
     public func transcribe(_ audio: SpeechAudio) -> Transcript {
         let rate = Double(SpeechAudio.sampleRate)
         let segments = SpeechSegmenter(settings: settings.segmenter).segments(audio.samples).map { cut -> Transcript.Segment in
             let offset = Double(cut.start) / rate
-            let (heard, _) = decoder.decode(audio.samples[cut.start..<cut.end])
-            var words = heard.map { word in
-                let inDomain = domain?.contains(word.text) ?? true
-                return Transcript.Word(
-                    text: word.text, start: offset + Double(word.startFrame) / 100, end: offset + Double(word.endFrame) / 100,
-                    confidence: inDomain ? settings.domainConfidence : settings.otherConfidence, inDomain: inDomain)
+            let end = Double(cut.end) / rate
+            let decoding = decoder.decode(audio.samples[cut.start..<cut.end], alternatives: reader == nil ? 0 : settings.alternatives)
+            let best = segment(decoding.words, start: offset, end: end)
+            guard let reader, !decoding.alternatives.isEmpty, best.outOfDomainShare < settings.doubtfulShare else { return best }
+            var chosen = best
+            let bestText = written(best)
+            var readings = [Transcript.Reading(text: bestText, plausibility: reader.plausibility(of: bestText).score, scoreBelowBest: 0)]
+            var chosenScore = readings[0].plausibility + settings.rescoreMargin
+            for (rank, alternative) in decoding.alternatives.enumerated() {
+                var candidate = segment(alternative.words, start: offset, end: end)
+                let text = written(candidate)
+                let score = reader.plausibility(of: text).score
+                readings.append(Transcript.Reading(text: text, plausibility: score, scoreBelowBest: decoding.score - alternative.score))
+                if score > chosenScore, candidate.outOfDomainShare < settings.doubtfulShare {
+                    candidate.alternative = rank + 1
+                    chosen = candidate
+                    chosenScore = score
+                }
             }
-            let total = words.reduce(0) { $0 + ($1.end - $1.start) }
-            let other = words.filter { !$0.inDomain }.reduce(0) { $0 + ($1.end - $1.start) }
-            let share = total > 0 ? other / total : 0
-            if share >= settings.doubtfulShare {
-                for i in words.indices { words[i].confidence = min(words[i].confidence, settings.doubtfulConfidence) }
-            }
-            return Transcript.Segment(start: offset, end: Double(cut.end) / rate, words: words, outOfDomainShare: share)
+            chosen.readings = readings
+            return chosen
         }
         return Transcript(segments: segments, duration: audio.duration, sourceFormat: audio.sourceFormat)
+    }
+
+    /// A segment of `heard` words, timed from the segment's start and scored for confidence.
+    private func segment(_ heard: [PocketSphinxDecoder.Word], start offset: Double, end: Double) -> Transcript.Segment {
+        var words = heard.map { word in
+            let inDomain = domain?.contains(word.text) ?? true
+            return Transcript.Word(
+                text: word.text, start: offset + Double(word.startFrame) / 100, end: offset + Double(word.endFrame) / 100,
+                confidence: inDomain ? settings.domainConfidence : settings.otherConfidence, inDomain: inDomain)
+        }
+        let total = words.reduce(0) { $0 + ($1.end - $1.start) }
+        let other = words.filter { !$0.inDomain }.reduce(0) { $0 + ($1.end - $1.start) }
+        let share = total > 0 ? other / total : 0
+        if share >= settings.doubtfulShare {
+            for i in words.indices { words[i].confidence = min(words[i].confidence, settings.doubtfulConfidence) }
+        }
+        return Transcript.Segment(start: offset, end: end, words: words, outOfDomainShare: share)
+    }
+
+    /// A segment's words as the aligner will read them (spoken forms written back).
+    private func written(_ segment: Transcript.Segment) -> String {
+        Transcript(segments: [segment], duration: segment.end, sourceFormat: "").orderText(rewrites: rewrites, doubtfulShare: 1).text
     }
 }

@@ -20,6 +20,29 @@ public struct Transcript: Sendable, Equatable {
         public var words: [Word]
         /// Share of the segment's word time spent in out-of-domain words.
         public var outOfDomainShare: Double
+        /// The rank of the decoder's N-best reading chosen over its best path because it reads
+        /// better as an order; nil for the best path.
+        public var alternative: Int?
+        /// The readings weighed, best path first, as the aligner reads them, with their
+        /// `OrderPlausibility` scores; empty when none were.
+        public var readings: [Reading]
+
+        public init(start: Double, end: Double, words: [Word], outOfDomainShare: Double, alternative: Int? = nil, readings: [Reading] = []) {
+            self.start = start
+            self.end = end
+            self.words = words
+            self.outOfDomainShare = outOfDomainShare
+            self.alternative = alternative
+            self.readings = readings
+        }
+    }
+
+    /// One reading of a segment the recogniser weighed.
+    public struct Reading: Sendable, Equatable {
+        public var text: String
+        public var plausibility: Double
+        /// How far its decoder path score lies below the best path's (log base 1.0001).
+        public var scoreBelowBest: Int
     }
 
     public var segments: [Segment]

@@ -18,7 +18,9 @@ public struct AudioDecodeStage: Stage {
 /// dictionary), `pronunciations` (a CMU-format file of local pronunciations that win),
 /// `extra_words` (words couriers say that the master data lacks: street and shop names),
 /// `cache` (where the language model and dictionary are kept; default: the system temporary folder),
-/// `split_pause` (0.8 s), `doubtful_share` (0.34), `language_weight` (10), `insertion_penalty` (0.2).
+/// `split_pause` (0.8 s), `doubtful_share` (0.34), `language_weight` (10), `insertion_penalty` (0.2),
+/// `alternatives` (40: N-best readings per segment weighed by how well they read as an order;
+/// 0 takes the best path as heard).
 public struct RecognizeStage: Stage {
     public let vocabulary: SpeechVocabulary
     public let files: DomainRecognizerFiles
@@ -28,8 +30,8 @@ public struct RecognizeStage: Stage {
 
     public init(
         vocabulary: SpeechVocabulary, files: DomainRecognizerFiles,
-        acousticModel: String = PocketSphinxDecoder.Configuration.debianModel, settings: SpeechRecognizer.Settings = .init(),
-        languageWeight: Double = 10, insertionPenalty: Double = 0.2
+        acousticModel: String = PocketSphinxDecoder.Configuration.debianModel, reader: TextIntentParser? = nil,
+        settings: SpeechRecognizer.Settings = .init(), languageWeight: Double = 10, insertionPenalty: Double = 0.2
     ) {
         self.vocabulary = vocabulary
         self.files = files
@@ -40,13 +42,14 @@ public struct RecognizeStage: Stage {
         configuration.insertionPenalty = insertionPenalty
         self.configuration = configuration
         recognizers = WorkerLocal {
-            SpeechRecognizer(decoder: try PocketSphinxDecoder(configuration), vocabulary: vocabulary, settings: settings)
+            SpeechRecognizer(decoder: try PocketSphinxDecoder(configuration), vocabulary: vocabulary, reader: reader, settings: settings)
         }
     }
 
     public init(master: MasterData, options: ConfigNode) throws {
         try options.allowOnly([
             "model", "dictionary", "pronunciations", "extra_words", "cache", "split_pause", "doubtful_share", "language_weight", "insertion_penalty",
+            "alternatives",
         ])
         let model = try options.optionalPath("model")?.path ?? PocketSphinxDecoder.Configuration.debianModel
         let dictionary = try options.optionalPath("dictionary") ?? URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary)
@@ -58,13 +61,14 @@ public struct RecognizeStage: Stage {
             guard (0.1...10).contains(settings.segmenter.splitPause) else { throw pause.error("use a pause between 0.1s and 10s") }
         }
         settings.doubtfulShare = try options.double("doubtful_share", default: settings.doubtfulShare, in: 0...1)
+        settings.alternatives = try options.int("alternatives", default: settings.alternatives, in: 0...200)
         for path in [dictionary] + additions where !FileManager.default.fileExists(atPath: path.path) {
             throw options.error("\(path.path) does not exist; install pocketsphinx-en-us or fix the path")
         }
         let vocabulary = SpeechVocabulary(master: master, extraWords: try options.stringList("extra_words"))
         let files = try DomainRecognizerFiles.prepare(vocabulary: vocabulary, baseDictionary: dictionary, additions: additions, cache: cache)
         self.init(
-            vocabulary: vocabulary, files: files, acousticModel: model, settings: settings,
+            vocabulary: vocabulary, files: files, acousticModel: model, reader: IntentAligner(master: master).parser, settings: settings,
             languageWeight: try options.double("language_weight", default: 10, in: 1...30),
             insertionPenalty: try options.double("insertion_penalty", default: 0.2, in: 1e-6...10))
     }
