@@ -56,6 +56,7 @@ struct DocumentBench: ParsableCommand {
         var sample: DocumentCorpus.Sample
         var score: DocumentScore
         var seconds: Double
+        var timings = ReadDocument.Timings()
     }
 
     func run() throws {
@@ -80,11 +81,12 @@ struct DocumentBench: ParsableCommand {
             let bytes = try Data(contentsOf: folder.appendingPathComponent(sample.file))
             // As the pipeline reads it: a file split into several orders where one was printed
             // is scored on its first and the split is an error.
-            let drafts = extractor.extractAll(try reader.read(try decoder.decode(bytes))).map { aligner.align($0) }
+            let read = try reader.read(try decoder.decode(bytes))
+            let drafts = extractor.extractAll(read).map { aligner.align($0) }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             var score = DocumentScore.score(drafts[0], against: sample.spec)
             if drafts.count > 1 { score.errors.append("split into \(drafts.count) orders") }
-            outcomes.append(Outcome(sample: sample, score: score, seconds: seconds))
+            outcomes.append(Outcome(sample: sample, score: score, seconds: seconds, timings: read.timings))
             if index % 20 == 19 { log("read \(index + 1)/\(samples.count)") }
         }
 
@@ -132,6 +134,12 @@ struct DocumentBench: ParsableCommand {
         let perPage = { (selection: [Outcome]) in selection.map(\.seconds).reduce(0, +) / Double(max(1, selection.map(\.sample.pages).reduce(0, +))) }
         let latencies = outcomes.map { $0.seconds / Double($0.sample.pages) }.sorted()
         func share(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) * 100 }
+        let split = outcomes.map(\.timings).reduce(into: ReadDocument.Timings()) {
+            $0.preparation += $1.preparation
+            $0.recognition += $1.recognition
+            $0.retries += $1.retries
+            $0.retriedPages += $1.retriedPages
+        }
         if json {
             var figures: [String: Any] = ["files": outcomes.count, "pages": pages]
             for (name, filter) in groups + [("all", { _ in true })] {
@@ -151,6 +159,10 @@ struct DocumentBench: ParsableCommand {
             figures["intake_seconds_per_page"] = perPage(outcomes)
             figures["page_latency_p50_ms"] = percentile(latencies, 0.5) * 1000
             figures["page_latency_p99_ms"] = percentile(latencies, 0.99) * 1000
+            figures["preparation_seconds_per_page"] = split.preparation / Double(max(pages, 1))
+            figures["first_reading_seconds_per_page"] = split.recognition / Double(max(pages, 1))
+            figures["retry_seconds_per_page"] = split.retries / Double(max(pages, 1))
+            figures["pages_read_again"] = split.retriedPages
             if !raw.isEmpty {
                 figures["bare_tesseract_seconds_per_page"] = perPage(raw)
                 figures["pages_per_second_\(jobs)_workers"] = parallel
@@ -179,6 +191,10 @@ struct DocumentBench: ParsableCommand {
         }
         print(String(format: "  speed: intake %.3f s/page on one worker (p50 %.0f ms, p99 %.0f ms per page)", perPage(outcomes),
             percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000))
+        let other = perPage(outcomes) - (split.preparation + split.recognition + split.retries) / Double(max(pages, 1))
+        print(String(format: "         of which preparation %.3f, first reading %.3f, orientation/script retries %.3f (%d of %d pages read again), decode + extract + align %.3f",
+            split.preparation / Double(max(pages, 1)), split.recognition / Double(max(pages, 1)), split.retries / Double(max(pages, 1)),
+            split.retriedPages, pages, other))
         if !raw.isEmpty {
             print(String(format: "         bare Tesseract %.3f s/page (OCR only, same pages); %d workers: %.2f pages/s", perPage(raw), jobs, parallel))
         }

@@ -6,6 +6,21 @@ public struct ReadDocument: Sendable {
     public var pages: [OCRPage]
     public var blankPages: [Int]
     public var notes: [String]
+    /// Where the reading time went (for benchmarks and `intake ocr`).
+    public var timings = Timings()
+
+    /// Seconds spent on each part of reading, over all pages.
+    public struct Timings: Sendable, Equatable {
+        /// Gray conversion, deskew, denoise, binarisation, upscaling (`PagePreparer`).
+        public var preparation = 0.0
+        /// The first Tesseract reading of each page.
+        public var recognition = 0.0
+        /// Orientation detection and the readings again of weak pages.
+        public var retries = 0.0
+        /// Pages that were read again.
+        public var retriedPages = 0
+        public init() {}
+    }
 
     public init(pages: [OCRPage], blankPages: [Int] = [], notes: [String] = []) {
         self.pages = pages
@@ -48,23 +63,36 @@ public final class DocumentReader {
         var pages: [OCRPage] = []
         var blank: [Int] = []
         var notes: [String] = []
+        var timings = ReadDocument.Timings()
+        var clock = DispatchTime.now()
+        func lap() -> Double {
+            let now = DispatchTime.now()
+            defer { clock = now }
+            return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
+        }
         for (index, image) in document.pages.enumerated() {
             let number = index + 1
             let resolution = image.resolution ?? settings.assumedResolution
             let prepared = try preparer.prepare(image)
+            timings.preparation += lap()
             if prepared.isBlank {
                 blank.append(number)
                 continue
             }
             var page = try read(prepared, number: number, resolution: resolution, languages: settings.primaryLanguage)
+            timings.recognition += lap()
             if page.meanConfidence < settings.retryConfidence || page.words.count < settings.minimumWords {
                 page = try retry(image, prepared: prepared, first: page, resolution: resolution, notes: &notes)
+                timings.retries += lap()
+                timings.retriedPages += 1
             }
             pages.append(page)
         }
         if pages.isEmpty { throw DocumentError.blankDocument(pages: document.pages.count) }
         if !blank.isEmpty { notes.append("Blank page(s) \(blank.map(String.init).joined(separator: ", ")) skipped.") }
-        return ReadDocument(pages: pages, blankPages: blank, notes: notes)
+        var read = ReadDocument(pages: pages, blankPages: blank, notes: notes)
+        read.timings = timings
+        return read
     }
 
     /// A weak first reading: orientation detection says whether the page is turned, then the

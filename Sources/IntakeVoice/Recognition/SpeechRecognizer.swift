@@ -24,7 +24,7 @@ public final class SpeechRecognizer {
         /// Readings of each segment weighed against the best path (0: the best path only).
         public var alternatives = 40
         /// How much better (in `OrderPlausibility.score`) another reading must be to win.
-        public var rescoreMargin = 0.2
+        public var rescoreMargin = 0.05
         public init() {}
     }
 
