@@ -70,6 +70,7 @@ public final class DocumentReader {
             defer { clock = now }
             return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
         }
+        var languages = settings.primaryLanguage
         for (index, image) in document.pages.enumerated() {
             let number = index + 1
             let resolution = image.resolution ?? settings.assumedResolution
@@ -79,13 +80,17 @@ public final class DocumentReader {
                 blank.append(number)
                 continue
             }
-            var page = try read(prepared, number: number, resolution: resolution, languages: settings.primaryLanguage)
+            var page = try read(prepared, number: number, resolution: resolution, languages: languages)
             timings.recognition += lap()
             if page.meanConfidence < settings.retryConfidence || page.words.count < settings.minimumWords {
                 page = try retry(image, prepared: prepared, first: page, resolution: resolution, notes: &notes)
                 timings.retries += lap()
                 timings.retriedPages += 1
             }
+            if page.languages != settings.primaryLanguage { notes.append("Page \(number) was read as \(page.languages).") }
+            // The next page of the same document is most likely printed in the same script:
+            // a Chinese PO's second page is read as Chinese first, not in English and again.
+            languages = page.languages
             pages.append(page)
         }
         if pages.isEmpty { throw DocumentError.blankDocument(pages: document.pages.count) }
@@ -109,13 +114,12 @@ public final class DocumentReader {
             languages.insert(preferred, at: 0)
         }
         var best = first
-        for set in languages where turns != 0 || set != settings.primaryLanguage {
+        for set in languages where turns != 0 || set != first.languages {
             let page = try read(upright, number: first.number, resolution: resolution, languages: set)
             if page.meanConfidence > best.meanConfidence { best = page }
             if best.meanConfidence >= settings.retryConfidence { break }
         }
         if best.transform.quarterTurns != 0 { notes.append("Page \(first.number) was turned \(best.transform.quarterTurns * 90)° to read it upright.") }
-        if best.languages != settings.primaryLanguage { notes.append("Page \(first.number) was read as \(best.languages).") }
         return best
     }
 
