@@ -90,6 +90,17 @@ struct PurchaseOrderReadingTests {
         #expect(draft.intent.lines.map(\.sku) == spec.items.map(\.code))
     }
 
+    @Test func aChinesePurchaseOrdersSecondPageIsReadAsChineseWithoutARetry() throws {
+        let spec = DocumentFixture.spec(.chinese, items: PurchaseOrderRenderer.itemsPerPage + 3, seed: 5)
+        let (document, _, draft) = try DocumentFixture.read(try PurchaseOrderRenderer().render(spec, font: "DejaVu-Sans", container: .tiff))
+        #expect(document.pages.count == 2)
+        #expect(document.pages.allSatisfy { $0.languages.contains("chi_sim") })
+        // Page 1 is read in English, found weak and read again as Chinese; page 2 starts as Chinese.
+        #expect(document.timings.retriedPages == 1)
+        #expect(document.notes.filter { $0.contains("was read as chi_sim") }.count == 2)
+        #expect(draft.intent.lines.map(\.sku) == spec.items.map(\.code))
+    }
+
     @Test func aBlankScanFailsWithItsReason() throws {
         let white = try PurchaseOrderRenderer().blankPage()
         #expect(throws: DocumentError.blankDocument(pages: 1)) { try DocumentFixture.read(white) }
