@@ -30,6 +30,12 @@ import Testing
         #expect(!draft.intent.lines.contains { $0.sku == "MRO-3" })
     }
 
+    @Test func anAInsertedBeforeASpokenCountLeavesTheCount() throws {
+        // Recognisers hear "a" before numbers ("store seven a eight butter croissants").
+        let draft = align("store seven a eight butter croissants and a latte")
+        #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-5 8", "CAF-7 1"])
+    }
+
     @Test func oatMilkAddsChilledHandlingAndNoStrawIsANote() throws {
         let draft = align("store twelve, three americano with oat milk, no straw; two butter croissants")
         #expect(draft.intent.type == .delivery)

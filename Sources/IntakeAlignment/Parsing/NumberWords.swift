@@ -20,7 +20,8 @@ enum NumberWords {
     }
 
     /// Reads a quantity starting at `words[start]`; returns its value and how many words it used
-    /// (a trailing "of" included). `a`/`an` count as one only when something follows.
+    /// (a trailing "of" included). `a`/`an` count as one only when something follows, and are
+    /// skipped before a number word ("a eight" is 8).
     static func read(_ words: [String], from start: Int) -> (value: Double, length: Int)? {
         var index = start
         var total: Double = 0
@@ -39,6 +40,10 @@ enum NumberWords {
             return nil
         }
         if word(index) == "a" || word(index) == "an" {
+            // "a eight lemon drizzle": speech recognisers insert "a" before a count; the count wins.
+            if let next = word(index + 1), units[next] != nil || tens[next] != nil, let count = read(words, from: index + 1) {
+                return (count.value, count.length + 1)
+            }
             if let next = word(index + 1), let multiplier = multipliers[next] {
                 index += 2
                 current = multiplier
