@@ -57,9 +57,7 @@ struct ProcessCommand: ParsableCommand {
         if let jobs { configuration.setConcurrency(jobs) }
         let arguments = inputs.isEmpty ? configuration.inputs : inputs
         guard !arguments.isEmpty else { throw ValidationError("name at least one input (a file, a folder, a glob or -)") }
-        let collected = try InputCollector.collect(arguments).map { input in
-            PipelineInput(uri: input.uri, sender: sender, load: input.load)
-        }
+        let collected = try InputCollector.collect(arguments).map { $0.sent(by: sender) }
         let run = PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet, deliverEvents: !noEvents)
         try run.process(collected, out: out)
     }

@@ -35,7 +35,7 @@ struct EnqueueCommand: ParsableCommand {
     func run() throws {
         let configuration = try master.loadConfiguration()
         let work = WorkQueue(store: try store.openQueue(configuration).store, pipeline: configuration.name)
-        let collected = try InputCollector.collect(inputs).map { PipelineInput(uri: $0.uri, sender: sender, load: $0.load) }
+        let collected = try InputCollector.collect(inputs).map { $0.sent(by: sender) }
         var added = 0
         // Batches keep one transaction's bytes in memory bounded, whatever the batch size.
         for start in stride(from: 0, to: collected.count, by: 64) {

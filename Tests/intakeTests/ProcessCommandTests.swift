@@ -227,6 +227,35 @@ struct ProcessCommandTests {
         #expect(otherRecord.id != a.id)
     }
 
+    @Test("Two captures with the same sidecar JSON beside different waveforms are two orders, named as a folder or one by one")
+    func sidecarsWithTheSameBytesAreTwoOrdersWhenTheirWaveformsDiffer() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let captures = folder.appendingPathComponent("captures")
+        try FileManager.default.createDirectory(at: captures, withIntermediateDirectories: true)
+        // An edge box that writes the same metadata for every capture (no captured_at).
+        let sidecar = Data(#"{"device_id":"P-102","sample_rate_hz":4000,"rpm":2950,"unit":"g"}"#.utf8)
+        for (name, hz) in [("first", 49.2), ("second", 98.3)] {
+            // A shaft line, a structural one and a little jitter: a pure sine would sit at its peak like a clipped one.
+            let samples = (0..<8_000).map { i -> String in
+                let t = Double(i) / 4_000
+                return String(format: "%.6f", 0.2 * sin(2 * .pi * hz * t) + 0.05 * sin(2 * .pi * 1_234.5 * t) + Double((i * 7_919) % 1_000) / 1e5)
+            }
+            try (["g"] + samples).joined(separator: "\n").write(to: captures.appendingPathComponent("\(name).csv"), atomically: true, encoding: .utf8)
+            try sidecar.write(to: captures.appendingPathComponent("\(name).json"))
+        }
+        let run = try Self.process([captures.path], storeIn: folder)
+        let records = try Self.records(of: run)
+        #expect(run.status == 0, "\(run)")
+        #expect(records.count == 2 && Set(records.map(\.id)).count == 2, "\(records.map { ($0.source.uri, $0.id) })")
+        #expect(records.allSatisfy { $0.status != .failed }, "\(records.map { $0.error?.message ?? "" })")
+        // Named one by one, each sidecar is the same order as in the folder; nothing is made twice.
+        let named = try Self.process(["first.json", "second.json"].map { captures.appendingPathComponent($0).path }, storeIn: folder)
+        #expect(Set(try Self.records(of: named).map(\.id)) == Set(records.map(\.id)), "\(named)")
+        let list = try IntakeBinary.run(["review", "list", "--status", "all", "--json", "--db", folder.appendingPathComponent("intake.db").path])
+        #expect(try list.jsonObjects().count == 2, "\(list)")
+    }
+
     @Test("--out FILE writes the records to the file and nothing to stdout")
     func outWritesToFile() throws {
         let folder = try makeTemporaryDirectory()

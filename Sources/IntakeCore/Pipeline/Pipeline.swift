@@ -122,7 +122,8 @@ public final class Pipeline: @unchecked Sendable {
         }
         let received: ReceivedInput
         do {
-            received = ReceivedInput(uri: input.uri, sender: input.sender, bytes: try input.load(), sha256: input.sha256)
+            let bytes = try input.load()
+            received = ReceivedInput(uri: input.uri, sender: input.sender, bytes: bytes, sha256: try input.identity(of: bytes))
         } catch {
             // No bytes to keep: identify the dead letter by where the input was.
             let placeholder = ReceivedInput(uri: input.uri, sender: input.sender, bytes: Data())

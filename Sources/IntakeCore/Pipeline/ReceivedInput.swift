@@ -15,18 +15,41 @@ public struct PipelineInput: Sendable {
     /// The order this input becomes when it already has one: a dead letter's retry, whose key
     /// (an HTTP `Idempotency-Key`, say) is not kept. Nil: named by the idempotency key.
     public let orderID: String?
+    /// Files read with this input (a waveform beside its sidecar JSON): part of its identity,
+    /// so two captures with the same sidecar are two orders, not one.
+    public let companions: [String]
     public let load: @Sendable () throws -> Data
 
     public init(
         uri: String, sender: String? = nil, idempotencyKey: String? = nil, sha256: String? = nil, orderID: String? = nil,
-        load: @escaping @Sendable () throws -> Data
+        companions: [String] = [], load: @escaping @Sendable () throws -> Data
     ) {
         self.uri = uri
         self.sender = sender
         self.idempotencyKey = idempotencyKey
         self.sha256 = sha256
         self.orderID = orderID
+        self.companions = companions
         self.load = load
+    }
+
+    /// The same input, sent by `sender`.
+    public func sent(by sender: String?) -> PipelineInput {
+        PipelineInput(uri: uri, sender: sender, idempotencyKey: idempotencyKey, sha256: sha256, orderID: orderID, companions: companions, load: load)
+    }
+
+    /// The hash that identifies this input, given the bytes `load` returned: `sha256` when the
+    /// caller knew it, else the SHA-256 of the bytes, followed by each companion file's bytes.
+    public func identity(of bytes: Data) throws -> String {
+        if let sha256 { return sha256 }
+        guard !companions.isEmpty else { return ContentHash.sha256(bytes) }
+        var hash = ContentHash.Streaming()
+        bytes.withUnsafeBytes { hash.update($0) }
+        for companion in companions {
+            let data = try Data(contentsOf: URL(fileURLWithPath: companion), options: .alwaysMapped)
+            data.withUnsafeBytes { hash.update($0) }
+        }
+        return hash.finalize()
     }
 
     /// An input with its bytes already in hand (stdin, HTTP bodies, tests).

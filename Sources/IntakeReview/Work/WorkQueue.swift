@@ -71,7 +71,7 @@ public final class WorkQueue: Sendable {
     public func enqueue(_ inputs: [PipelineInput]) throws -> Int {
         let rows = try inputs.map { input in
             let bytes = try input.load()
-            let sha256 = input.sha256 ?? ContentHash.sha256(bytes)
+            let sha256 = try input.identity(of: bytes)
             let key = input.idempotencyKey ?? ContentHash.idempotencyKey(sha256: sha256, pipeline: pipeline, sender: input.sender)
             return (input, bytes, sha256, key)
         }
