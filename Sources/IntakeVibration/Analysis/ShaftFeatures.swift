@@ -39,6 +39,14 @@ public struct ShaftFeatures: Sendable {
     /// Share of the overall energy in the 1× line.
     public var firstShare: Double { overall > 0 ? min(1, first * first / (overall * overall)) : 0 }
 
+    /// Share of the overall energy in the lines at running-speed orders (1×–10× and half orders):
+    /// most of it when a shaft fault drives the vibration, a small part on a healthy machine.
+    public var orderShare: Double {
+        guard overall > 0 else { return 0 }
+        let energy = harmonics.reduce(0) { $0 + $1 * $1 } + halfOrders.reduce(0) { $0 + $1 * $1 }
+        return min(1, energy / (overall * overall))
+    }
+
     /// Harmonics 3×–10× at least `fraction` of 1×.
     public func strongHarmonics(fraction: Double) -> Int {
         harmonics.dropFirst(2).filter { $0 >= fraction * first }.count
