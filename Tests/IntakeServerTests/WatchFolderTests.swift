@@ -38,4 +38,29 @@ import Testing
         #expect(try server.queue.history(of: pending.id).count == created)
         try await server.stop()
     }
+
+    @Test func aWaveformBesideItsSidecarGoesInWithItAndMovesWithIt() async throws {
+        let server = try await TestServer(watch: ["inbox"])
+        let inbox = server.folder.appendingPathComponent("inbox")
+        let done = inbox.appendingPathComponent("done")
+        // Two captures from a box that writes the same sidecar bytes every time.
+        let sidecar = Data(#"{"device_id":"P-102","sample_rate_hz":4000,"rpm":2950,"unit":"g"}"#.utf8)
+        for (name, hz) in [("capture-1", 49.2), ("capture-2", 98.3)] {
+            let samples = (0..<8_000).map { i -> String in
+                let t = Double(i) / 4_000
+                return String(format: "%.6f", 0.2 * sin(2 * .pi * hz * t) + 0.05 * sin(2 * .pi * 1_234.5 * t) + Double((i * 7_919) % 1_000) / 1e5)
+            }
+            try (["g"] + samples).joined(separator: "\n").write(to: inbox.appendingPathComponent("\(name).csv"), atomically: true, encoding: .utf8)
+            try sidecar.write(to: inbox.appendingPathComponent("\(name).json"))
+        }
+        let moved = ["capture-1.json", "capture-1.csv", "capture-2.json", "capture-2.csv"]
+        try await server.wait(for: "both captures and their waveforms to be moved to done/") {
+            moved.allSatisfy { FileManager.default.fileExists(atPath: done.appendingPathComponent($0).path) }
+        }
+        let orders = try server.queue.list(status: nil)
+        #expect(orders.count == 2, "\(orders.map(\.id))")
+        #expect(orders.allSatisfy { $0.status != .failed }, "\(orders.map(\.status))")
+        #expect(!FileManager.default.fileExists(atPath: inbox.appendingPathComponent("failed/capture-1.csv").path))
+        try await server.stop()
+    }
 }

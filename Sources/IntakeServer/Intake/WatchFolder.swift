@@ -8,7 +8,8 @@ import Synchronization
 /// then moved to `done/`, or to `failed/` beside a `<name>.reason.txt` saying why.
 ///
 /// A file is taken when its size and modification time held still for one poll (so a file
-/// being copied is not read half-written); names starting with `.` or ending in `.part`, `.tmp`
+/// being copied is not read half-written); a waveform beside a sidecar JSON of its name goes in
+/// with the sidecar and moves with it; names starting with `.` or ending in `.part`, `.tmp`
 /// or `.crdownload` are left alone. After a restart, files still in the folder are submitted
 /// again: their order id comes from their bytes, so a finished one is only moved, never
 /// processed twice.
@@ -55,55 +56,75 @@ final class WatchFolder: Service {
         }
     }
 
-    /// One look at the folder: submits every file that held still since the last look.
+    /// One look at the folder: submits every file that held still since the last look. A file
+    /// beside a JSON file of its name (`a.csv` and `a.json`) is that sidecar's waveform: it goes
+    /// in with the sidecar, counts in its identity, and moves with it.
     func poll() {
         let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]
         let entries = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: keys)) ?? []
-        var ready: [URL] = []
+        var stamps: [URL: Stamp] = [:]
+        for url in entries where Self.isCandidate(url.lastPathComponent) {
+            guard let values = try? url.resourceValues(forKeys: Set(keys)), values.isRegularFile == true else { continue }
+            stamps[url] = Stamp(size: values.fileSize ?? 0, modified: values.contentModificationDate ?? .distantPast)
+        }
+        let files = Set(stamps.keys)
+        var companions: [URL: [URL]] = [:]
+        for url in files where url.pathExtension != "json" {
+            let sidecar = url.deletingPathExtension().appendingPathExtension("json")
+            if files.contains(sidecar) { companions[sidecar, default: []].append(url) }
+        }
+        var ready: [(URL, [URL])] = []
         state.withLock { state in
             var present: [String: Stamp] = [:]
-            for url in entries where Self.isCandidate(url.lastPathComponent) {
-                guard let values = try? url.resourceValues(forKeys: Set(keys)), values.isRegularFile == true,
-                      !state.inFlight.contains(url.path)
-                else { continue }
-                let stamp = Stamp(size: values.fileSize ?? 0, modified: values.contentModificationDate ?? .distantPast)
-                if state.seen[url.path] == stamp {
-                    ready.append(url)
+            for (url, stamp) in stamps where !state.inFlight.contains(url.path) {
+                guard url.pathExtension == "json" || !files.contains(url.deletingPathExtension().appendingPathExtension("json")) else { continue }
+                let beside = (companions[url] ?? []).sorted { $0.path < $1.path }
+                // A sidecar holds still only when its waveform does too.
+                let combined = beside.reduce(stamp) { sum, companion in
+                    Stamp(size: sum.size + (stamps[companion]?.size ?? 0), modified: max(sum.modified, stamps[companion]?.modified ?? .distantPast))
+                }
+                if state.seen[url.path] == combined {
+                    ready.append((url, beside))
                     state.inFlight.insert(url.path)
                 } else {
-                    present[url.path] = stamp
+                    present[url.path] = combined
                 }
             }
             state.seen = present
         }
-        for url in ready.sorted(by: { $0.path < $1.path }) { submit(url) }
+        for (url, beside) in ready.sorted(by: { $0.0.path < $1.0.path }) { submit(url, companions: beside) }
     }
 
-    private func submit(_ url: URL) {
-        let bytes: Data
+    private func submit(_ url: URL, companions: [URL]) {
+        let input = PipelineInput(uri: url.path, companions: companions.map(\.path)) { try Data(contentsOf: url) }
+        let key: String
         do {
-            bytes = try Data(contentsOf: url, options: .alwaysMapped)
+            // The pipeline names the order the same way (bytes and companions + pipeline, no sender).
+            key = ContentHash.idempotencyKey(
+                sha256: try input.identity(of: try Data(contentsOf: url, options: .alwaysMapped)), pipeline: pipelineName, sender: nil)
         } catch {
             logger.warning("cannot read \(url.lastPathComponent); will look again", metadata: ["error": "\(error)"])
             _ = state.withLock { $0.inFlight.remove(url.path) }
             return
         }
-        // The pipeline names the order the same way (bytes + pipeline, no sender).
-        let key = ContentHash.idempotencyKey(sha256: ContentHash.sha256(bytes), pipeline: pipelineName, sender: nil)
         completions.register(ContentHash.orderID(idempotencyKey: key)) { [weak self] record in
-            self?.finished(url, record: record)
+            self?.finished(url, companions: companions, record: record)
         }
-        feed.append(PipelineInput(uri: url.path, idempotencyKey: key) { try Data(contentsOf: url) })
+        feed.append(PipelineInput(uri: url.path, idempotencyKey: key, companions: input.companions, load: input.load))
     }
 
-    private func finished(_ url: URL, record: OrderRecord) {
+    private func finished(_ url: URL, companions: [URL], record: OrderRecord) {
         defer { _ = state.withLock { $0.inFlight.remove(url.path) } }
         let target = record.status == .failed ? failed : done
-        let destination = Self.freeName(for: url.lastPathComponent, in: target)
+        let destination = Self.freeName(for: url.lastPathComponent, in: target, keeping: companions.map(\.pathExtension))
         do {
             if let error = record.error, record.status == .failed {
                 let reason = "order \(record.id) failed in \(error.stage ?? "?"): \(error.code)\n\(error.message)\n"
                 try Data(reason.utf8).write(to: target.appendingPathComponent(destination.lastPathComponent + ".reason.txt"))
+            }
+            // Waveforms first: a sidecar left without its waveform would fail if read again.
+            for companion in companions {
+                try FileManager.default.moveItem(at: companion, to: destination.deletingPathExtension().appendingPathExtension(companion.pathExtension))
             }
             try FileManager.default.moveItem(at: url, to: destination)
             logger.info("\(url.lastPathComponent) → \(target.lastPathComponent)/", metadata: ["order": "\(record.id)", "status": "\(record.status.rawValue)"])
@@ -116,13 +137,18 @@ final class WatchFolder: Service {
         !name.hasPrefix(".") && ![".part", ".tmp", ".crdownload", ".reason.txt"].contains { name.hasSuffix($0) }
     }
 
-    /// `name` in `folder`, or `name-2`, `name-3`… if taken (the same file name sent twice).
-    private static func freeName(for name: String, in folder: URL) -> URL {
+    /// `name` in `folder`, or `name-2`, `name-3`… if taken (the same file name sent twice), free
+    /// for the companion extensions too.
+    private static func freeName(for name: String, in folder: URL, keeping extensions: [String] = []) -> URL {
         var candidate = folder.appendingPathComponent(name)
         var n = 2
         let base = (name as NSString).deletingPathExtension
         let ext = (name as NSString).pathExtension
-        while FileManager.default.fileExists(atPath: candidate.path) {
+        func taken(_ url: URL) -> Bool {
+            FileManager.default.fileExists(atPath: url.path)
+                || extensions.contains { FileManager.default.fileExists(atPath: url.deletingPathExtension().appendingPathExtension($0).path) }
+        }
+        while taken(candidate) {
             candidate = folder.appendingPathComponent(ext.isEmpty ? "\(base)-\(n)" : "\(base)-\(n).\(ext)")
             n += 1
         }
