@@ -45,6 +45,7 @@ struct DocumentBench: ParsableCommand {
     @Option(help: "Workers for the parallel pass (compared with one).") var jobs = 2
     @Option(help: "Print this many misread orders.") var showErrors = 10
     @Flag(help: "Skip the bare-Tesseract and parallel passes.") var accuracyOnly = false
+    @Flag(help: "Print every page read again: script detected, each reading's confidence and time, the one kept.") var showRetries = false
     @Flag(help: "Print the figures as one JSON object.") var json = false
 
     func validate() throws {
@@ -57,6 +58,7 @@ struct DocumentBench: ParsableCommand {
         var score: DocumentScore
         var seconds: Double
         var timings = ReadDocument.Timings()
+        var retries: [ReadDocument.Retry] = []
     }
 
     func run() throws {
@@ -86,7 +88,7 @@ struct DocumentBench: ParsableCommand {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             var score = DocumentScore.score(drafts[0], against: sample.spec)
             if drafts.count > 1 { score.errors.append("split into \(drafts.count) orders") }
-            outcomes.append(Outcome(sample: sample, score: score, seconds: seconds, timings: read.timings))
+            outcomes.append(Outcome(sample: sample, score: score, seconds: seconds, timings: read.timings, retries: read.retries))
             if index % 20 == 19 { log("read \(index + 1)/\(samples.count)") }
         }
 
@@ -195,6 +197,19 @@ struct DocumentBench: ParsableCommand {
         print(String(format: "         of which preparation %.3f, first reading %.3f, orientation/script retries %.3f (%d of %d pages read again), decode + extract + align %.3f",
             split.preparation / Double(max(pages, 1)), split.recognition / Double(max(pages, 1)), split.retries / Double(max(pages, 1)),
             split.retriedPages, pages, other))
+        let retries = outcomes.flatMap(\.retries)
+        let keptFirst = retries.filter { $0.kept == 0 }.count
+        let turned = retries.filter { $0.readings[$0.kept].quarterTurns != 0 }.count
+        let unused = retries.flatMap { retry in retry.readings.indices.filter { $0 != retry.kept }.map { retry.readings[$0] } }
+        print(String(format: "         retried pages: %d kept their first reading, %d were turned, %d were read in other languages; %d readings not kept took %.1f s",
+            keptFirst, turned, retries.count - keptFirst - turned, unused.count, unused.map(\.seconds).reduce(0, +)))
+        if showRetries {
+            for outcome in outcomes {
+                for retry in outcome.retries {
+                    print("    \(outcome.sample.file) [\(outcome.sample.condition)] page \(retry.page): \(retry.summary)")
+                }
+            }
+        }
         if !raw.isEmpty {
             print(String(format: "         bare Tesseract %.3f s/page (OCR only, same pages); %d workers: %.2f pages/s", perPage(raw), jobs, parallel))
         }

@@ -70,6 +70,7 @@ struct OCRCommand: ParsableCommand {
         for page in document.pages {
             let steps = page.preparation.steps.isEmpty ? "none" : page.preparation.steps.joined(separator: ", ")
             lines.append(String(format: "page %d (%@, mean confidence %.2f; prepared: %@)", page.number, page.languages, page.meanConfidence, steps))
+            if let retry = document.retries.first(where: { $0.page == page.number }) { lines.append("  read again: \(retry.summary)") }
             for line in page.lines {
                 if words {
                     lines.append("  " + line.words.map { String(format: "%@[%d,%d %dx%d %.2f]", $0.text, $0.box.x, $0.box.y, $0.box.width, $0.box.height, $0.confidence) }
@@ -110,6 +111,9 @@ struct OCRCommand: ParsableCommand {
         let pages: [[String: Any]] = document.pages.map { page in
             [
                 "page": page.number, "languages": page.languages, "prepared": page.preparation.steps,
+                "readings": (document.retries.first { $0.page == page.number }?.readings ?? []).map { reading in
+                    ["languages": reading.languages, "quarter_turns": reading.quarterTurns, "mean_confidence": reading.meanConfidence, "seconds": reading.seconds] as [String: Any]
+                },
                 "lines": page.lines.map { line in
                     line.words.map { ["text": $0.text, "box": [$0.box.x, $0.box.y, $0.box.width, $0.box.height], "confidence": $0.confidence] as [String: Any] }
                 },

@@ -95,8 +95,12 @@ struct PurchaseOrderReadingTests {
         let (document, _, draft) = try DocumentFixture.read(try PurchaseOrderRenderer().render(spec, font: "DejaVu-Sans", container: .tiff))
         #expect(document.pages.count == 2)
         #expect(document.pages.allSatisfy { $0.languages.contains("chi_sim") })
-        // Page 1 is read in English, found weak and read again as Chinese; page 2 starts as Chinese.
+        // Page 1 is read in English, found weak and read again as Chinese, which is good enough
+        // that orientation detection is not asked; page 2 starts as Chinese.
         #expect(document.timings.retriedPages == 1)
+        let retry = try #require(document.retries.first)
+        #expect(retry.page == 1 && retry.readings.map(\.languages) == ["eng", "chi_sim+eng"] && retry.kept == 1, "\(retry.summary)")
+        #expect(retry.script == nil, "orientation detection ran: \(retry.summary)")
         #expect(document.notes.filter { $0.contains("was read as chi_sim") }.count == 2)
         #expect(draft.intent.lines.map(\.sku) == spec.items.map(\.code))
     }

@@ -55,8 +55,8 @@ public final class TesseractEngine {
 
     /// Orientation and script detection (needs an engine made with `languages: "osd"`):
     /// clockwise quarter turns that make the page upright, the script (`Latin`, `Han`, …) and
-    /// the orientation confidence.
-    public func detectOrientation(_ image: PageImage, resolution: Int) -> (quarterTurns: Int, script: String, confidence: Double)? {
+    /// the orientation and script confidences.
+    public func detectOrientation(_ image: PageImage, resolution: Int) -> (quarterTurns: Int, script: String, confidence: Double, scriptConfidence: Double)? {
         TessBaseAPISetImage2(handle, image.pix)
         TessBaseAPISetSourceResolution(handle, Int32(resolution))
         defer { TessBaseAPIClear(handle) }
@@ -67,6 +67,6 @@ public final class TesseractEngine {
         guard TessBaseAPIDetectOrientationScript(handle, &degrees, &confidence, &script, &scriptConfidence) != 0 else { return nil }
         // Tesseract reports how far the page is turned; turning it back is the rest of the circle.
         let turns = ((360 - Int(degrees)) % 360) / 90
-        return (turns, script.map { String(cString: $0) } ?? "", Double(confidence))
+        return (turns, script.map { String(cString: $0) } ?? "", Double(confidence), Double(scriptConfidence))
     }
 }
