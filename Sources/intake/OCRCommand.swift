@@ -13,8 +13,10 @@ struct OCRCommand: ParsableCommand {
         discussion: """
             Pages are prepared and read exactly as `intake process` does, with the pipeline's \
             `document.read` and `document.extract` options. For each page: the preparation steps \
-            chosen from its measurements, then every text line (with --words, every word with its \
-            box and confidence). Then the template chosen, the header fields and line items read, \
+            chosen from its measurements; for a page whose first reading was weak, each reading \
+            again (languages, turn, confidence, time; the kept one starred) and what orientation \
+            detection said; then every text line (with --words, every word with its box and \
+            confidence). Then the template chosen, the header fields and line items read, \
             and the notes (cross-check failures, missing fields), for each purchase order in the \
             file: a stack of POs scanned into one PDF splits where a page names a new PO number.
 
@@ -34,7 +36,7 @@ struct OCRCommand: ParsableCommand {
     @Flag(name: .long, help: "Print every word with its box (x,y,width,height on the prepared page) and confidence.")
     var words = false
 
-    @Flag(name: .long, help: "One JSON object per file: the pages' lines, the aligned order (`intent`) and every order of the file (`orders`).")
+    @Flag(name: .long, help: "One JSON object per file: the pages' lines and, for a page read more than once, each reading (`readings`), the aligned order (`intent`) and every order of the file (`orders`).")
     var json = false
 
     func run() throws {
