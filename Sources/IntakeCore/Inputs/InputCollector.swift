@@ -13,7 +13,7 @@ import Glibc
 public enum InputCollector {
     public static func collect(_ arguments: [String]) throws -> [PipelineInput] {
         var inputs: [PipelineInput] = []
-        var listings: [String: [String]] = [:]  // folder → its file names, listed once
+        var listings: [String: [String: [String]]] = [:]  // folder → its sidecars' companions, listed once
         for argument in arguments {
             if argument == "-" {
                 inputs.append(PipelineInput(uri: "stdin:", load: { FileHandle.standardInput.readDataToEndOfFile() }))
@@ -31,7 +31,7 @@ public enum InputCollector {
     }
 
     /// One input per regular file at or below `path`.
-    static func expand(_ path: String, listings: inout [String: [String]]) throws -> [PipelineInput] {
+    static func expand(_ path: String, listings: inout [String: [String: [String]]]) throws -> [PipelineInput] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw InputFailure(code: "input_not_found", message: "no such file or directory: \(path)")
@@ -45,17 +45,23 @@ public enum InputCollector {
         for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
             files.append(url.path)
         }
+        let companions = sidecarCompanions(among: files)
+        let taken = Set(companions.values.joined())
+        return files.filter { !taken.contains($0) }.sorted().map { file($0, companions: companions[$0] ?? []) }
+    }
+
+    /// The files among `files` that belong to a sidecar JSON of their name (`a.csv` and `a.wav`
+    /// beside `a.json`), by the sidecar's path, each list sorted. `intake serve --watch` pairs
+    /// its files the same way.
+    public static func sidecarCompanions(among files: some Sequence<String>) -> [String: [String]] {
         let present = Set(files)
         var companions: [String: [String]] = [:]
-        for path in files {
+        for path in present {
             let url = URL(fileURLWithPath: path)
             let sidecar = url.deletingPathExtension().appendingPathExtension("json").path
             if url.pathExtension != "json", present.contains(sidecar) { companions[sidecar, default: []].append(path) }
         }
-        return files.filter { path in
-            let url = URL(fileURLWithPath: path)
-            return url.pathExtension == "json" || !present.contains(url.deletingPathExtension().appendingPathExtension("json").path)
-        }.sorted().map { file($0, companions: companions[$0]?.sorted() ?? []) }
+        return companions.mapValues { $0.sorted() }
     }
 
     /// `companions`: the files beside a sidecar JSON with its name.
@@ -65,19 +71,17 @@ public enum InputCollector {
             load: { try Data(contentsOf: URL(fileURLWithPath: path)) })
     }
 
-    /// Regular files beside a JSON file with its name and another extension (`a.csv` for `a.json`).
-    static func companions(of path: String, listings: inout [String: [String]]) -> [String] {
+    /// The companions of a file named on its own: its folder's regular files, paired as in a
+    /// folder (each folder listed once per collection, in `listings`).
+    static func companions(of path: String, listings: inout [String: [String: [String]]]) -> [String] {
         let url = URL(fileURLWithPath: path)
         guard url.pathExtension == "json" else { return [] }
-        let stem = url.deletingPathExtension().lastPathComponent
         let folder = url.deletingLastPathComponent()
-        if listings[folder.path] == nil { listings[folder.path] = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] }
-        return listings[folder.path]!.filter { name in
-            name != url.lastPathComponent && !(name as NSString).pathExtension.isEmpty && (name as NSString).deletingPathExtension == stem
-        }.sorted().map { folder.appendingPathComponent($0).path }.filter { companion in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: companion, isDirectory: &isDirectory) && !isDirectory.boolValue
+        if listings[folder.path] == nil {
+            let entries = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: [.isRegularFileKey])) ?? []
+            listings[folder.path] = sidecarCompanions(among: entries.filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }.map(\.path))
         }
+        return listings[folder.path]?[url.path] ?? []
     }
 
     private static func glob(_ pattern: String) -> [String] {

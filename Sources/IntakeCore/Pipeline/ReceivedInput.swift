@@ -9,8 +9,9 @@ public struct PipelineInput: Sendable {
     public let sender: String?
     /// A caller-supplied idempotency key; nil: derived from the bytes, pipeline and sender.
     public let idempotencyKey: String?
-    /// The SHA-256 of what `load` returns, when the caller computed it while receiving the bytes
-    /// into storage it owns (the server's spool); nil: the pipeline hashes the bytes it reads.
+    /// The input's identity hash (`identity(of:)`: the SHA-256 of what `load` returns, and of
+    /// its companions), when the caller computed it (the server's spool while receiving, a watch
+    /// folder); nil: the pipeline hashes what it reads.
     public let sha256: String?
     /// The order this input becomes when it already has one: a dead letter's retry, whose key
     /// (an HTTP `Idempotency-Key`, say) is not kept. Nil: named by the idempotency key.

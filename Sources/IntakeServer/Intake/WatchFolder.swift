@@ -62,29 +62,25 @@ final class WatchFolder: Service {
     func poll() {
         let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]
         let entries = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: keys)) ?? []
-        var stamps: [URL: Stamp] = [:]
+        var stamps: [String: Stamp] = [:]  // by path
         for url in entries where Self.isCandidate(url.lastPathComponent) {
             guard let values = try? url.resourceValues(forKeys: Set(keys)), values.isRegularFile == true else { continue }
-            stamps[url] = Stamp(size: values.fileSize ?? 0, modified: values.contentModificationDate ?? .distantPast)
+            stamps[url.path] = Stamp(size: values.fileSize ?? 0, modified: values.contentModificationDate ?? .distantPast)
         }
-        let files = Set(stamps.keys)
-        var companions: [URL: [URL]] = [:]
-        for url in files where url.pathExtension != "json" {
-            let sidecar = url.deletingPathExtension().appendingPathExtension("json")
-            if files.contains(sidecar) { companions[sidecar, default: []].append(url) }
-        }
+        let companions = InputCollector.sidecarCompanions(among: stamps.keys)
+        let taken = Set(companions.values.joined())
         var ready: [(URL, [URL])] = []
         state.withLock { state in
             var present: [String: Stamp] = [:]
-            for (url, stamp) in stamps where !state.inFlight.contains(url.path) {
-                guard url.pathExtension == "json" || !files.contains(url.deletingPathExtension().appendingPathExtension("json")) else { continue }
-                let beside = (companions[url] ?? []).sorted { $0.path < $1.path }
+            for (path, stamp) in stamps where !state.inFlight.contains(path) && !taken.contains(path) {
+                let url = URL(fileURLWithPath: path)
+                let beside = companions[path] ?? []
                 // A sidecar holds still only when its waveform does too.
                 let combined = beside.reduce(stamp) { sum, companion in
                     Stamp(size: sum.size + (stamps[companion]?.size ?? 0), modified: max(sum.modified, stamps[companion]?.modified ?? .distantPast))
                 }
                 if state.seen[url.path] == combined {
-                    ready.append((url, beside))
+                    ready.append((url, beside.map { URL(fileURLWithPath: $0) }))
                     state.inFlight.insert(url.path)
                 } else {
                     present[url.path] = combined
@@ -97,20 +93,21 @@ final class WatchFolder: Service {
 
     private func submit(_ url: URL, companions: [URL]) {
         let input = PipelineInput(uri: url.path, companions: companions.map(\.path)) { try Data(contentsOf: url) }
-        let key: String
+        let identity: String
         do {
-            // The pipeline names the order the same way (bytes and companions + pipeline, no sender).
-            key = ContentHash.idempotencyKey(
-                sha256: try input.identity(of: try Data(contentsOf: url, options: .alwaysMapped)), pipeline: pipelineName, sender: nil)
+            identity = try input.identity(of: try Data(contentsOf: url, options: .alwaysMapped))
         } catch {
             logger.warning("cannot read \(url.lastPathComponent); will look again", metadata: ["error": "\(error)"])
             _ = state.withLock { $0.inFlight.remove(url.path) }
             return
         }
+        // The pipeline names the order the same way (bytes and companions + pipeline, no sender),
+        // and is given the hash so it does not read and hash the files again.
+        let key = ContentHash.idempotencyKey(sha256: identity, pipeline: pipelineName, sender: nil)
         completions.register(ContentHash.orderID(idempotencyKey: key)) { [weak self] record in
             self?.finished(url, companions: companions, record: record)
         }
-        feed.append(PipelineInput(uri: url.path, idempotencyKey: key, companions: input.companions, load: input.load))
+        feed.append(PipelineInput(uri: url.path, idempotencyKey: key, sha256: identity, companions: input.companions, load: input.load))
     }
 
     private func finished(_ url: URL, companions: [URL], record: OrderRecord) {
