@@ -117,12 +117,11 @@ public final class DocumentReader {
                 blank.append(number)
                 continue
             }
-            let recognitionBefore = timings.recognition
             var page = try read(prepared, number: number, resolution: resolution, languages: languages)
-            timings.recognition += lap()
+            let firstSeconds = lap()
+            timings.recognition += firstSeconds
             if page.meanConfidence < settings.retryConfidence || page.words.count < settings.minimumWords {
-                let first = ReadDocument.Retry.Reading(languages: page.languages, quarterTurns: 0, meanConfidence: page.meanConfidence, seconds: timings.recognition - recognitionBefore)
-                let retried = try retry(image, prepared: prepared, first: page, firstReading: first, resolution: resolution, notes: &notes)
+                let retried = try retry(image, prepared: prepared, first: page, firstSeconds: firstSeconds, resolution: resolution, notes: &notes)
                 page = retried.page
                 retries.append(retried.record)
                 timings.retries += lap()
@@ -151,14 +150,13 @@ public final class DocumentReader {
     /// wins (also for English pages: a weak one read as `chi_sim+eng` sometimes kept rows that
     /// `eng` lost; requiring a margin for a language switch cost 11 degraded lines).
     private func retry(
-        _ image: PageImage, prepared: PagePreparer.PreparedPage, first: OCRPage, firstReading: ReadDocument.Retry.Reading, resolution: Int,
+        _ image: PageImage, prepared: PagePreparer.PreparedPage, first: OCRPage, firstSeconds: Double, resolution: Int,
         notes: inout [String]
     ) throws -> (page: OCRPage, record: ReadDocument.Retry) {
+        let firstReading = ReadDocument.Retry.Reading(languages: first.languages, quarterTurns: 0, meanConfidence: first.meanConfidence, seconds: firstSeconds)
         var record = ReadDocument.Retry(page: first.number, script: nil, scriptConfidence: 0, quarterTurns: 0, orientationConfidence: 0, readings: [firstReading], kept: 0)
         var best = first
-        var tried: Set<String> = ["\(first.languages) 0"]
         func attempt(_ page: PagePreparer.PreparedPage, turns: Int, languages set: String) throws {
-            tried.insert("\(set) \(turns)")
             let start = DispatchTime.now()
             let reading = try read(page, number: first.number, resolution: resolution, languages: set)
             record.readings.append(.init(
@@ -188,7 +186,8 @@ public final class DocumentReader {
             languages.removeAll { $0 == preferred }
             languages.insert(preferred, at: 0)
         }
-        for set in languages where !tried.contains("\(set) \(turns)") && best.meanConfidence < settings.retryConfidence {
+        for set in languages where best.meanConfidence < settings.retryConfidence
+            && !record.readings.contains(where: { $0.languages == set && $0.quarterTurns == turns }) {
             try attempt(upright, turns: turns, languages: set)
         }
         if best.transform.quarterTurns != 0 { notes.append("Page \(first.number) was turned \(best.transform.quarterTurns * 90)° to read it upright.") }
