@@ -78,10 +78,13 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]),
 
+        // MARK: Layer 2: signal processing shared by modalities (FFTW)
+        .target(name: "IntakeSignal", dependencies: ["CFFTW"]),
+
         // MARK: Layer 3: modalities
         .target(name: "IntakeText", dependencies: ["IntakeCore", "IntakeAlignment"]),
-        .target(name: "IntakeVibration", dependencies: ["IntakeCore", "IntakeAlignment", "CFFTW"]),
-        .target(name: "IntakeVoice", dependencies: ["IntakeCore", "IntakeAlignment", "CPocketSphinx"]),
+        .target(name: "IntakeVibration", dependencies: ["IntakeCore", "IntakeAlignment", "IntakeSignal"]),
+        .target(name: "IntakeVoice", dependencies: ["IntakeCore", "IntakeAlignment", "IntakeSignal", "CPocketSphinx"]),
         .target(name: "IntakeDocuments", dependencies: ["IntakeCore", "IntakeAlignment", "CTesseract", "CLeptonica"]),
 
         // MARK: Layer 3: the HTTP server (feeds the pipeline, reads the store; knows no modality)
@@ -110,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "intake-bench",
             dependencies: [
-                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeVibration", "IntakeVoice", "IntakeDocuments", "IntakeReview",
+                "IntakeCore", "IntakeAlignment", "IntakeText", "IntakeSignal", "IntakeVibration", "IntakeVoice", "IntakeDocuments", "IntakeReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -131,7 +134,8 @@ let package = Package(
             ]),
         .testTarget(name: "IntakeAlignmentTests", dependencies: ["IntakeAlignment"]),
         .testTarget(name: "IntakeTextTests", dependencies: ["IntakeText", "IntakeAlignment"]),
-        .testTarget(name: "IntakeVibrationTests", dependencies: ["IntakeVibration", "IntakeAlignment", "IntakeCore"]),
+        .testTarget(name: "IntakeSignalTests", dependencies: ["IntakeSignal"]),
+        .testTarget(name: "IntakeVibrationTests", dependencies: ["IntakeVibration", "IntakeSignal", "IntakeAlignment", "IntakeCore"]),
         .testTarget(name: "IntakeVoiceTests", dependencies: ["IntakeVoice", "IntakeAlignment", "IntakeCore"]),
         .testTarget(name: "IntakeDocumentsTests", dependencies: ["IntakeDocuments", "IntakeAlignment", "IntakeCore"]),
         .testTarget(

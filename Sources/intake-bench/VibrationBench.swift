@@ -3,6 +3,7 @@ import Foundation
 import IntakeAlignment
 import IntakeCore
 import IntakeReview
+import IntakeSignal
 import IntakeVibration
 
 /// Vibration alerts: fault-class accuracy on simulated alerts, and speed from bytes to order.

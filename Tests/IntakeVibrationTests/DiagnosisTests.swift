@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IntakeCore
 @testable import IntakeVibration
+import IntakeSignal
 
 @Suite("Diagnosing simulated machines")
 struct DiagnosisTests {

@@ -1,4 +1,5 @@
 import Foundation
+import IntakeSignal
 
 /// Envelope (demodulation) analysis for rolling-bearing faults.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import IntakeSignal
 
 /// A one-sided power spectrum with its frequency axis: band RMS by Parseval and peak search.
 ///

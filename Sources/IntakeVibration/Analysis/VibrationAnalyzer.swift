@@ -1,5 +1,6 @@
 import Foundation
 import IntakeAlignment
+import IntakeSignal
 
 /// A vibration alert analysed like an analyst would: validated, overall severity (ISO zone),
 /// running speed, shaft-order lines and the envelope spectrum scored against the bearing's

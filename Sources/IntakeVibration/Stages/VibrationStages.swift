@@ -1,6 +1,7 @@
 import Foundation
 import IntakeAlignment
 import IntakeCore
+import IntakeSignal
 
 /// `vibration.decode`: alert bytes (JSON) → `VibrationAlert`. A sidecar JSON without samples
 /// reads its waveform from the `.wav` or `.csv` file of the same name beside it.

@@ -2,7 +2,9 @@ import Foundation
 import IntakeAlignment
 
 /// `SpeechAudio` → `Transcript` on one thread: cuts the recording at pauses, decodes each
-/// segment with this thread's PocketSphinx decoder, and times and scores the words.
+/// segment of the noise-suppressed recording (`NoiseSuppressor`) with this thread's
+/// PocketSphinx decoder, and times and scores the words. Cuts are found in the recording as it
+/// came: the segmenter's thresholds are set for real noise, not for what suppression leaves.
 ///
 /// Word confidence is a rule, not a posterior (PocketSphinx gives no cheap posterior):
 /// domain words start at `domainConfidence`, everyday "other" words at `otherConfidence`, and a
@@ -16,6 +18,7 @@ import IntakeAlignment
 public final class SpeechRecognizer {
     public struct Settings: Sendable, Equatable {
         public var segmenter = SpeechSegmenter.Settings()
+        public var noise = NoiseSuppressor.Settings()
         public var domainConfidence = 0.96
         public var otherConfidence = 0.3
         /// A segment whose word time is at least this share "other" words is doubtful.
@@ -30,6 +33,7 @@ public final class SpeechRecognizer {
 
     public let settings: Settings
     private let decoder: PocketSphinxDecoder
+    private let suppressor: NoiseSuppressor
     /// Words that count as in-domain; nil: every word (a user's own grammar or model).
     private let domain: Set<String>?
     private let rewrites: [[String]: String]
@@ -39,6 +43,7 @@ public final class SpeechRecognizer {
     public init(decoder: PocketSphinxDecoder, vocabulary: SpeechVocabulary?, reader: TextIntentParser? = nil, settings: Settings = Settings()) {
         self.decoder = decoder
         self.settings = settings
+        self.suppressor = NoiseSuppressor(settings: settings.noise)
         self.domain = vocabulary?.domainWords
         self.rewrites = vocabulary?.rewrites ?? [:]
         self.reader = reader
@@ -46,10 +51,12 @@ public final class SpeechRecognizer {
 
     public func transcribe(_ audio: SpeechAudio) -> Transcript {
         let rate = Double(SpeechAudio.sampleRate)
-        let segments = SpeechSegmenter(settings: settings.segmenter).segments(audio.samples).map { cut -> Transcript.Segment in
+        let cuts = SpeechSegmenter(settings: settings.segmenter).segments(audio.samples)
+        let heard = cuts.isEmpty ? audio.samples : suppressor.suppress(audio.samples)
+        let segments = cuts.map { cut -> Transcript.Segment in
             let offset = Double(cut.start) / rate
             let end = Double(cut.end) / rate
-            let decoding = decoder.decode(audio.samples[cut.start..<cut.end], alternatives: reader == nil ? 0 : settings.alternatives)
+            let decoding = decoder.decode(heard[cut.start..<cut.end], alternatives: reader == nil ? 0 : settings.alternatives)
             let best = segment(decoding.words, start: offset, end: end)
             guard let reader, !decoding.alternatives.isEmpty, best.outOfDomainShare < settings.doubtfulShare else { return best }
             var chosen = best

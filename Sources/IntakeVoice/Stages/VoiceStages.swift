@@ -20,7 +20,8 @@ public struct AudioDecodeStage: Stage {
 /// `cache` (where the language model and dictionary are kept; default: the system temporary folder),
 /// `split_pause` (0.8 s), `doubtful_share` (0.34), `language_weight` (10), `insertion_penalty` (0.2),
 /// `alternatives` (40: N-best readings per segment weighed by how well they read as an order;
-/// 0 takes the best path as heard).
+/// 0 takes the best path as heard), `noise_suppression` (true: noisy recordings are filtered
+/// before decoding, see `NoiseSuppressor`).
 public struct RecognizeStage: Stage {
     public let vocabulary: SpeechVocabulary
     public let files: DomainRecognizerFiles
@@ -49,7 +50,7 @@ public struct RecognizeStage: Stage {
     public init(master: MasterData, options: ConfigNode) throws {
         try options.allowOnly([
             "model", "dictionary", "pronunciations", "extra_words", "cache", "split_pause", "doubtful_share", "language_weight", "insertion_penalty",
-            "alternatives",
+            "alternatives", "noise_suppression",
         ])
         let model = try options.optionalPath("model")?.path ?? PocketSphinxDecoder.Configuration.debianModel
         let dictionary = try options.optionalPath("dictionary") ?? URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary)
@@ -62,6 +63,7 @@ public struct RecognizeStage: Stage {
         }
         settings.doubtfulShare = try options.double("doubtful_share", default: settings.doubtfulShare, in: 0...1)
         settings.alternatives = try options.int("alternatives", default: settings.alternatives, in: 0...200)
+        settings.noise.enabled = try options.bool("noise_suppression", default: settings.noise.enabled)
         for path in [dictionary] + additions where !FileManager.default.fileExists(atPath: path.path) {
             throw options.error("\(path.path) does not exist; install pocketsphinx-en-us or fix the path")
         }

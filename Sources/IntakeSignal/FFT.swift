@@ -1,8 +1,9 @@
 import CFFTW
 import Foundation
 
-/// Single-precision FFTs through FFTW: real-to-complex forward transforms and complex inverse
-/// transforms of any size.
+/// Single-precision FFTs through FFTW: real-to-complex forward transforms, short-time frames,
+/// and complex and complex-to-real inverse transforms of any size. Shared by the modalities
+/// that analyse signals (vibration spectra, speech noise suppression).
 ///
 /// Plans are made once per size and kind, under a process-wide lock (FFTW's planner is global
 /// and not thread-safe, so two `FFT`s, say two pipelines in one process, must not plan at once),
@@ -21,6 +22,7 @@ public final class FFT: @unchecked Sendable {
     private static let planner = NSLock()
     private var forward: [Int: OpaquePointer] = [:]
     private var inverse: [Int: OpaquePointer] = [:]
+    private var realInverse: [Int: OpaquePointer] = [:]
     /// Batched forward plans, by frame length and frames per batch.
     private var batched: [SIMD2<Int>: OpaquePointer] = [:]
 
@@ -36,6 +38,7 @@ public final class FFT: @unchecked Sendable {
         Self.planner.withLock {
             for plan in forward.values { fftwf_destroy_plan(plan) }
             for plan in inverse.values { fftwf_destroy_plan(plan) }
+            for plan in realInverse.values { fftwf_destroy_plan(plan) }
             for plan in batched.values { fftwf_destroy_plan(plan) }
         }
     }
@@ -137,6 +140,20 @@ public final class FFT: @unchecked Sendable {
         }
     }
 
+    /// The `count` real samples whose one-sided spectrum is `bins` (`count / 2 + 1` interleaved
+    /// re, im pairs), unnormalised (`count` × the signal), written to `output`. FFTW's
+    /// complex-to-real transform overwrites its input, so `bins` is copied into scratch first.
+    public func inverse(_ bins: UnsafeBufferPointer<Float>, count n: Int, into output: UnsafeMutableBufferPointer<Float>) {
+        precondition(bins.count == 2 * (n / 2 + 1) && output.count == n, "a real inverse of \(n) samples takes \(n / 2 + 1) bins")
+        let plan = plan(realInverse: n)
+        let spectrum = fftwf_alloc_complex(n / 2 + 1)!
+        let signal = fftwf_alloc_real(n)!
+        defer { fftwf_free(spectrum); fftwf_free(signal) }
+        spectrum.withMemoryRebound(to: Float.self, capacity: bins.count) { $0.update(from: bins.baseAddress!, count: bins.count) }
+        fftwf_execute_dft_c2r(plan, spectrum, signal)
+        output.baseAddress!.update(from: signal, count: n)
+    }
+
     /// A size FFTW transforms fast, at least `n`, from a short ladder: 2^k × 1, 5/4, 3/2 or
     /// 15/8 (at most 25% above `n`). Envelope sizes follow the measured running speed, so any
     /// 5-smooth size would make nearly every alert a new size: a new plan to keep (forever, in a
@@ -204,6 +221,19 @@ public final class FFT: @unchecked Sendable {
             defer { fftwf_free(buffer) }
             let plan = fftwf_plan_dft_1d(Int32(n), buffer, buffer, FFTW_BACKWARD, flags)!
             inverse[n] = plan
+            saveWisdom()
+            return plan
+        }
+    }
+
+    private func plan(realInverse n: Int) -> OpaquePointer {
+        Self.planner.withLock {
+            if let plan = realInverse[n] { return plan }
+            let spectrum = fftwf_alloc_complex(n / 2 + 1)!
+            let signal = fftwf_alloc_real(n)!
+            defer { fftwf_free(spectrum); fftwf_free(signal) }
+            let plan = fftwf_plan_dft_c2r_1d(Int32(n), spectrum, signal, flags)!
+            realInverse[n] = plan
             saveWisdom()
             return plan
         }

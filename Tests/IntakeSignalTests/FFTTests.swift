@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import IntakeVibration
+@testable import IntakeSignal
 
 @Suite("FFTW transforms")
 struct FFTTests {
@@ -41,5 +41,18 @@ struct FFTTests {
         }
         // Two octaves: four sizes in each, plus the first of the next.
         #expect(sizes.count <= 9)
+    }
+
+    @Test("The real inverse gives back the signal a forward transform came from, times its length")
+    func realInverseUndoesTheForwardTransform() {
+        let fft = FFT()
+        var generator = SystemRandomNumberGenerator()
+        for n in [512, 500] {
+            let samples = (0..<n).map { _ in Float.random(in: -1...1, using: &generator) }
+            let spectrum = fft.forward(samples)
+            var back = [Float](repeating: 0, count: n)
+            spectrum.interleaved.withUnsafeBufferPointer { bins in back.withUnsafeMutableBufferPointer { fft.inverse(bins, count: n, into: $0) } }
+            #expect(zip(samples, back).allSatisfy { abs($0 - $1 / Float(n)) < 1e-4 })
+        }
     }
 }
