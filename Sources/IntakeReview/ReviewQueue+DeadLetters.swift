@@ -18,20 +18,26 @@ public struct StoredDeadLetter: Codable, Sendable {
     public var failedAt: String
     /// When a retry succeeded; nil while the input is still dead.
     public var resolvedAt: String?
+    /// The names of the files kept with the input (a sidecar's waveform), when one dead letter
+    /// is read; nil in lists.
+    public var files: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case stage, code, reason, uri, sender, sha256, modality, size, failures
+        case stage, code, reason, uri, sender, sha256, modality, size, failures, files
         case orderID = "order_id"
         case failedAt = "failed_at"
         case resolvedAt = "resolved_at"
     }
 }
 
-/// Dead letters live in the store with their original bytes, so a failed input is never lost
-/// and can be retried (`intake deadletters retry`) once the cause is fixed.
+/// Dead letters live in the store with their original bytes, and the bytes of the files read
+/// with them (a sidecar's waveform), so a failed input is never lost and can be retried
+/// (`intake deadletters retry`) once the cause is fixed, even after its files are gone.
 extension ReviewQueue: DeadLetterStore {
     public func store(_ letter: DeadLetter) throws {
         let at = Timestamp.string(letter.failedAt)
+        // Read before the transaction; a companion that cannot be read (gone already) is left out.
+        let files = letter.input.companions.compactMap { file in (try? file.load()).map { (file.name, $0) } }
         try store.write { db in
             try db.execute(
                 sql: """
@@ -42,6 +48,11 @@ extension ReviewQueue: DeadLetterStore {
                     """,
                 arguments: [letter.orderID, letter.stage, letter.code, letter.reason, letter.input.uri, letter.input.sender,
                             letter.input.sha256, letter.input.modality?.rawValue, letter.input.bytes, at])
+            try db.execute(sql: "DELETE FROM dead_letter_files WHERE order_id = ?", arguments: [letter.orderID])
+            for (name, bytes) in files {
+                try db.execute(
+                    sql: "INSERT INTO dead_letter_files (order_id, name, bytes) VALUES (?, ?, ?)", arguments: [letter.orderID, name, bytes])
+            }
             try ChangeLog(db: db, at: at).record(
                 "deadletter.created", subject: letter.orderID, actor: "system",
                 reason: "\(letter.stage): \(letter.code): \(letter.reason)",
@@ -88,7 +99,33 @@ extension ReviewQueue: DeadLetterStore {
             guard let row = try db.row(sql: "SELECT *, length(bytes) AS size FROM dead_letters WHERE order_id = ?", arguments: [orderID]) else {
                 throw ReviewError.deadLetterNotFound(orderID)
             }
-            return (Self.deadLetter(row), row["bytes"])
+            var letter = Self.deadLetter(row)
+            letter.files = try db.values(String.self, sql: "SELECT name FROM dead_letter_files WHERE order_id = ? ORDER BY name", arguments: [orderID])
+            return (letter, row["bytes"])
+        }
+    }
+
+    /// What a retry of dead letter `orderID` runs: its kept bytes and files (the originals may
+    /// have moved, to a watch folder's failed/ say), under the failed order's id, since its
+    /// idempotency key (an HTTP one, say) is not kept.
+    public func retryInput(_ orderID: String) throws -> (letter: StoredDeadLetter, input: PipelineInput) {
+        let (letter, bytes) = try deadLetter(orderID)
+        let input = PipelineInput(
+            uri: letter.uri, sender: letter.sender, orderID: letter.orderID, companions: try deadLetterFiles(orderID), bytes: bytes)
+        return (letter, input)
+    }
+
+    /// The files kept with a dead letter, at the paths they had beside its input (`uri`), with
+    /// their kept bytes: what a retry hands the pipeline as the input's companions.
+    public func deadLetterFiles(_ orderID: String) throws -> [CompanionFile] {
+        try store.read { db in
+            guard let uri = try db.value(String.self, sql: "SELECT uri FROM dead_letters WHERE order_id = ?", arguments: [orderID]) else {
+                throw ReviewError.deadLetterNotFound(orderID)
+            }
+            let folder = URL(fileURLWithPath: uri).deletingLastPathComponent()
+            return try db.rows(sql: "SELECT name, bytes FROM dead_letter_files WHERE order_id = ? ORDER BY name", arguments: [orderID]).map { row in
+                CompanionFile(path: folder.appendingPathComponent(row["name"]).path, bytes: row["bytes"])
+            }
         }
     }
 

@@ -41,7 +41,13 @@ struct DeadLettersCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a dead letter; --bytes writes its original input to a file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a dead letter; --bytes writes its original input to a file.",
+            discussion: """
+                The files kept with it (a sidecar's waveform, listed under `files`) are written beside \
+                that file, under its name with their extension (--bytes alert.json writes alert.csv), \
+                so the two still pair up.
+                """)
 
         @OptionGroup var queue: QueueOptions
 
@@ -52,9 +58,16 @@ struct DeadLettersCommand: ParsableCommand {
         var id: String
 
         func run() throws {
-            let (letter, data) = try queue.openQueue().deadLetter(id)
+            let opened = try queue.openQueue()
+            let (letter, data) = try opened.deadLetter(id)
             try JSONOutput.pretty(letter)
-            if let bytes { try data.write(to: URL(fileURLWithPath: bytes), options: .atomic) }
+            guard let bytes else { return }
+            let target = URL(fileURLWithPath: bytes)
+            try data.write(to: target, options: .atomic)
+            for file in try opened.deadLetterFiles(id) {
+                let beside = target.deletingPathExtension().appendingPathExtension(URL(fileURLWithPath: file.name).pathExtension)
+                try file.load().write(to: beside, options: .atomic)
+            }
         }
     }
 
@@ -81,11 +94,7 @@ struct DeadLettersCommand: ParsableCommand {
             let configuration = try master.loadConfiguration()
             let queue = try store.openQueue(configuration)
             let chosen = all ? try queue.deadLetters().map(\.orderID) : ids
-            let inputs = try chosen.map { id in
-                let (letter, bytes) = try queue.deadLetter(id)
-                // Under the failed order's id: its idempotency key (an HTTP one, say) is not kept.
-                return PipelineInput(uri: letter.uri, sender: letter.sender, orderID: letter.orderID, bytes: bytes)
-            }
+            let inputs = try chosen.map { try queue.retryInput($0).input }
             try PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet).process(inputs, out: nil)
         }
     }

@@ -50,7 +50,7 @@ struct WaveformFileTests {
         try sox.run()
         sox.waitUntilExit()
         try #require(sox.terminationStatus == 0)
-        let (samples, rate) = try WaveformFile.read(wav)
+        let (samples, rate) = try WaveformFile.read(CompanionFile(path: wav.path))
         #expect(rate == 12_800)
         #expect(samples.count == 25_600)
         let peak = samples.map(abs).max() ?? 0

@@ -227,6 +227,53 @@ struct ProcessCommandTests {
         #expect(otherRecord.id != a.id)
     }
 
+    /// `<name>.json`, a sidecar without `captured_at`, and `<name>.csv`, 2 s of a line at
+    /// `lineHz`, a structural one and a little jitter (a pure sine sits at its peak like a
+    /// clipped one), at 4 kHz for `device`.
+    @discardableResult
+    static func writeCapture(named name: String, lineHz hz: Double, device: String, in folder: URL) throws -> Data {
+        let samples = (0..<8_000).map { i -> String in
+            let t = Double(i) / 4_000
+            return String(format: "%.6f", 0.2 * sin(2 * .pi * hz * t) + 0.05 * sin(2 * .pi * 1_234.5 * t) + Double((i * 7_919) % 1_000) / 1e5)
+        }
+        let waveform = Data((["g"] + samples).joined(separator: "\n").utf8)
+        try waveform.write(to: folder.appendingPathComponent("\(name).csv"))
+        try Data(#"{"device_id":"\#(device)","sample_rate_hz":4000,"rpm":2950,"unit":"g"}"#.utf8).write(to: folder.appendingPathComponent("\(name).json"))
+        return waveform
+    }
+
+    @Test("A failed sidecar's dead letter keeps its waveform too: shown beside it, and retried from the store after the files are gone")
+    func aSidecarsDeadLetterKeepsItsWaveform() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let captures = folder.appendingPathComponent("captures")
+        try FileManager.default.createDirectory(at: captures, withIntermediateDirectories: true)
+        let waveform = try Self.writeCapture(named: "capture", lineHz: 49.2, device: "P-999", in: captures)
+        let db = folder.appendingPathComponent("intake.db").path
+        let failed = try #require(try Self.records(of: try Self.process([captures.path], storeIn: folder)).first)
+        #expect(failed.status == .failed && failed.error?.code == "unknown_device", "\(failed)")
+
+        let copy = folder.appendingPathComponent("copy.json")
+        let show = try IntakeBinary.run(["deadletters", "show", failed.id, "--bytes", copy.path, "--db", db])
+        #expect(show.status == 0, "\(show)")
+        let shown = try JSONSerialization.jsonObject(with: show.stdout) as? [String: Any]
+        #expect(shown?["files"] as? [String] == ["capture.csv"], "\(show)")
+        #expect(try Data(contentsOf: folder.appendingPathComponent("copy.csv")) == waveform)
+
+        // The capture is gone (moved, cleaned up); the device is registered; the retry works from the store alone.
+        try FileManager.default.removeItem(at: captures)
+        let devices = folder.appendingPathComponent("devices.csv")
+        let known = try String(contentsOf: IntakeBinary.packageFile("samples/master/devices.csv"), encoding: .utf8)
+        try (known + "P-999,pump,plant-1,6305-2RS,8,10.32,44.0,0,2950,2,rigid\n").write(to: devices, atomically: true, encoding: .utf8)
+        let retry = try IntakeBinary.run(["deadletters", "retry", failed.id, "--quiet", "--devices", devices.path, "--db", db])
+        #expect(retry.status == 0, "\(retry)")
+        let list = try IntakeBinary.run(["review", "list", "--status", "all", "--json", "--db", db])
+        let stored = try #require(try list.jsonObjects().first { $0["id"] as? String == failed.id }, "\(list)")
+        #expect(stored["status"] as? String != "failed", "\(stored)")
+        let open = try IntakeBinary.run(["deadletters", "list", "--json", "--db", db])
+        #expect(try open.jsonObjects().isEmpty, "\(open)")
+    }
+
     @Test("Two captures with the same sidecar JSON beside different waveforms are two orders, named as a folder or one by one")
     func sidecarsWithTheSameBytesAreTwoOrdersWhenTheirWaveformsDiffer() throws {
         let folder = try makeTemporaryDirectory()
@@ -234,16 +281,7 @@ struct ProcessCommandTests {
         let captures = folder.appendingPathComponent("captures")
         try FileManager.default.createDirectory(at: captures, withIntermediateDirectories: true)
         // An edge box that writes the same metadata for every capture (no captured_at).
-        let sidecar = Data(#"{"device_id":"P-102","sample_rate_hz":4000,"rpm":2950,"unit":"g"}"#.utf8)
-        for (name, hz) in [("first", 49.2), ("second", 98.3)] {
-            // A shaft line, a structural one and a little jitter: a pure sine would sit at its peak like a clipped one.
-            let samples = (0..<8_000).map { i -> String in
-                let t = Double(i) / 4_000
-                return String(format: "%.6f", 0.2 * sin(2 * .pi * hz * t) + 0.05 * sin(2 * .pi * 1_234.5 * t) + Double((i * 7_919) % 1_000) / 1e5)
-            }
-            try (["g"] + samples).joined(separator: "\n").write(to: captures.appendingPathComponent("\(name).csv"), atomically: true, encoding: .utf8)
-            try sidecar.write(to: captures.appendingPathComponent("\(name).json"))
-        }
+        for (name, hz) in [("first", 49.2), ("second", 98.3)] { try Self.writeCapture(named: name, lineHz: hz, device: "P-102", in: captures) }
         let run = try Self.process([captures.path], storeIn: folder)
         let records = try Self.records(of: run)
         #expect(run.status == 0, "\(run)")

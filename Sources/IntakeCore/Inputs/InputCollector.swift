@@ -67,7 +67,7 @@ public enum InputCollector {
     /// `companions`: the files beside a sidecar JSON with its name.
     static func file(_ path: String, companions: [String]) -> PipelineInput {
         PipelineInput(
-            uri: URL(fileURLWithPath: path).standardizedFileURL.path, companions: companions,
+            uri: URL(fileURLWithPath: path).standardizedFileURL.path, companions: companions.map(CompanionFile.init(path:)),
             load: { try Data(contentsOf: URL(fileURLWithPath: path)) })
     }
 

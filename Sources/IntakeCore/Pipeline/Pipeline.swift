@@ -123,10 +123,11 @@ public final class Pipeline: @unchecked Sendable {
         let received: ReceivedInput
         do {
             let bytes = try input.load()
-            received = ReceivedInput(uri: input.uri, sender: input.sender, bytes: bytes, sha256: try input.identity(of: bytes))
+            received = ReceivedInput(
+                uri: input.uri, sender: input.sender, bytes: bytes, sha256: try input.identity(of: bytes), companions: input.companions)
         } catch {
             // No bytes to keep: identify the dead letter by where the input was.
-            let placeholder = ReceivedInput(uri: input.uri, sender: input.sender, bytes: Data())
+            let placeholder = ReceivedInput(uri: input.uri, sender: input.sender, bytes: Data(), companions: input.companions)
             let orderID = input.orderID ?? ContentHash.orderID(
                 sha256: ContentHash.sha256(Data(input.uri.utf8)), pipeline: name, sender: input.sender)
             fail(PipelineItem(input: placeholder, orderID: orderID, payload: placeholder.bytes), stage: "read", error: InputFailure(

@@ -17,13 +17,13 @@ public struct PipelineInput: Sendable {
     /// (an HTTP `Idempotency-Key`, say) is not kept. Nil: named by the idempotency key.
     public let orderID: String?
     /// Files read with this input (a waveform beside its sidecar JSON): part of its identity,
-    /// so two captures with the same sidecar are two orders, not one.
-    public let companions: [String]
+    /// so two captures with the same sidecar are two orders, not one, and kept with its dead letter.
+    public let companions: [CompanionFile]
     public let load: @Sendable () throws -> Data
 
     public init(
         uri: String, sender: String? = nil, idempotencyKey: String? = nil, sha256: String? = nil, orderID: String? = nil,
-        companions: [String] = [], load: @escaping @Sendable () throws -> Data
+        companions: [CompanionFile] = [], load: @escaping @Sendable () throws -> Data
     ) {
         self.uri = uri
         self.sender = sender
@@ -46,17 +46,39 @@ public struct PipelineInput: Sendable {
         guard !companions.isEmpty else { return ContentHash.sha256(bytes) }
         var hash = ContentHash.Streaming()
         bytes.withUnsafeBytes { hash.update($0) }
-        for companion in companions {
-            let data = try Data(contentsOf: URL(fileURLWithPath: companion), options: .alwaysMapped)
-            data.withUnsafeBytes { hash.update($0) }
-        }
+        for companion in companions { try companion.load().withUnsafeBytes { hash.update($0) } }
         return hash.finalize()
     }
 
-    /// An input with its bytes already in hand (stdin, HTTP bodies, tests).
-    public init(uri: String, sender: String? = nil, idempotencyKey: String? = nil, orderID: String? = nil, bytes: Data) {
-        self.init(uri: uri, sender: sender, idempotencyKey: idempotencyKey, orderID: orderID, load: { bytes })
+    /// An input with its bytes already in hand (stdin, HTTP bodies, a dead letter's, tests).
+    public init(
+        uri: String, sender: String? = nil, idempotencyKey: String? = nil, orderID: String? = nil, companions: [CompanionFile] = [], bytes: Data
+    ) {
+        self.init(uri: uri, sender: sender, idempotencyKey: idempotencyKey, orderID: orderID, companions: companions, load: { bytes })
     }
+}
+
+/// A file that belongs to an input without being it (the waveform beside a sidecar JSON): its
+/// path, and how to read it. Stages read it through `load`, never from the disk themselves, so a
+/// dead letter's retry can hand back the bytes it kept after the file itself is gone.
+public struct CompanionFile: Sendable {
+    public let path: String
+    public let load: @Sendable () throws -> Data
+
+    /// The file at `path`, read (memory-mapped) when asked for.
+    public init(path: String) {
+        self.path = path
+        self.load = { try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
+    }
+
+    /// A file whose bytes are already in hand (kept with a dead letter).
+    public init(path: String, bytes: Data) {
+        self.path = path
+        self.load = { bytes }
+    }
+
+    /// The file's name (`alert-17.csv`).
+    public var name: String { URL(fileURLWithPath: path).lastPathComponent }
 }
 
 /// An input that has been read: its original bytes, their hash and the modality sniffed from them.
@@ -66,14 +88,19 @@ public struct ReceivedInput: Sendable {
     public let bytes: Data
     public let sha256: String
     public var modality: Modality?
+    /// The files read with the input (`PipelineInput.companions`), not yet read.
+    public let companions: [CompanionFile]
 
     /// `sha256`: the bytes' hash when already known; nil computes it.
-    public init(uri: String, sender: String? = nil, bytes: Data, sha256: String? = nil, modality: Modality? = nil) {
+    public init(
+        uri: String, sender: String? = nil, bytes: Data, sha256: String? = nil, modality: Modality? = nil, companions: [CompanionFile] = []
+    ) {
         self.uri = uri
         self.sender = sender
         self.bytes = bytes
         self.sha256 = sha256 ?? ContentHash.sha256(bytes)
         self.modality = modality
+        self.companions = companions
     }
 
     public var source: OrderSource {

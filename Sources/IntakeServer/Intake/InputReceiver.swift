@@ -76,14 +76,14 @@ final class InputReceiver: Sendable {
         return Receipt(id: id, status: "queued", location: Self.location(id), replayed: false)
     }
 
-    /// Queues a dead letter's original bytes again, under its order's id: a success replaces
+    /// Queues a dead letter's input (`ReviewQueue.retryInput`) again, under its order's id: a success replaces
     /// the failed order and resolves the letter; a failure counts again. Not spooled: the letter
     /// itself is durable, and stays unresolved if the server stops first.
-    func retry(_ letter: StoredDeadLetter, bytes: Data) throws -> Receipt {
+    func retry(_ letter: StoredDeadLetter, input: PipelineInput) throws -> Receipt {
         guard letter.resolvedAt == nil else {
             throw APIError(status: .conflict, code: "already_resolved", message: "dead letter \(letter.orderID) was resolved by a retry; see its order")
         }
-        guard feed.append(PipelineInput(uri: letter.uri, sender: letter.sender, orderID: letter.orderID, bytes: bytes)) else {
+        guard feed.append(input) else {
             throw APIError(status: .serviceUnavailable, code: "shutting_down", message: "the server is stopping; retry after it is back")
         }
         logger.info("dead letter queued again", metadata: ["order": "\(letter.orderID)", "uri": "\(letter.uri)"])

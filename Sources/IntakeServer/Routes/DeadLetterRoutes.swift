@@ -27,8 +27,8 @@ struct DeadLetterRoutes {
         }
         group.post("deadletters/:id/retry") { _, context in
             _ = try context.require(.reviewer)
-            let (letter, bytes) = try queue.deadLetter(try context.parameters.require("id"))
-            let receipt = try receiver.retry(letter, bytes: bytes)
+            let (letter, input) = try queue.retryInput(try context.parameters.require("id"))
+            let receipt = try receiver.retry(letter, input: input)
             return try JSONBody.response(receipt, status: .accepted, headers: [.location: receipt.location])
         }
         group.get("deadletters/:id/bytes") { _, context in

@@ -8,8 +8,9 @@ import IntakeCore
 /// (`samples`) or base64 little-endian float32 (`samples_b64`, fast: no number parsing).
 public enum AlertDecoder {
     /// `file`: where the JSON was read from, so a sidecar without samples finds its waveform
-    /// file beside it (`<name>.wav` or `<name>.csv`).
-    public static func decode(_ data: Data, file: URL? = nil) throws -> VibrationAlert {
+    /// (`<name>.wav` or `<name>.csv`) among the input's `companions`, else beside it on disk.
+    public static func decode(_ data: Data, file: URL? = nil, companions: [CompanionFile] = []) throws -> VibrationAlert {
+        let waveform = { try waveformFile(beside: file, among: companions) }
         // Fast path: find the (large) base64 string without parsing and leave it out of the
         // small rest, so the JSON parser never copies megabytes of text.
         if let lifted = liftBase64(from: data) {
@@ -17,19 +18,32 @@ public enum AlertDecoder {
             rest.append(data[data.startIndex..<lifted.value.lowerBound])
             rest.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")])
             rest.append(data[lifted.value.upperBound...])
-            return try decodeFields(rest, file: file) { _ in try Self.floats(base64: data, content: lifted.content) }
+            return try decodeFields(rest, waveform: waveform) { _ in try Self.floats(base64: data, content: lifted.content) }
         }
-        return try decodeFields(data, file: file) { encoded in
+        return try decodeFields(data, waveform: waveform) { encoded in
             guard let string = encoded as? String else { throw VibrationError.malformedAlert("samples_b64 must be base64 text") }
             let text = Data(string.utf8)
             return try Self.floats(base64: text, content: text.startIndex..<text.endIndex)
         }
     }
 
+    /// The waveform file of a sidecar at `file`: `<name>.wav`, else `<name>.csv`, taken from
+    /// `companions` when there, else from the disk.
+    static func waveformFile(beside file: URL?, among companions: [CompanionFile]) throws -> CompanionFile {
+        let stem = file?.deletingPathExtension()
+        let names = ["wav", "csv"].compactMap { stem?.appendingPathExtension($0) }
+        if let kept = names.lazy.compactMap({ name in companions.first { $0.name == name.lastPathComponent } }).first { return kept }
+        guard let found = names.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            throw VibrationError.malformedAlert(
+                "the alert has no samples; send samples (numbers) or samples_b64 (base64 float32), or put \(stem?.lastPathComponent ?? "<name>").wav or .csv beside this sidecar")
+        }
+        return CompanionFile(path: found.path)
+    }
+
     /// The alert's fields from `data`; `base64Samples` turns the value of `samples_b64` (or
-    /// the lifted text it stands for) into samples.
+    /// the lifted text it stands for) into samples, `waveform` finds a sidecar's waveform file.
     private static func decodeFields(
-        _ data: Data, file: URL?, base64Samples: (_ value: Any) throws -> [Float]
+        _ data: Data, waveform: () throws -> CompanionFile, base64Samples: (_ value: Any) throws -> [Float]
     ) throws -> VibrationAlert {
         let object: [String: Any]
         do {
@@ -86,15 +100,10 @@ public enum AlertDecoder {
                 return Float(number)
             }
         case (nil, nil):
-            let stem = file?.deletingPathExtension()
-            guard let waveform = ["wav", "csv"].compactMap({ stem?.appendingPathExtension($0) })
-                .first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-                throw VibrationError.malformedAlert(
-                    "the alert has no samples; send samples (numbers) or samples_b64 (base64 float32), or put \(stem?.lastPathComponent ?? "<name>").wav or .csv beside this sidecar")
-            }
+            let waveform = try waveform()
             let read = try WaveformFile.read(waveform)
             if let rate = read.sampleRate, abs(rate - sampleRate) > 0.5 {
-                throw VibrationError.malformedAlert("\(waveform.lastPathComponent) is sampled at \(Int(rate)) Hz but the sidecar says \(sampleRate) Hz")
+                throw VibrationError.malformedAlert("\(waveform.name) is sampled at \(Int(rate)) Hz but the sidecar says \(sampleRate) Hz")
             }
             samples = read.samples
         default:

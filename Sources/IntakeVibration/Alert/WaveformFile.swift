@@ -1,19 +1,20 @@
 import Foundation
+import IntakeCore
 
 /// Waveforms that arrive as files beside a sidecar JSON (`alert-17.json` + `alert-17.wav` or
 /// `alert-17.csv`): a WAV file (PCM 16/24/32-bit integer or 32-bit float; the first channel is
 /// used) or a one-column CSV of numbers (an optional header line).
 enum WaveformFile {
-    /// The samples of `url`, with the WAV's own sample rate when it has one.
-    static func read(_ url: URL) throws -> (samples: [Float], sampleRate: Double?) {
+    /// The samples of `file`, with the WAV's own sample rate when it has one.
+    static func read(_ file: CompanionFile) throws -> (samples: [Float], sampleRate: Double?) {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw VibrationError.malformedAlert("cannot read \(url.lastPathComponent): \(error.localizedDescription)")
+        do { data = try file.load() } catch {
+            throw VibrationError.malformedAlert("cannot read \(file.name): \(error.localizedDescription)")
         }
-        switch url.pathExtension.lowercased() {
-        case "wav": return try wav(data, name: url.lastPathComponent)
-        case "csv": return (try csv(data, name: url.lastPathComponent), nil)
-        default: throw VibrationError.malformedAlert("\(url.lastPathComponent): waveform files are .wav or .csv")
+        switch URL(fileURLWithPath: file.name).pathExtension.lowercased() {
+        case "wav": return try wav(data, name: file.name)
+        case "csv": return (try csv(data, name: file.name), nil)
+        default: throw VibrationError.malformedAlert("\(file.name): waveform files are .wav or .csv")
         }
     }
 

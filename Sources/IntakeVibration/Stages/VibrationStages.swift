@@ -4,13 +4,14 @@ import IntakeCore
 import IntakeSignal
 
 /// `vibration.decode`: alert bytes (JSON) → `VibrationAlert`. A sidecar JSON without samples
-/// reads its waveform from the `.wav` or `.csv` file of the same name beside it.
+/// reads its waveform from the `.wav` or `.csv` file of the same name: the input's companion
+/// (kept with a dead letter too), else the file beside it.
 public struct AlertDecodeStage: Stage {
     public init() {}
 
     public func process(_ bytes: Data, context: StageContext) throws -> VibrationAlert {
         let uri = context.input.uri
-        return try AlertDecoder.decode(bytes, file: uri.hasPrefix("/") ? URL(fileURLWithPath: uri) : nil)
+        return try AlertDecoder.decode(bytes, file: uri.hasPrefix("/") ? URL(fileURLWithPath: uri) : nil, companions: context.input.companions)
     }
 }
 

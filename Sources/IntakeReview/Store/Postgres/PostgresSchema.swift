@@ -157,6 +157,15 @@ enum PostgresSchema {
             """,
             "CREATE INDEX work_items_due ON work_items (pipeline, state, enqueued_at, position)",
         ]),
+        ("v4", [
+            """
+            CREATE TABLE dead_letter_files (
+              order_id TEXT NOT NULL REFERENCES dead_letters (order_id) ON DELETE CASCADE,
+              name TEXT NOT NULL,
+              bytes BYTEA NOT NULL,
+              PRIMARY KEY (order_id, name))
+            """,
+        ]),
     ]
 
     /// Applies the migrations this database lacks; refuses a database migrated by a newer intake.

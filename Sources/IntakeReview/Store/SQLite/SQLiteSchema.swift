@@ -157,6 +157,16 @@ enum SQLiteSchema {
                 CREATE INDEX work_items_due ON work_items (pipeline, state, enqueued_at, position);
                 """)
         }
+        // v4: the files read with a dead letter's input (a sidecar's waveform), with their bytes.
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                CREATE TABLE dead_letter_files (
+                  order_id TEXT NOT NULL REFERENCES dead_letters (order_id) ON DELETE CASCADE,
+                  name TEXT NOT NULL,
+                  bytes BLOB NOT NULL,
+                  PRIMARY KEY (order_id, name));
+                """)
+        }
         return migrator
     }
 }
