@@ -60,6 +60,8 @@ struct HTTPBench: AsyncParsableCommand {
 
         let clock = ContinuousClock()
         let started = clock.now
+        let serverCPUBefore = processCPUSeconds(pid: server.process.processIdentifier)
+        let clientCPUBefore = processCPUSeconds()
         let tally = Tally()
         let headers = self.headers
         let binary = format == "binary"
@@ -96,6 +98,8 @@ struct HTTPBench: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(50))
         }
         let stored = (clock.now - started) / .seconds(1)
+        let serverCPU = processCPUSeconds(pid: server.process.processIdentifier) - serverCPUBefore
+        let clientCPU = processCPUSeconds() - clientCPUBefore
         sampler.cancel()
         let rss = await memory.samples
 
@@ -106,7 +110,9 @@ struct HTTPBench: AsyncParsableCommand {
             connections: connections, format: format, bodyBytes: bodyBytes,
             acceptedPerSecond: Double(accepted) / posted, p50Milliseconds: percentile(0.5), p99Milliseconds: percentile(0.99),
             maxMilliseconds: (sorted.last ?? 0) * 1000, storedPerSecond: Double(accepted) / stored, secondsToStoreAll: stored,
-            serverRSSStartMB: rss.first ?? 0, serverRSSPeakMB: rss.max() ?? 0, serverRSSEndMB: rss.last ?? 0)
+            serverRSSStartMB: rss.first ?? 0, serverRSSPeakMB: rss.max() ?? 0, serverRSSEndMB: rss.last ?? 0,
+            serverCPUMillisecondsPerAlert: serverCPU * 1000 / Double(max(accepted, 1)),
+            clientCPUMillisecondsPerAlert: clientCPU * 1000 / Double(max(accepted, 1)))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -180,6 +186,10 @@ struct HTTPBench: AsyncParsableCommand {
         var serverRSSStartMB: Double
         var serverRSSPeakMB: Double
         var serverRSSEndMB: Double
+        /// CPU (user + system) per accepted alert, from receiving to stored, and the client's:
+        /// steadier than alerts/s on a shared VM.
+        var serverCPUMillisecondsPerAlert: Double
+        var clientCPUMillisecondsPerAlert: Double
 
         var report: String {
             """
@@ -188,6 +198,7 @@ struct HTTPBench: AsyncParsableCommand {
               accepted/s \(String(format: "%.0f", acceptedPerSecond)); time to 202: p50 \(String(format: "%.1f", p50Milliseconds)) ms, p99 \(String(format: "%.1f", p99Milliseconds)) ms, max \(String(format: "%.1f", maxMilliseconds)) ms
               stored/s   \(String(format: "%.0f", storedPerSecond)) (every order stored after \(String(format: "%.1f", secondsToStoreAll)) s)
               server RSS start \(String(format: "%.0f", serverRSSStartMB)) MB, peak \(String(format: "%.0f", serverRSSPeakMB)) MB, end \(String(format: "%.0f", serverRSSEndMB)) MB
+              CPU per alert: server \(String(format: "%.2f", serverCPUMillisecondsPerAlert)) ms, client \(String(format: "%.2f", clientCPUMillisecondsPerAlert)) ms
             """
         }
     }

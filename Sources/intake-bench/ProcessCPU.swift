@@ -9,6 +9,16 @@ func processCPUSeconds() -> Double {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
+/// CPU seconds (user + system) process `pid` has used so far, from /proc (0 off Linux).
+func processCPUSeconds(pid: Int32) -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return 0 }
+    // After "pid (comm)": state is field 3, utime and stime fields 14 and 15.
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
 /// Ticks the hypervisor gave other guests (`steal` in /proc/stat, all CPUs) and all ticks so
 /// far: their change over a run says how much of the machine was not ours. Nil off Linux.
 func machineStealTicks() -> (steal: Double, total: Double)? {

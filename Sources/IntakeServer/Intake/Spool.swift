@@ -155,9 +155,11 @@ final class Spool: Sendable {
     /// The pipeline input for a pending entry: its bytes are read when the pipeline admits it.
     func input(for entry: Entry) -> PipelineInput {
         let file = pending.appendingPathComponent(entry.id)
-        // The entry's hash was taken as the body was written to this file: no second pass.
+        // The entry's hash was taken as the body was written to this file: no second pass. Mapped,
+        // not copied (a copy of a 2 MB alert cost 13% of the server's CPU); spool files are
+        // written whole before they are pending and only ever moved or unlinked afterwards.
         return PipelineInput(uri: entry.uri, sender: entry.sender, idempotencyKey: entry.idempotencyKey, sha256: entry.sha256) {
-            try Data(contentsOf: file)
+            try Data(contentsOf: file, options: .alwaysMapped)
         }
     }
 
