@@ -66,7 +66,7 @@ extension ReviewQueue: DeadLetterStore {
     /// Gives up on a queued input without running it: keeps it as a dead letter with its bytes
     /// and stores a `failed` order, which finishes its work item.
     func retire(_ item: WorkQueue.Item, pipeline: String, stage: String, failure: InputFailure) throws {
-        let input = ReceivedInput(uri: item.uri, sender: item.sender, bytes: item.bytes, sha256: item.sha256)
+        let input = ReceivedInput(uri: item.uri, sender: item.sender, bytes: item.bytes, sha256: item.sha256, companions: item.companions)
         try store(DeadLetter(orderID: item.id, stage: stage, code: failure.code, reason: failure.message, input: input, failedAt: clock()))
         _ = try submit([OrderRecord(
             id: item.id, status: .failed, source: input.source, pipeline: pipeline, createdAt: clock(), intent: .none,

@@ -23,6 +23,36 @@ struct WorkQueueTests {
         #expect(items.map(\.uri) == (1...4).map { "inbox/\($0).txt" }, "oldest first")
     }
 
+    @Test("A sidecar's waveform is enqueued with it: a worker gets its bytes after the file is gone; they go once the order is stored",
+          arguments: StoreKind.available)
+    func companionsAreQueuedWithTheirInput(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-work-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let waveform = folder.appendingPathComponent("capture.csv")
+        let samples = Data("g\n0.1\n-0.2\n".utf8)
+        try samples.write(to: waveform)
+        let input = PipelineInput(
+            uri: folder.appendingPathComponent("capture.json").path, companions: [CompanionFile(path: waveform.path)],
+            bytes: Data(#"{"device_id":"P-101","sample_rate_hz":4000}"#.utf8))
+        let work = WorkQueue(store: fixture.store, pipeline: "default")
+        #expect(try work.enqueue([input]) == 1)
+        try FileManager.default.removeItem(at: waveform)
+
+        let item = try #require(try work.claim(worker: "a", limit: 1).first)
+        let kept = try #require(item.input.companions.first)
+        #expect(kept.path == waveform.path)
+        #expect(try kept.load() == samples)
+        #expect(try item.input.identity(of: item.bytes) == item.sha256)
+
+        var stored = makeRecord(1)
+        stored.id = item.id
+        _ = try fixture.queue().submit([stored])
+        let left = try fixture.store.read { try $0.value(Int.self, sql: "SELECT COUNT(*) FROM work_item_files") }
+        #expect(left == 0)
+    }
+
     @Test("Two workers never hold the same item; a dead worker's items are taken over when its lease ends", arguments: StoreKind.available)
     func leasesAndTakeover(_ kind: StoreKind) throws {
         let fixture = try TemporaryStore(kind)

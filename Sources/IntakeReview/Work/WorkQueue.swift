@@ -38,13 +38,15 @@ public final class WorkQueue: Sendable {
         public var sender: String?
         public var sha256: String
         public var bytes: Data
+        /// The files enqueued with the input (a sidecar's waveform), with their bytes.
+        public var companions: [CompanionFile] = []
         /// How many times it has been claimed, this claim included (more than 1: a worker died or gave up).
         public var attempts: Int
 
         /// The item as a pipeline input, keyed so its order gets this item's id.
         public var input: PipelineInput {
             let bytes = bytes
-            return PipelineInput(uri: uri, sender: sender, idempotencyKey: idempotencyKey, sha256: sha256, load: { bytes })
+            return PipelineInput(uri: uri, sender: sender, idempotencyKey: idempotencyKey, sha256: sha256, companions: companions, load: { bytes })
         }
     }
 
@@ -73,12 +75,14 @@ public final class WorkQueue: Sendable {
             let bytes = try input.load()
             let sha256 = try input.identity(of: bytes)
             let key = input.idempotencyKey ?? ContentHash.idempotencyKey(sha256: sha256, pipeline: pipeline, sender: input.sender)
-            return (input, bytes, sha256, key)
+            // Its files too: a worker may run it after they are moved or gone.
+            let files = try input.companions.map { ($0.name, try $0.load()) }
+            return (input, bytes, sha256, key, files)
         }
         let at = Timestamp.string(clock())
         return try store.write(serialized: false) { db in
             var added = 0
-            for (position, (input, bytes, sha256, key)) in rows.enumerated() {
+            for (position, (input, bytes, sha256, key, files)) in rows.enumerated() {
                 let id = ContentHash.orderID(idempotencyKey: key)
                 let exists = try db.value(Int.self, sql: "SELECT 1 FROM work_items WHERE id = ?", arguments: [id]) != nil
                     || db.value(Int.self, sql: "SELECT 1 FROM orders WHERE id = ? AND status <> 'failed'", arguments: [id]) != nil
@@ -90,6 +94,10 @@ public final class WorkQueue: Sendable {
                         """,
                     // The key is kept as bytes: the default key separates its parts with NUL, which PostgreSQL text refuses.
                     arguments: [id, Data(key.utf8), pipeline, input.uri, input.sender, sha256, bytes, at, position])
+                for (name, data) in files {
+                    try db.execute(
+                        sql: "INSERT INTO work_item_files (item_id, name, bytes) VALUES (?, ?, ?) ON CONFLICT (item_id, name) DO NOTHING", arguments: [id, name, data])
+                }
                 added += 1
             }
             return added
@@ -109,10 +117,14 @@ public final class WorkQueue: Sendable {
                     """ + db.dialect.skipLocked,
                 arguments: [pipeline, now, limit])
             return try rows.map { row in
-                let item = Item(
+                var item = Item(
                     id: row["id"], idempotencyKey: String(decoding: row["idempotency_key"] as Data, as: UTF8.self),
                     uri: row["uri"], sender: row["sender"], sha256: row["sha256"], bytes: row["bytes"],
                     attempts: (row["attempts"] as Int) + 1)
+                let folder = URL(fileURLWithPath: item.uri).deletingLastPathComponent()
+                item.companions = try db.rows(
+                    sql: "SELECT name, bytes FROM work_item_files WHERE item_id = ? ORDER BY name", arguments: [item.id]
+                ).map { CompanionFile(path: folder.appendingPathComponent($0["name"]).path, bytes: $0["bytes"]) }
                 try db.execute(
                     sql: "UPDATE work_items SET state = 'leased', leased_by = ?, lease_expires = ?, attempts = ? WHERE id = ?",
                     arguments: [worker, now + lease, item.attempts, item.id])
@@ -194,6 +206,8 @@ public final class WorkQueue: Sendable {
             try db.execute(
                 sql: "UPDATE work_items SET state = 'done', finished_at = ?, leased_by = NULL, lease_expires = NULL WHERE id = ? AND state <> 'done'",
                 arguments: [at, id])
+            // The order keeps what it needs (a failed one's dead letter keeps the files).
+            try db.execute(sql: "DELETE FROM work_item_files WHERE item_id = ?", arguments: [id])
         }
     }
 }

@@ -165,6 +165,13 @@ enum PostgresSchema {
               bytes BYTEA NOT NULL,
               PRIMARY KEY (order_id, name))
             """,
+            """
+            CREATE TABLE work_item_files (
+              item_id TEXT NOT NULL REFERENCES work_items (id) ON DELETE CASCADE,
+              name TEXT NOT NULL,
+              bytes BYTEA NOT NULL,
+              PRIMARY KEY (item_id, name))
+            """,
         ]),
     ]
 

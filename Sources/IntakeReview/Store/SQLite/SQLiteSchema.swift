@@ -157,7 +157,7 @@ enum SQLiteSchema {
                 CREATE INDEX work_items_due ON work_items (pipeline, state, enqueued_at, position);
                 """)
         }
-        // v4: the files read with a dead letter's input (a sidecar's waveform), with their bytes.
+        // v4: the files read with a dead letter's or a work item's input (a sidecar's waveform), with their bytes.
         migrator.registerMigration("v4") { db in
             try db.execute(sql: """
                 CREATE TABLE dead_letter_files (
@@ -165,6 +165,11 @@ enum SQLiteSchema {
                   name TEXT NOT NULL,
                   bytes BLOB NOT NULL,
                   PRIMARY KEY (order_id, name));
+                CREATE TABLE work_item_files (
+                  item_id TEXT NOT NULL REFERENCES work_items (id) ON DELETE CASCADE,
+                  name TEXT NOT NULL,
+                  bytes BLOB NOT NULL,
+                  PRIMARY KEY (item_id, name));
                 """)
         }
         return migrator
