@@ -32,19 +32,22 @@ import Testing
         await #expect(throws: APIError.self) { try await spool.receive(self.body(data), limit: 100) }
     }
 
-    @Test func binaryAlertSamplesAreWrappedAsBase64JSON() async throws {
+    @Test func aBinaryAlertIsSpooledAsItsFieldsThenTheBodyAsItCame() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let spool = try Spool(dataFolder: folder, keepInputs: false)
         let samples = Data((0..<4000).map { UInt8(truncatingIfNeeded: $0 * 7) })
         let token = APIToken(id: "tok_x", name: "box", role: .device, subject: "P-101", createdAt: "", createdBy: "", revokedAt: nil)
-        let wrap = try BinaryAlert.envelope(headers: [HTTPField.Name("Alert-Device-Id")!: "P-101", HTTPField.Name("Alert-Sample-Rate-Hz")!: "25600"], token: token)
-        // Odd chunk sizes: base64 groups must carry across chunks.
-        let upload = try await spool.receive(body(samples, chunk: 5), limit: 1 << 20, wrap: wrap)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: upload.file)) as? [String: Any])
+        let header = try BinaryAlert.header(headers: [HTTPField.Name("Alert-Device-Id")!: "P-101", HTTPField.Name("Alert-Sample-Rate-Hz")!: "25600"], token: token)
+        let upload = try await spool.receive(body(samples, chunk: 5), limit: 1 << 20, header: header)
+        let spooled = try Data(contentsOf: upload.file)
+        let separator = try #require(spooled.firstIndex(of: 0))
+        let json = try #require(try JSONSerialization.jsonObject(with: spooled[..<separator]) as? [String: Any])
         #expect(json["device_id"] as? String == "P-101")
         #expect(json["sample_rate_hz"] as? Double == 25600)
-        #expect(Data(base64Encoded: try #require(json["samples_b64"] as? String)) == samples)
+        #expect(json.count == 2)
+        #expect(spooled[(separator + 1)...] == samples)
+        #expect(upload.sha256 == ContentHash.sha256(spooled))
     }
 
     @Test func aMultipartBodyYieldsItsFilePart() async throws {

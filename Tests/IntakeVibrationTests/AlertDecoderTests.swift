@@ -16,6 +16,18 @@ struct AlertDecoderTests {
         #expect(fromBase64.deviceID == "P-101" && fromBase64.rpm == 2950 && fromBase64.unit == .metresPerSecondSquared && fromBase64.axis == "x")
     }
 
+    @Test("The binary form (fields, NUL, raw float32) decodes like samples_b64; a torn body or samples given twice are refused")
+    func binaryForm() throws {
+        let fields = Data(#"{"device_id":"P-101","rpm":2950,"sample_rate_hz":25600}"#.utf8)
+        let raw = Self.samples.withUnsafeBufferPointer { Data(buffer: $0) }
+        let alert = try AlertDecoder.decode(fields + [AlertDecoder.binarySeparator] + raw)
+        #expect(alert.samples == Self.samples && alert.deviceID == "P-101" && alert.rpm == 2950 && alert.sampleRate == 25_600)
+        #expect(AlertSniffer().accepts(fields + [0] + raw))
+        #expect(throws: VibrationError.self) { try AlertDecoder.decode(fields + [0] + raw.dropLast()) }
+        let twice = Data(#"{"device_id":"P-101","sample_rate_hz":25600,"samples":[1,2]}"#.utf8) + [0] + raw
+        #expect(throws: VibrationError.self) { try AlertDecoder.decode(twice) }
+    }
+
     @Test("Base64 written with escaped slashes (\\/) decodes too")
     func escapedSlashes() throws {
         let samples = (0..<300).map { Float($0) * 0.37 - 20 }

@@ -56,32 +56,25 @@ final class Spool: Sendable {
 
     // MARK: Receiving
 
-    /// Streams `body` into a new file in `incoming/`, hashing as it goes. With `wrap`, the body
-    /// is written base64-encoded between `wrap.prefix` and `wrap.suffix` (and hashed as written).
+    /// Streams `body` into a new file in `incoming/`, hashing as it goes, after `header` when
+    /// given (and hashed with it).
     /// Throws `APIError.tooLarge` as soon as more than `limit` bytes have arrived, and
     /// `APIError.uploadTimedOut` when a part arrives after `timeout` seconds (silence itself is
     /// the server's idle timeout).
     func receive<Body: AsyncSequence>(
-        _ body: Body, limit: Int, timeout: Double = .infinity, wrap: (prefix: Data, suffix: Data)? = nil
+        _ body: Body, limit: Int, timeout: Double = .infinity, header: Data? = nil
     ) async throws -> Upload where Body.Element == ByteBuffer {
         let file = incoming.appendingPathComponent(UUID().uuidString + ".part")
         let writer = try HashingFileWriter(file)
         let started = ContinuousClock.now
         do {
             var received = 0
-            var base64 = wrap.map { _ in StreamingBase64() }
-            if let wrap { try writer.write(wrap.prefix) }
+            if let header { try writer.write(header) }
             for try await buffer in body {
                 received += buffer.readableBytes
                 if received > limit { throw APIError.tooLarge(limit: limit) }
                 if timeout.isFinite, started.duration(to: .now) > .seconds(timeout) { throw APIError.uploadTimedOut(after: timeout) }
-                try buffer.withUnsafeReadableBytes { bytes in
-                    if let encoded = base64?.encode(bytes) { try writer.write(encoded) } else { try writer.write(bytes) }
-                }
-            }
-            if let wrap, let tail = base64?.finish() {
-                try writer.write(tail)
-                try writer.write(wrap.suffix)
+                try buffer.withUnsafeReadableBytes { try writer.write($0) }
             }
             let (sha256, bytes) = try await Self.offPool { try writer.close() }
             return Upload(file: file, sha256: sha256, bytes: bytes)
@@ -228,23 +221,5 @@ private final class HashingFileWriter: @unchecked Sendable {
 
     func abandon() {
         try? handle.close()
-    }
-}
-
-/// Base64 for bytes that arrive in pieces: keeps the 0–2 bytes that do not fill a group of 3.
-struct StreamingBase64 {
-    private var carry: [UInt8] = []
-
-    mutating func encode(_ bytes: UnsafeRawBufferPointer) -> Data {
-        var input = carry
-        input.append(contentsOf: bytes)
-        let whole = input.count - input.count % 3
-        carry = Array(input[whole...])
-        return Data(input[..<whole]).base64EncodedData()
-    }
-
-    mutating func finish() -> Data {
-        defer { carry = [] }
-        return Data(carry).base64EncodedData()
     }
 }

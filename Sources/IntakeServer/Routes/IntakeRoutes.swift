@@ -66,13 +66,13 @@ struct IntakeRoutes {
             throw APIError.tooLarge(limit: endpoint.limit)
         }
         let sender = try Self.sender(token: token, request: request)
-        var wrap: (prefix: Data, suffix: Data)?
+        var header: Data?
         if endpoint.modality == .vibration, mediaType == "application/octet-stream" {
-            wrap = try BinaryAlert.envelope(headers: request.headers, token: token)
+            header = try BinaryAlert.header(headers: request.headers, token: token)
         }
 
-        var upload = try await receiver.spool.receive(request.body, limit: endpoint.limit, timeout: uploadTimeout, wrap: wrap)
-        var storedType = wrap == nil ? mediaType : "application/json"
+        var upload = try await receiver.spool.receive(request.body, limit: endpoint.limit, timeout: uploadTimeout, header: header)
+        var storedType = header == nil ? mediaType : BinaryAlert.spooledType
         var uri = "http:/v1/\(endpoint.path)"
         if let boundary {
             let extracted = try receiver.spool.extractMultipart(upload, boundary: boundary)

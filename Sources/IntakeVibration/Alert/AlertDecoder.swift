@@ -6,11 +6,22 @@ import IntakeCore
 /// Fields: `device_id`, `sample_rate_hz`, optional `captured_at` (ISO 8601), `rpm`, `unit`
 /// (`g`, `m/s2`, `mm/s`; default `g`), `axis`, `location`, and the samples as a number array
 /// (`samples`) or base64 little-endian float32 (`samples_b64`, fast: no number parsing).
+///
+/// The binary form: the JSON object without samples, one NUL byte (never in JSON text), then
+/// the samples as raw little-endian float32. It is what the server spools for an alert posted
+/// as a float32 body: nothing to encode on the way in or decode on the way out.
 public enum AlertDecoder {
+    /// Ends the fields of the binary form; the samples follow.
+    public static let binarySeparator: UInt8 = 0
     /// `file`: where the JSON was read from, so a sidecar without samples finds its waveform
     /// (`<name>.wav` or `<name>.csv`) among the input's `companions`, else beside it on disk.
     public static func decode(_ data: Data, file: URL? = nil, companions: [CompanionFile] = []) throws -> VibrationAlert {
         let waveform = { try waveformFile(beside: file, among: companions) }
+        if let separator = data.withUnsafeBytes({ raw in raw.baseAddress.flatMap { memchr($0, 0, raw.count) }.map { raw.baseAddress!.distance(to: UnsafeRawPointer($0)) } }) {
+            let fields = data[data.startIndex..<(data.startIndex + separator)]
+            let samples = data[(data.startIndex + separator + 1)...]
+            return try decodeFields(fields, waveform: waveform, binarySamples: samples) { _ in [] }
+        }
         // Fast path: find the (large) base64 string without parsing and leave it out of the
         // small rest, so the JSON parser never copies megabytes of text.
         if let lifted = liftBase64(from: data) {
@@ -43,7 +54,7 @@ public enum AlertDecoder {
     /// The alert's fields from `data`; `base64Samples` turns the value of `samples_b64` (or
     /// the lifted text it stands for) into samples, `waveform` finds a sidecar's waveform file.
     private static func decodeFields(
-        _ data: Data, waveform: () throws -> CompanionFile, base64Samples: (_ value: Any) throws -> [Float]
+        _ data: Data, waveform: () throws -> CompanionFile, binarySamples: Data? = nil, base64Samples: (_ value: Any) throws -> [Float]
     ) throws -> VibrationAlert {
         let object: [String: Any]
         do {
@@ -91,6 +102,10 @@ public enum AlertDecoder {
         }
         let samples: [Float]
         switch (object["samples"], object["samples_b64"]) {
+        case (nil, nil) where binarySamples != nil:
+            samples = try floats(littleEndian: binarySamples!)
+        case _ where binarySamples != nil:
+            throw VibrationError.malformedAlert("send the samples after the fields, or in samples or samples_b64, not both")
         case (nil, let encoded?):
             samples = try base64Samples(encoded)
         case (let array?, nil):
@@ -187,13 +202,31 @@ public enum AlertDecoder {
         #endif
     }
 
+    /// Raw little-endian float32 samples.
+    static func floats(littleEndian bytes: Data) throws -> [Float] {
+        guard bytes.count % 4 == 0 else {
+            throw VibrationError.malformedAlert("the samples after the fields are \(bytes.count) bytes, not a whole number of float32 samples (truncated?)")
+        }
+        let samples = [Float](unsafeUninitializedCapacity: bytes.count / 4) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in
+                if let base = raw.baseAddress, let target = buffer.baseAddress { UnsafeMutableRawPointer(target).copyMemory(from: base, byteCount: raw.count) }
+            }
+            initialized = bytes.count / 4
+        }
+        #if _endian(big)
+        return samples.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
+        #else
+        return samples
+        #endif
+    }
+
     private static func number(_ value: Any?) -> Double? {
         (value as? NSNumber)?.doubleValue
     }
 }
 
-/// Recognises vibration alert JSON (or a waveform file's sidecar): an object with `device_id`
-/// and `sample_rate_hz`.
+/// Recognises vibration alert JSON (or a waveform file's sidecar, or the binary form): an object
+/// with `device_id` and `sample_rate_hz`.
 public struct AlertSniffer: ContentSniffer {
     public init() {}
 
