@@ -182,58 +182,56 @@ public final class FFT: @unchecked Sendable {
         body(copy)
     }
 
+    // Planning with MEASURE overwrites the arrays, so every plan is made on scratch ones.
+
     private func plan(forward n: Int) -> OpaquePointer {
-        Self.planner.withLock {
-            if let plan = forward[n] { return plan }
-            // Planning with MEASURE overwrites the arrays, so plan on scratch ones.
+        plan(\.forward, n) {
             let input = fftwf_alloc_real(n)!
             let output = fftwf_alloc_complex(n / 2 + 1)!
             defer { fftwf_free(input); fftwf_free(output) }
-            let plan = fftwf_plan_dft_r2c_1d(Int32(n), input, output, flags)!
-            forward[n] = plan
-            saveWisdom()
-            return plan
+            return fftwf_plan_dft_r2c_1d(Int32(n), input, output, flags)!
         }
     }
 
     /// `batch` transforms of `n` samples each, the frames back to back in input and output.
     private func plan(forward n: Int, batch: Int) -> OpaquePointer {
         if batch == 1 { return plan(forward: n) }
-        return Self.planner.withLock {
-            let key = SIMD2(n, batch)
-            if let plan = batched[key] { return plan }
+        return plan(\.batched, SIMD2(n, batch)) {
             let bins = n / 2 + 1
             let input = fftwf_alloc_real(n * batch)!
             let output = fftwf_alloc_complex(bins * batch)!
             defer { fftwf_free(input); fftwf_free(output) }
             var size = Int32(n)
-            let plan = fftwf_plan_many_dft_r2c(1, &size, Int32(batch), input, nil, 1, Int32(n), output, nil, 1, Int32(bins), flags)!
-            batched[key] = plan
-            saveWisdom()
-            return plan
+            return fftwf_plan_many_dft_r2c(1, &size, Int32(batch), input, nil, 1, Int32(n), output, nil, 1, Int32(bins), flags)!
         }
     }
 
     private func plan(inverse n: Int) -> OpaquePointer {
-        Self.planner.withLock {
-            if let plan = inverse[n] { return plan }
+        plan(\.inverse, n) {
             let buffer = fftwf_alloc_complex(n)!
             defer { fftwf_free(buffer) }
-            let plan = fftwf_plan_dft_1d(Int32(n), buffer, buffer, FFTW_BACKWARD, flags)!
-            inverse[n] = plan
-            saveWisdom()
-            return plan
+            return fftwf_plan_dft_1d(Int32(n), buffer, buffer, FFTW_BACKWARD, flags)!
         }
     }
 
     private func plan(realInverse n: Int) -> OpaquePointer {
-        Self.planner.withLock {
-            if let plan = realInverse[n] { return plan }
+        plan(\.realInverse, n) {
             let spectrum = fftwf_alloc_complex(n / 2 + 1)!
             let signal = fftwf_alloc_real(n)!
             defer { fftwf_free(spectrum); fftwf_free(signal) }
-            let plan = fftwf_plan_dft_c2r_1d(Int32(n), spectrum, signal, flags)!
-            realInverse[n] = plan
+            return fftwf_plan_dft_c2r_1d(Int32(n), spectrum, signal, flags)!
+        }
+    }
+
+    /// The plan kept in `table` under `key`, made by `make` the first time, under the planner
+    /// lock (which guards the tables too); new plans are added to the wisdom file.
+    private func plan<Key: Hashable>(
+        _ table: ReferenceWritableKeyPath<FFT, [Key: OpaquePointer]>, _ key: Key, make: () -> OpaquePointer
+    ) -> OpaquePointer {
+        Self.planner.withLock {
+            if let plan = self[keyPath: table][key] { return plan }
+            let plan = make()
+            self[keyPath: table][key] = plan
             saveWisdom()
             return plan
         }
