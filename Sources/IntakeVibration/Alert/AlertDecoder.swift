@@ -17,7 +17,7 @@ public enum AlertDecoder {
     /// (`<name>.wav` or `<name>.csv`) among the input's `companions`, else beside it on disk.
     public static func decode(_ data: Data, file: URL? = nil, companions: [CompanionFile] = []) throws -> VibrationAlert {
         let waveform = { try waveformFile(beside: file, among: companions) }
-        if let separator = data.withUnsafeBytes({ raw in raw.baseAddress.flatMap { memchr($0, 0, raw.count) }.map { raw.baseAddress!.distance(to: UnsafeRawPointer($0)) } }) {
+        if let separator = binarySeparatorOffset(in: data) {
             let fields = data[data.startIndex..<(data.startIndex + separator)]
             let samples = data[(data.startIndex + separator + 1)...]
             return try decodeFields(fields, waveform: waveform, binarySamples: samples) { _ in [] }
@@ -35,6 +35,14 @@ public enum AlertDecoder {
             guard let string = encoded as? String else { throw VibrationError.malformedAlert("samples_b64 must be base64 text") }
             let text = Data(string.utf8)
             return try Self.floats(base64: text, content: text.startIndex..<text.endIndex)
+        }
+    }
+
+    /// Where the binary form's separator is (memchr: the samples follow it), or nil for JSON.
+    static func binarySeparatorOffset(in data: Data) -> Int? {
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, let hit = memchr(base, Int32(binarySeparator), raw.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
         }
     }
 
