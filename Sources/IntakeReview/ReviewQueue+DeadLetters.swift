@@ -111,19 +111,16 @@ extension ReviewQueue: DeadLetterStore {
     public func retryInput(_ orderID: String) throws -> (letter: StoredDeadLetter, input: PipelineInput) {
         let (letter, bytes) = try deadLetter(orderID)
         let input = PipelineInput(
-            uri: letter.uri, sender: letter.sender, orderID: letter.orderID, companions: try deadLetterFiles(orderID), bytes: bytes)
+            uri: letter.uri, sender: letter.sender, orderID: letter.orderID, companions: try deadLetterFiles(of: letter), bytes: bytes)
         return (letter, input)
     }
 
-    /// The files kept with a dead letter, at the paths they had beside its input (`uri`), with
-    /// their kept bytes: what a retry hands the pipeline as the input's companions.
-    public func deadLetterFiles(_ orderID: String) throws -> [CompanionFile] {
-        try store.read { db in
-            guard let uri = try db.value(String.self, sql: "SELECT uri FROM dead_letters WHERE order_id = ?", arguments: [orderID]) else {
-                throw ReviewError.deadLetterNotFound(orderID)
-            }
-            let folder = URL(fileURLWithPath: uri).deletingLastPathComponent()
-            return try db.rows(sql: "SELECT name, bytes FROM dead_letter_files WHERE order_id = ? ORDER BY name", arguments: [orderID]).map { row in
+    /// The files kept with `letter`, at the paths they had beside its input (`uri`), with their
+    /// kept bytes: what a retry hands the pipeline as the input's companions.
+    public func deadLetterFiles(of letter: StoredDeadLetter) throws -> [CompanionFile] {
+        let folder = URL(fileURLWithPath: letter.uri).deletingLastPathComponent()
+        return try store.read { db in
+            try db.rows(sql: "SELECT name, bytes FROM dead_letter_files WHERE order_id = ? ORDER BY name", arguments: [letter.orderID]).map { row in
                 CompanionFile(path: folder.appendingPathComponent(row["name"]).path, bytes: row["bytes"])
             }
         }

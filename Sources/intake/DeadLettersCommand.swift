@@ -64,7 +64,7 @@ struct DeadLettersCommand: ParsableCommand {
             guard let bytes else { return }
             let target = URL(fileURLWithPath: bytes)
             try data.write(to: target, options: .atomic)
-            for file in try opened.deadLetterFiles(id) {
+            for file in try opened.deadLetterFiles(of: letter) {
                 let beside = target.deletingPathExtension().appendingPathExtension(URL(fileURLWithPath: file.name).pathExtension)
                 try file.load().write(to: beside, options: .atomic)
             }

@@ -40,13 +40,15 @@ public struct PipelineInput: Sendable {
     }
 
     /// The hash that identifies this input, given the bytes `load` returned: `sha256` when the
-    /// caller knew it, else the SHA-256 of the bytes, followed by each companion file's bytes.
-    public func identity(of bytes: Data) throws -> String {
+    /// caller knew it, else the SHA-256 of the bytes, followed by each companion file's bytes
+    /// (`companionBytes` when the caller already read them, in order; else read here).
+    public func identity(of bytes: Data, companionBytes: [Data]? = nil) throws -> String {
         if let sha256 { return sha256 }
-        guard !companions.isEmpty else { return ContentHash.sha256(bytes) }
+        let companionBytes = try companionBytes ?? companions.map { try $0.load() }
+        guard !companionBytes.isEmpty else { return ContentHash.sha256(bytes) }
         var hash = ContentHash.Streaming()
         bytes.withUnsafeBytes { hash.update($0) }
-        for companion in companions { try companion.load().withUnsafeBytes { hash.update($0) } }
+        for companion in companionBytes { companion.withUnsafeBytes { hash.update($0) } }
         return hash.finalize()
     }
 

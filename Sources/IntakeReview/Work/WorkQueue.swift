@@ -73,10 +73,11 @@ public final class WorkQueue: Sendable {
     public func enqueue(_ inputs: [PipelineInput]) throws -> Int {
         let rows = try inputs.map { input in
             let bytes = try input.load()
-            let sha256 = try input.identity(of: bytes)
-            let key = input.idempotencyKey ?? ContentHash.idempotencyKey(sha256: sha256, pipeline: pipeline, sender: input.sender)
-            // Its files too: a worker may run it after they are moved or gone.
+            // Its files are kept too (a worker may run it after they are moved or gone), read once
+            // for the store and the identity.
             let files = try input.companions.map { ($0.name, try $0.load()) }
+            let sha256 = try input.identity(of: bytes, companionBytes: files.map(\.1))
+            let key = input.idempotencyKey ?? ContentHash.idempotencyKey(sha256: sha256, pipeline: pipeline, sender: input.sender)
             return (input, bytes, sha256, key, files)
         }
         let at = Timestamp.string(clock())
