@@ -42,15 +42,9 @@ public struct NoiseSuppressor: Sendable {
 
     /// 10th to 95th percentile contrast of the 10 ms frame energies, in dB (0 when too short).
     public static func contrast(_ samples: [Int16]) -> Double {
-        let length = SpeechAudio.sampleRate / 100
-        let count = samples.count / length
-        guard count >= 10 else { return 0 }
-        let energies = (0..<count).map { f in
-            var sum = 0.0
-            for i in f * length..<(f + 1) * length { sum += Double(samples[i]) * Double(samples[i]) }
-            return 10 * log10(sum / Double(length) + 1e-3)
-        }.sorted()
-        return energies[Int(Double(count - 1) * 0.95)] - energies[Int(Double(count - 1) * 0.10)]
+        let energies = SpeechSegmenter.frameEnergies(samples).sorted()
+        guard energies.count >= 10 else { return 0 }
+        return energies[Int(Double(energies.count - 1) * 0.95)] - energies[Int(Double(energies.count - 1) * 0.10)]
     }
 
     /// `samples` with the noise suppressed, or unchanged when suppression is off or the

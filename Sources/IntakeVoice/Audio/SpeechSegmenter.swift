@@ -32,21 +32,28 @@ public struct SpeechSegmenter: Sendable {
 
     static let frameLength = SpeechAudio.sampleRate / 100  // 10 ms
 
-    /// The speech segments of `samples`; empty when the recording is silence or steady noise.
-    public func segments(_ samples: [Int16]) -> [Segment] {
-        let frameCount = samples.count / Self.frameLength
-        guard frameCount > 0 else { return [] }
+    /// The energy of each whole 10 ms frame of `samples`, in dBFS.
+    static func frameEnergies(_ samples: [Int16]) -> [Double] {
+        let frameCount = samples.count / frameLength
         var energy = [Double](repeating: 0, count: frameCount)
         samples.withUnsafeBufferPointer { x in
             for f in 0..<frameCount {
                 var sum = 0.0
-                for i in f * Self.frameLength..<(f + 1) * Self.frameLength {
+                for i in f * frameLength..<(f + 1) * frameLength {
                     let v = Double(x[i]) / 32768
                     sum += v * v
                 }
-                energy[f] = 10 * log10(sum / Double(Self.frameLength) + 1e-12)
+                energy[f] = 10 * log10(sum / Double(frameLength) + 1e-12)
             }
         }
+        return energy
+    }
+
+    /// The speech segments of `samples`; empty when the recording is silence or steady noise.
+    public func segments(_ samples: [Int16]) -> [Segment] {
+        let energy = Self.frameEnergies(samples)
+        let frameCount = energy.count
+        guard frameCount > 0 else { return [] }
         let sorted = energy.sorted()
         let floor = sorted[Int(Double(frameCount - 1) * 0.10)]
         let peak = sorted[Int(Double(frameCount - 1) * 0.97)]
