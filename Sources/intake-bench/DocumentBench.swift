@@ -217,7 +217,7 @@ struct DocumentBench: ParsableCommand {
         if showErrors > 0, !misread.isEmpty {
             print("  misread (\(misread.count) files):")
             for outcome in misread.prefix(showErrors) {
-                print("    \(outcome.sample.file) [\(outcome.sample.spec.layout.rawValue)]: \(outcome.score.errors.prefix(4).joined(separator: "; "))")
+                print("    \(outcome.sample.file) [\(outcome.sample.spec.layout.rawValue)], \(outcome.score.errors.count) errors: \(outcome.score.errors.prefix(4).joined(separator: "; "))")
             }
         }
     }
