@@ -7,10 +7,13 @@ import Testing
 /// The extractor on OCR words laid out by hand: layout rules and cross-checks without OCR.
 @Suite("Extracting header and line items from OCR words")
 struct PurchaseOrderExtractorTests {
-    /// A page whose rows are `(y, [(x, text)])`, words 30 px tall, 14 px per character.
-    static func page(_ rows: [(Int, [(Int, String)])], confidence: Double = 0.95) -> ReadDocument {
+    /// A page whose rows are `(y, [(x, text)])`, words 30 px tall, 14 px per character;
+    /// `specks` are words read at no confidence at all.
+    static func page(_ rows: [(Int, [(Int, String)])], confidence: Double = 0.95, specks: Set<String> = []) -> ReadDocument {
         let words = rows.flatMap { y, words in
-            words.map { OCRPage.Word(text: $0.1, box: PixelBox(x: $0.0, y: y, width: 14 * $0.1.count, height: 30), confidence: confidence) }
+            words.map {
+                OCRPage.Word(text: $0.1, box: PixelBox(x: $0.0, y: y, width: 14 * $0.1.count, height: 30), confidence: specks.contains($0.1) ? 0 : confidence)
+            }
         }
         let page = OCRPage(number: 1, lines: OCRPage.rows(words), transform: PageTransform(originalWidth: 2550, originalHeight: 3300), languages: "eng")
         return ReadDocument(pages: [page])
@@ -268,8 +271,118 @@ struct PurchaseOrderExtractorTests {
         let lines = draft.intent.lines
         #expect(lines.first?.text == "CAF-1004 Iced Americano")
         #expect(lines.first?.sku == "CAF-1004")
-        #expect(draft.evidence.first { $0.field == "intent.lines[0].sku" }?.detail == "the code reads \"CAF1004\"; CAF-1004 by the master and the description")
+        #expect(draft.evidence.first { $0.field == "intent.lines[0].sku" }?.detail == "the code reads \"CAF1004\"; CAF-1004 by the master")
         #expect(lines.last?.text.hasPrefix("CAF1O04") == true, "\(lines.last?.text ?? "")")
+    }
+
+    @Test func aCodeWithTheLettersAndDigitsOfASKUIsThatSKUWhateverItsDescription() throws {
+        // The description misread past matching ("HP OSA" for "HP 05A") cannot vouch for it;
+        // the code's letters and digits alone are a SKU's.
+        let (_, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "oFF-2047"), (480, "Whiteboard"), (660, "Eraser"), (1400, "14"), (1560, "each"), (1800, "3.50"), (2200, "49.00")]),
+            (760, [(160, "CAF1004"), (480, "Zq"), (560, "Wxv"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+        ]))
+        #expect(draft.intent.lines.map(\.text) == ["OFF-2047 Whiteboard Eraser", "CAF-1004 Zq Wxv"])
+        #expect(draft.intent.lines.map(\.sku) == ["OFF-2047", "CAF-1004"])
+        #expect(draft.intent.lines.allSatisfy { $0.confidence <= 0.85 }, "a mended code goes to review")
+    }
+
+    @Test func aCodeOnALineOfItsOwnBelongsToTheRowBelowThatHasNone() throws {
+        // A skewed row Tesseract split in two: "-MRO-3032" above, the rest of the row below
+        // with the first word of its description in the code column.
+        let (order, _) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "MRO-3089"), (480, "Silica"), (580, "Gel"), (640, "Breather"), (1400, "36"), (1560, "each"), (1800, "86.00"), (2200, "3,096.00")]),
+            (730, [(150, "-MRO-3032"), (400, ".")]),
+            (770, [(200, "Bag"), (480, "Filter"), (580, "F7"), (1400, "2"), (1560, "each"), (1800, "27.00"), (2200, "54.00")]),
+        ]))
+        #expect(order.items.map(\.code) == ["MRO-3089", "MRO-3032"])
+        #expect(order.items.map(\.description) == ["Silica Gel Breather", "Bag Filter F7"])
+        // Both halves of a code read apart in the code column.
+        let (split, _) = Self.extract(Self.page([
+            Self.header,
+            (680, [(150, "CAB:"), (230, "1064"), (480, "Soy"), (560, "Milk"), (1400, "15"), (1560, "carton"), (1800, "2.20"), (2200, "33.00")]),
+        ]))
+        #expect(split.items.first?.code == "CAB-1064")
+    }
+
+    @Test func specksReadAtNoConfidenceAcrossTheColumnsDoNotEndTheTable() {
+        let (_, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (720, [(700, "f"), (1400, "ff")]),
+            (760, [(160, "MRO-3003"), (480, "Ball"), (560, "Bearing"), (1400, "2"), (1560, "each"), (1800, "4.80"), (2200, "9.60")]),
+        ], specks: ["f", "ff"]))
+        #expect(draft.intent.lines.map(\.quantity) == [3, 2])
+    }
+
+    @Test func rowsReadByTheirShapeSurviveGluedMarksSpecksAndAnUnreadableQuantity() throws {
+        let (order, draft) = Self.extract(Self.page([
+            (600, [(160, "物料"), (230, "纲"), (480, "wos"), (1400, "the"), (1800, "半价"), (2200, "ait")]),
+            // A stop glued to the amount: before, the first rows did not add up and were lost.
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60.")]),
+            // "1g" for 18: repaired to a number that does not add up; amount ÷ price is 18.
+            (760, [(160, "OFF-"), (240, "2038"), (480, "Mechanical"), (640, "Pencil"), (1400, "1g"), (1560, "each"), (1800, "16.80"), (2200, "302.40")]),
+            // A bracket glued to the quantity, specks between price and amount, a code read
+            // with a space for its hyphen.
+            (840, [(160, "CAF"), (230, "1006"), (480, "Iced"), (560, "Latte"), (1400, "17)"), (1560, "cup"), (1800, "25.90"), (2000, "oe"), (2200, "440.30")]),
+            // The price's 6 read as G.
+            (920, [(160, "MRO-3040"), (480, "Gear"), (560, "Oil"), (1400, "44"), (1560, "can"), (1800, "G44.00"), (2200, "28,336.00")]),
+            (1000, [(1800, "ANT"), (2200, "29,088.30")]),
+            (1060, [(1800, "ait"), (2200, "29,088.30")]),
+        ]))
+        #expect(order.items.map(\.code) == ["CAF-1004", "OFF-2038", "CAF-1006", "MRO-3040"])
+        #expect(order.items.map(\.quantity) == [3, 18, 17, 44])
+        #expect(order.items.map(\.unitPrice) == [3.2, 16.8, 25.9, 644])
+        #expect(order.items[1].problems == ["the quantity reads \"1g\"; 18 from amount ÷ unit price"])
+        #expect(draft.intent.total == 29_088.30, "the last amount below the table, both labels misread")
+    }
+
+    @Test func aUnitPriceOCRCouldNotReadComesFromAmountOverQuantity() throws {
+        let rows: [(Int, [(Int, String)])] = [
+            (680, [(160, "OFF-2012"), (480, "Toner"), (1400, "34"), (1560, "each"), (1800, "raoo"), (2200, "33,082.00")]),
+            (760, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+        ]
+        // Read by the header, and by the rows' shape when the header is garbled.
+        for header in [Self.header, (600, [(160, "物料"), (230, "纲"), (480, "wos"), (1400, "the"), (1800, "半价"), (2200, "ait")])] {
+            let (order, draft) = Self.extract(Self.page([header] + rows))
+            #expect(order.items.map(\.unitPrice) == [973, 3.2])
+            #expect(order.items.first?.problems == ["the unit price reads \"raoo\"; 973.00 from amount ÷ quantity"])
+            #expect((draft.intent.lines.first?.confidence ?? 1) <= 0.5)
+        }
+    }
+
+    @Test func aTotalLostOrMisreadRightBelowAVouchedSubtotalIsTheSubtotal() throws {
+        let rows: [(Int, [(Int, String)])] = [
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (760, [(1800, "Subtotal"), (2200, "9.60")]),
+        ]
+        let (order, draft) = Self.extract(Self.page(rows + [(820, [(1800, "Total"), (2200, "$.60")])]))
+        #expect(order.total == 9.6)
+        #expect(draft.intent.total == 9.6 && draft.intent.confidence <= 0.5)
+        #expect(draft.intent.notes.contains { $0.hasPrefix("The total reads \"$.60\"; with nothing between") }, "\(draft.intent.notes)")
+        let (lost, _) = Self.extract(Self.page(rows + [(820, [(1800, "Total")])]))
+        #expect(lost.total == 9.6)
+        // A line between them (tax) leaves the total as read.
+        let (taxed, _) = Self.extract(Self.page(rows + [(820, [(1800, "VAT"), (2200, "1.92")]), (880, [(1800, "Total"), (2200, "11.50")])]))
+        #expect(taxed.total == 11.5)
+    }
+
+    @Test func headerValuesOCRSplitOrMisreadAreMended() {
+        let (_, draft) = Self.extract(Self.page([
+            (300, [(1500, "PO"), (1550, "Number:"), (1680, "PO-2026-02"), (1830, "155")]),
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+        ]))
+        #expect(draft.intent.reference == "PO-2026-02155")
+        #expect(PurchaseOrderExtractor.mendedPONumber("P0.2026.33653") == "PO-2026-33653")
+        let chinese = ["yyyy年MM月dd日"]
+        #expect(FieldValues.isoDate("2026 年 07 月 13 晶", formats: chinese) == "2026-07-13")
+        #expect(FieldValues.isoDate("20264085 178", formats: chinese) == "2026-08-17", "年, 月 and 日 read as digits")
+        #expect(FieldValues.isoDate("20264209 038", formats: chinese) == nil, "no month 20")
+        #expect(FieldValues.isoDate("20264085 178", formats: ["dd/MM/yyyy"]) == nil)
     }
 
     @Test func theSupplierTemplateIsChosenByKeywordsAndReadsEuropeanNumbers() {
@@ -287,6 +400,11 @@ struct PurchaseOrderExtractorTests {
         #expect(FieldValues.number("—-9.20", decimalSeparator: ".")?.value == 9.2, "a ruling remnant, not a minus")
         #expect(FieldValues.number("-9.20", decimalSeparator: ".")?.value == -9.2)
         #expect(FieldValues.number("pcs", decimalSeparator: ".") == nil)
+        #expect(FieldValues.number("17)", decimalSeparator: ".").map { $0.value == 17 && $0.repaired } == true)
+        #expect(FieldValues.number("75.60.", decimalSeparator: ".")?.value == 75.6)
+        #expect(FieldValues.number("(12", decimalSeparator: ".")?.value == 12)
+        #expect(FieldValues.number("G44.00", decimalSeparator: ".")?.value == 644)
+        #expect(FieldValues.number(")", decimalSeparator: ".") == nil)
         #expect(FieldValues.isoDate("26.03.2026", formats: template.dateFormats) == "2026-03-26")
         #expect(FieldValues.isoDate("2026 年 04 月 18 日", formats: ["yyyy年MM月dd日"]) == "2026-04-18")
         #expect(FieldValues.isoDate("31.02.2026", formats: template.dateFormats) == nil)

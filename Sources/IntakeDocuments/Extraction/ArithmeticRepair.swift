@@ -41,7 +41,7 @@ enum ArithmeticRepair {
     }
 
     /// `value` when it is a whole number of cents.
-    private static func cents(_ value: Double) -> Double? {
+    static func cents(_ value: Double) -> Double? {
         let hundredths = (value * 100).rounded()
         return value > 0 && abs(value * 100 - hundredths) < 0.005 ? hundredths / 100 : nil
     }

@@ -3,14 +3,22 @@ import Foundation
 /// Numbers and dates as printed on purchase orders, read with a template's conventions.
 enum FieldValues {
     /// An amount or quantity: currency signs and codes dropped, thousands separators removed,
-    /// `decimalSeparator` honoured. Letters OCR confuses with digits (O→0, l→1, S→5, A→4) are
-    /// repaired only when everything else is a number; `repaired` says so.
+    /// `decimalSeparator` honoured. Letters OCR confuses with digits (O→0, l→1, S→5, A→4, G→6)
+    /// are repaired only when everything else is a number; `repaired` says so, as it does for
+    /// brackets, quotes and stops glued to the number ("17)", "75.60.": a rule or speck beside it).
     static func number(_ text: String, decimalSeparator: Character) -> (value: Double, repaired: Bool)? {
         var body = text.trimmingCharacters(in: .whitespaces)
         for symbol in ["€", "$", "¥", "£", "￥", "CNY", "RMB", "EUR", "USD", "GBP", "元"] { body = body.replacingOccurrences(of: symbol, with: "") }
         body = body.replacingOccurrences(of: " ", with: "")
-        let confusions: [Character: Character] = ["O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "A": "4"]
+        let confusions: [Character: Character] = ["O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "A": "4", "G": "6"]
         var repaired = false
+        var glued = Substring(body)
+        while let first = glued.first, "([{'\"‘“".contains(first) { glued.removeFirst() }
+        while let last = glued.last, ".,)]}'\"’”:;!".contains(last) { glued.removeLast() }
+        if glued.count < body.count, glued.contains(where: \.isNumber) {
+            body = String(glued)
+            repaired = true
+        }
         // Ruling-line remnants before a number ("—-9.20" for 9.20); a lone "-" stays a minus.
         if let first = body.first, "—–~=_".contains(first) {
             body = String(body.drop { "—–~=_-".contains($0) })
@@ -75,6 +83,13 @@ enum FieldValues {
                 let year = Calendar(identifier: .gregorian).component(.year, from: date)
                 if (1990...2100).contains(year) { return output.string(from: date) }
             }
+        }
+        // "yyyy年MM月dd日" with its characters misread ("2026 年 07 月 13 晶", "20264085 178"):
+        // four digits, one character, two digits, one character, two digits, perhaps one more.
+        if formats.contains(where: { $0.contains("年") }),
+            let match = text.filter({ !$0.isWhitespace }).wholeMatch(of: #/(\d{4}).(\d{2}).(\d{2}).?/#)
+        {
+            return isoDate("\(match.1)-\(match.2)-\(match.3)", formats: ["yyyy-MM-dd"])
         }
         return nil
     }

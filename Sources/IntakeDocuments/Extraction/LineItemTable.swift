@@ -148,22 +148,42 @@ struct LineItemTable {
         var items: [PurchaseOrder.LineItem] = []
         var lastBottom: Int? = nil
         var pitch: Int? = nil
+        // A code alone on its line, joined to the item above as its description's next line;
+        // when the row below turns out to be an item without a code (or with a word of its
+        // description in the code column, "Bag"), the code is that item's (a skewed row
+        // Tesseract split in two) and the item above gets its description back.
+        var loneCode: (item: Int, description: PurchaseOrder.Value?, code: PurchaseOrder.Value)? = nil
         var index = start
         while index < page.lines.count {
             let line = page.lines[index]
             if PageLayout.findLabel(template.tableEnd, in: line.words) != nil { return (items, start..<index, true) }
-            let cells = layout.cells(of: line.words.filter { $0.text.contains(where: { $0.isLetter || $0.isNumber }) }, decimalSeparator: template.decimalSeparator)
+            let cells = layout.cells(of: Self.valueWords(line), decimalSeparator: template.decimalSeparator)
             var values = cells.compactMapValues { PageLayout.value($0[...], page: page, method: "column") }
             Self.mendCode(&values)
-            if let item = item(from: values) {
+            if var item = item(from: values) {
                 if let bottom = lastBottom { pitch = pitch ?? max(1, line.box.y - bottom) }
                 lastBottom = line.box.bottom
+                if let lone = loneCode, !(item.code?.contains(where: \.isNumber) ?? false) {
+                    items[lone.item].cells[.description] = lone.description
+                    if let word = item.cells[.code] {
+                        var description = item.cells[.description] ?? word
+                        if item.cells[.description] != nil { description.text = word.text + " " + description.text }
+                        item.cells[.description] = description
+                    }
+                    item.cells[.code] = lone.code
+                }
+                loneCode = nil
                 items.append(item)
             } else if !items.isEmpty, let bottom = lastBottom, line.box.y - bottom <= max(2 * (pitch ?? line.box.height), line.box.height * 2),
                 Set(values.keys).isSubset(of: [.description, .code]), let text = values[.description]?.text ?? values[.code]?.text
             {
                 // A description that wraps onto the next row.
                 let last = items.count - 1
+                if values[.description] == nil, let code = values[.code], code.text.contains(where: \.isNumber), code.text.contains(where: \.isLetter) {
+                    loneCode = (last, items[last].cells[.description], code)
+                } else {
+                    loneCode = nil
+                }
                 if var description = items[last].cells[.description] {
                     description.text += " " + text
                     description.confidence = min(description.confidence, values[.description]?.confidence ?? 1)
@@ -202,7 +222,15 @@ struct LineItemTable {
         for (column, read) in [(PurchaseOrderTemplate.Column.quantity, quantity), (.unitPrice, price), (.amount, amount)] where read?.repaired == true {
             item.cells[column]?.confidence *= 0.7
         }
-        for (column, name) in [(PurchaseOrderTemplate.Column.unitPrice, "unit price"), (.amount, "amount")] where number(column) == nil {
+        // A unit price OCR could not read ("raoo" for 973.00) is amount ÷ quantity when that is
+        // whole cents; the line says so and goes to review.
+        if price == nil, let quantity, let amount, let cents = ArithmeticRepair.cents(amount.value / quantity.value) {
+            item.unitPrice = cents
+            let read = values[.unitPrice].map { "reads \"\($0.text)\"" } ?? "is empty"
+            if let confidence = item.cells[.unitPrice]?.confidence { item.cells[.unitPrice]?.confidence = min(confidence, 0.5) }
+            item.problems.append(String(format: "the unit price %@; %.2f from amount ÷ quantity", read, cents))
+        }
+        for (column, name) in [(PurchaseOrderTemplate.Column.unitPrice, "unit price"), (.amount, "amount")] where number(column) == nil && !(column == .unitPrice && item.unitPrice != nil) {
             if let cell = values[column] { item.problems.append("the \(name) \"\(cell.text)\" is not a number") }
         }
         if quantity == nil {
@@ -222,36 +250,70 @@ struct LineItemTable {
     /// (a noisy scan garbles it past recognition). A row is an item when it ends in quantity,
     /// an optional unit, unit price and amount, and quantity × unit price = amount: the
     /// arithmetic stands in for the header. Its first word is the code when it has a digit, the
-    /// words between are the description. Rows of that shape whose arithmetic fails are kept
-    /// when they lie between rows whose arithmetic holds (the cross-check reports them).
+    /// words between are the description. The table runs from the first to the last row whose
+    /// arithmetic holds or is one digit from holding (the cross-check repairs it); rows of that
+    /// shape between them are kept whatever their arithmetic (the cross-check reports them).
     func itemsByShape(on page: OCRPage) -> (items: [PurchaseOrder.LineItem], lines: Range<Int>)? {
         var rows: [(line: Int, item: PurchaseOrder.LineItem)] = []
         for (index, line) in page.lines.enumerated() {
             if PageLayout.findLabel(template.tableEnd, in: line.words) != nil, !rows.isEmpty { break }
-            if let item = itemByShape(line.words.filter { $0.text.contains(where: { $0.isLetter || $0.isNumber }) }, page: page) {
+            if let item = itemByShape(Self.valueWords(line), page: page) {
                 rows.append((index, item))
             }
         }
-        guard let first = rows.firstIndex(where: { $0.item.arithmeticHolds == true }),
-            let last = rows.lastIndex(where: { $0.item.arithmeticHolds == true })
-        else { return nil }
+        func vouched(_ item: PurchaseOrder.LineItem) -> Bool {
+            guard let holds = item.arithmeticHolds, let quantity = item.quantity, let price = item.unitPrice, let amount = item.amount else { return false }
+            return holds || !ArithmeticRepair.candidates(quantity: quantity, unitPrice: price, amount: amount, texts: item.cells.compactMapValues(\.text)).isEmpty
+        }
+        guard let first = rows.firstIndex(where: { vouched($0.item) }), let last = rows.lastIndex(where: { vouched($0.item) }) else { return nil }
         return (rows[first...last].map(\.item), rows[first].line..<(rows[last].line + 1))
     }
 
     private func itemByShape(_ words: [OCRPage.Word], page: OCRPage) -> PurchaseOrder.LineItem? {
         let separator = template.decimalSeparator
-        func number(_ index: Int) -> Double? { FieldValues.number(words[index].text, decimalSeparator: separator)?.value }
-        guard words.count >= 4, let amount = number(words.count - 1), let price = number(words.count - 2) else { return nil }
-        var quantityIndex = words.count - 3
+        func number(_ index: Int) -> (value: Double, repaired: Bool)? { FieldValues.number(words[index].text, decimalSeparator: separator) }
+        func isSpeck(_ index: Int) -> Bool { words[index].text.count <= 2 && !words[index].text.contains(where: \.isNumber) }
+        guard words.count >= 4, let amount = number(words.count - 1)?.value else { return nil }
+        // Specks between the price and the amount ("oe", "iL": rule remnants read as letters).
+        var priceIndex = words.count - 2
+        while priceIndex > 2, number(priceIndex) == nil, isSpeck(priceIndex) { priceIndex -= 1 }
+        // A unit price OCR could not read ("raoo" for 973.00) is amount ÷ quantity (below), in a
+        // row that ends in an amount in cents.
+        let price = number(priceIndex)?.value
+        let amountText = words[words.count - 1].text
+        guard price != nil || words[priceIndex].text.count >= 3 && amountText.suffix(2).allSatisfy(\.isNumber)
+            && amountText.dropLast(2).last.map({ ".,".contains($0) }) == true
+        else { return nil }
+        var quantityIndex = priceIndex - 1
         var unitIndex: Int? = nil
-        if number(quantityIndex).flatMap(ArithmeticRepair.whole) == nil {
+        if number(quantityIndex).flatMap({ ArithmeticRepair.whole($0.value) }) == nil, !words[quantityIndex].text.contains(where: \.isNumber) {
             unitIndex = quantityIndex
             quantityIndex -= 1
         }
-        guard quantityIndex >= 1, let quantity = number(quantityIndex).flatMap(ArithmeticRepair.whole) else { return nil }
-        // The code: a first word with letters and digits, or one OCR split at its hyphen.
-        let split = quantityIndex > 2 && words[0].text.hasSuffix("-") && words[1].text.allSatisfy(\.isNumber)
-        let codeWords = split ? 2 : words[0].text.contains(where: \.isNumber) && words[0].text.contains(where: \.isLetter) ? 1 : 0
+        guard quantityIndex >= 1, words[quantityIndex].text.contains(where: \.isNumber) else { return nil }
+        let read = number(quantityIndex)
+        var quantity = read.flatMap { ArithmeticRepair.whole($0.value) }
+        var problems: [String] = []
+        // A quantity OCR could not read ("J2" for 42), or read only by repairing it ("1g" for
+        // 18) into a number that does not add up, is amount ÷ unit price when that is whole.
+        if let price, quantity == nil || read?.repaired == true && abs(quantity! * price - amount) > 0.011,
+            price > 0, let whole = ArithmeticRepair.whole(amount / price)
+        {
+            problems.append(String(format: "the quantity reads \"%@\"; %.0f from amount ÷ unit price", words[quantityIndex].text, whole))
+            quantity = whole
+        }
+        guard let quantity else { return nil }
+        var unitPrice = price ?? 0
+        if price == nil {
+            guard read?.repaired == false, let cents = ArithmeticRepair.cents(amount / quantity) else { return nil }
+            problems.append(String(format: "the unit price reads \"%@\"; %.2f from amount ÷ quantity", words[priceIndex].text, cents))
+            unitPrice = cents
+        }
+        // The code: a first word with letters and digits, or the head of one OCR split at its
+        // hyphen or read with a space for it (`mendCode` joins the digits that follow).
+        let head = Self.codeText(words[0].text)
+        let codeWords = head.contains(where: \.isNumber) && head.contains(where: \.isLetter)
+            || quantityIndex > 2 && Self.isSplitCode(head, digits: words[1].text[...]) ? 1 : 0
         let descriptionWords = words[codeWords..<quantityIndex]
         var cells: [PurchaseOrderTemplate.Column: PurchaseOrder.Value] = [:]
         func cell(_ column: PurchaseOrderTemplate.Column, _ slice: ArraySlice<OCRPage.Word>) {
@@ -261,26 +323,54 @@ struct LineItemTable {
         cell(.description, descriptionWords)
         cell(.quantity, words[quantityIndex...quantityIndex])
         if let unitIndex { cell(.unit, words[unitIndex...unitIndex]) }
-        cell(.unitPrice, words[(words.count - 2)...(words.count - 2)])
+        cell(.unitPrice, words[priceIndex...priceIndex])
         cell(.amount, words[(words.count - 1)...])
+        // The derived number's cell goes to review.
+        let derived: PurchaseOrderTemplate.Column = price == nil ? .unitPrice : .quantity
+        if !problems.isEmpty, let confidence = cells[derived]?.confidence { cells[derived]?.confidence = min(confidence, 0.5) }
         Self.mendCode(&cells)
-        return PurchaseOrder.LineItem(cells: cells, quantity: quantity, unitPrice: price, amount: amount, problems: [])
+        return PurchaseOrder.LineItem(cells: cells, quantity: quantity, unitPrice: unitPrice, amount: amount, problems: problems)
+    }
+
+    /// The words of a table row that can hold a value: those with a letter or digit, less the
+    /// specks Tesseract read as a letter or two with no confidence at all (a rule remnant read
+    /// as "f" or "-_" beside a skewed row), which would otherwise make a row of nothing end the
+    /// table. (Longer words at no confidence are kept: "CAF-" of a code came out so.)
+    static func valueWords(_ line: OCRPage.Line) -> [OCRPage.Word] {
+        line.words.filter { word in
+            word.text.contains(where: { $0.isLetter || $0.isNumber })
+                && (word.confidence >= 0.05 || word.text.count > 2 || word.text.contains(where: \.isNumber))
+        }
     }
 
     /// A code as printed: remnants of ruling lines ("_", "|") trimmed, and a code OCR split at
-    /// its hyphen ("MRO-" then "3106", the digits left at the head of the description) joined.
+    /// its hyphen ("MRO-" then "3106") or read with a space for it ("CAB:" then "1064"), both
+    /// halves in the code cell or the digits left at the head of the description, joined.
     static func mendCode(_ cells: inout [PurchaseOrderTemplate.Column: PurchaseOrder.Value]) {
         guard var code = cells[.code] else { return }
-        code.text = code.text.trimmingCharacters(in: CharacterSet.alphanumerics.inverted.subtracting(CharacterSet(charactersIn: "-")))
-        code.text = code.text.replacingOccurrences(of: "- ", with: "-")
-        if code.text.hasSuffix("-"), var description = cells[.description],
-            let head = description.text.split(separator: " ", maxSplits: 1).first, head.allSatisfy(\.isNumber)
+        let parts = code.text.split(separator: " ").map { codeText(String($0)) }
+        code.text = parts.count == 2 && isSplitCode(parts[0], digits: parts[1][...])
+            ? parts[0] + (parts[0].hasSuffix("-") ? "" : "-") + parts[1] : codeText(code.text).replacingOccurrences(of: "- ", with: "-")
+        if var description = cells[.description], let head = description.text.split(separator: " ", maxSplits: 1).first,
+            isSplitCode(code.text, digits: head)
         {
-            code.text += head
+            code.text += (code.text.hasSuffix("-") ? "" : "-") + head
             description.text = String(description.text.dropFirst(head.count)).trimmingCharacters(in: .whitespaces)
             cells[.description] = description.text.isEmpty ? nil : description
         }
         code.text = code.text.trimmingCharacters(in: CharacterSet.alphanumerics.inverted)
         cells[.code] = code
+    }
+
+    /// A code cell's text without the ruling-line remnants around it (a hyphen stays).
+    private static func codeText(_ text: String) -> String {
+        text.trimmingCharacters(in: CharacterSet.alphanumerics.inverted.subtracting(CharacterSet(charactersIn: "-")))
+    }
+
+    /// Whether `prefix` then `digits` is one code OCR split in two: a prefix ending in its
+    /// hyphen, or two to four capitals (the hyphen lost) before three digits or more.
+    private static func isSplitCode(_ prefix: String, digits: Substring) -> Bool {
+        guard !digits.isEmpty, digits.allSatisfy(\.isNumber) else { return false }
+        return prefix.hasSuffix("-") || digits.count >= 3 && (2...4).contains(prefix.count) && prefix.allSatisfy { $0.isUppercase && $0.isLetter }
     }
 }

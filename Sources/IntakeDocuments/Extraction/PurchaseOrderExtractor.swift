@@ -50,8 +50,10 @@ public struct PurchaseOrderExtractor: Sendable {
 
     /// A PO number whose letter prefix OCR read with a digit in it ("P0-2026-47129"): digits
     /// that look like letters become those letters, up to the first hyphen, when the rest of
-    /// that prefix is letters.
+    /// that prefix is letters. Hyphens a noisy scan made into stops ("P0.2026.33653", no
+    /// hyphen left) are hyphens again.
     static func mendedPONumber(_ text: String) -> String {
+        let text = text.contains("-") ? text : text.replacingOccurrences(of: ".", with: "-")
         guard let hyphen = text.firstIndex(of: "-") else { return text }
         let prefix = text[..<hyphen]
         let lookAlikes: [Character: Character] = ["0": "O", "1": "I", "5": "S", "8": "B"]
@@ -59,7 +61,7 @@ public struct PurchaseOrderExtractor: Sendable {
         return String(prefix.map { lookAlikes[$0] ?? $0 }) + text[hyphen...]
     }
 
-    private static let poNumberPattern = #"\bP[O0]-?[0-9][A-Z0-9/-]{3,}"#
+    private static let poNumberPattern = #"\bP[O0][-.]?[0-9][A-Z0-9/.-]{3,}"#
 
     public func extract(_ document: ReadDocument) -> PurchaseOrder {
         let template = templates.template(for: document.pages.first?.text ?? "")
@@ -114,12 +116,24 @@ public struct PurchaseOrderExtractor: Sendable {
         if let date = order.header[.orderDate] {
             order.orderDate = dateCandidates(date.text).lazy.compactMap { FieldValues.isoDate($0, formats: template.dateFormats) }.first
         }
-        if order.header[.total] == nil, let total = findTotalBelowSubtotal(template: template, in: document.pages) {
+        if order.header[.total] == nil, let total = findTotalBelowSubtotal(template: template, in: document.pages, skipping: tableLines) {
             order.header[.total] = total
         }
         order.total = order.header[.total].flatMap { amount(in: $0.text, template: template) }
         order.subtotal = order.header[.subtotal].flatMap { amount(in: $0.text, template: template) }
         crossCheck(&order)
+        if let subtotal = order.subtotal, let subtotalValue = order.header[.subtotal], order.total.map({ abs($0 - subtotal) > 0.011 }) ?? true,
+            abs(Self.amountsSum(order.items) - subtotal) <= 0.011, totalFollowsSubtotal(template: template, in: document.pages)
+        {
+            // The total's amount lost or misread ("$16,60" for 516,60): with no tax or shipping
+            // line between, the total is the subtotal the line amounts vouch for.
+            let read = order.header[.total].map { "reads \"\($0.text)\"" } ?? "was not read"
+            order.header[.total] = PurchaseOrder.Value(text: subtotalValue.text, box: order.header[.total]?.box ?? subtotalValue.box, confidence: 0.5, method: "subtotal")
+            order.total = subtotal
+            order.notes.append(String(
+                format: "The total %@; with nothing between the subtotal and the total, and the line amounts adding up to the subtotal, it is the subtotal %.2f.",
+                read, subtotal))
+        }
         for field in [PurchaseOrderTemplate.Field.poNumber, .orderDate] where order.header[field] == nil {
             order.notes.append("No \(field == .poNumber ? "PO number" : "order date") found on the page.")
         }
@@ -155,6 +169,8 @@ public struct PurchaseOrderExtractor: Sendable {
     /// The value if it has the field's shape; narrowed to the pattern's match when there is one.
     private func accept(_ value: PurchaseOrder.Value, field: PurchaseOrderTemplate.Field, rule: PurchaseOrderTemplate.FieldRule, template: PurchaseOrderTemplate) -> PurchaseOrder.Value? {
         var value = value
+        // A PO number is one word: a space between two of its digits is OCR's ("PO-2026-02 155").
+        if field == .poNumber { value.text = value.text.replacingOccurrences(of: #"(?<=[0-9]) (?=[0-9])"#, with: "", options: .regularExpression) }
         if let pattern = rule.pattern {
             guard let regex = try? NSRegularExpression(pattern: pattern),
                 let match = regex.firstMatch(in: value.text, range: NSRange(value.text.startIndex..., in: value.text)),
@@ -208,13 +224,15 @@ public struct PurchaseOrderExtractor: Sendable {
 
     /// The total when its label was misread ("ait" for 合计): the last of the short lines
     /// ending in an amount that follow the subtotal's line (Subtotal, then perhaps tax, then the
-    /// total).
-    private func findTotalBelowSubtotal(template: PurchaseOrderTemplate, in pages: [OCRPage]) -> PurchaseOrder.Value? {
-        guard let labels = template.fields[.subtotal]?.labels else { return nil }
-        for page in pages {
-            guard let subtotalLine = page.lines.firstIndex(where: { PageLayout.findLabel(labels, in: $0.words) != nil }) else { continue }
+    /// total), or, when the subtotal's label was misread as well, that follow the table.
+    private func findTotalBelowSubtotal(template: PurchaseOrderTemplate, in pages: [OCRPage], skipping tableLines: [Int: Range<Int>]) -> PurchaseOrder.Value? {
+        let labels = template.fields[.subtotal]?.labels ?? []
+        for (pageIndex, page) in pages.enumerated() {
+            let subtotalLine = page.lines.firstIndex { PageLayout.findLabel(labels, in: $0.words) != nil }
+            let tableEnd = pageIndex == tableLines.keys.max() ? tableLines[pageIndex]?.upperBound : nil
+            guard let first = subtotalLine.map({ $0 + 1 }) ?? tableEnd, first < page.lines.count else { continue }
             var found: PurchaseOrder.Value? = nil
-            for line in page.lines[(subtotalLine + 1)...] {
+            for line in page.lines[first...] {
                 guard line.words.count <= 4, let last = line.words.last, amount(in: last.text, template: template) != nil,
                     var value = PageLayout.value([last][...], page: page, method: "position")
                 else { break }
@@ -224,6 +242,17 @@ public struct PurchaseOrderExtractor: Sendable {
             if let found { return found }
         }
         return nil
+    }
+
+    /// Whether a page prints the total's label on the line right after the subtotal's, with no
+    /// tax or shipping line between them.
+    private func totalFollowsSubtotal(template: PurchaseOrderTemplate, in pages: [OCRPage]) -> Bool {
+        guard let subtotalLabels = template.fields[.subtotal]?.labels, let totalLabels = template.fields[.total]?.labels else { return false }
+        return pages.contains { page in
+            guard let line = page.lines.firstIndex(where: { PageLayout.findLabel(subtotalLabels, in: $0.words) != nil }), line + 1 < page.lines.count
+            else { return false }
+            return PageLayout.findLabel(totalLabels, in: page.lines[line + 1].words) != nil
+        }
     }
 
     /// The last number in a value ("EUR 1,234.50" → 1234.5).
@@ -239,8 +268,13 @@ public struct PurchaseOrderExtractor: Sendable {
 
     // MARK: Cross-checks
 
+    /// The line amounts added up (quantity × unit price where no amount was read).
+    private static func amountsSum(_ items: [PurchaseOrder.LineItem]) -> Double {
+        items.reduce(0.0) { $0 + ($1.amount ?? ($1.quantity ?? 0) * ($1.unitPrice ?? 0)) }
+    }
+
     private func crossCheck(_ order: inout PurchaseOrder) {
-        let sum = order.items.reduce(0.0) { $0 + ($1.amount ?? ($1.quantity ?? 0) * ($1.unitPrice ?? 0)) }
+        let sum = Self.amountsSum(order.items)
         let stated = order.subtotal ?? order.total
         // A stated subtotal that the amounts as read add up to vouches for every amount.
         let amountsAddUp = stated.map { abs(sum - $0) <= 0.011 } ?? false
@@ -275,7 +309,7 @@ public struct PurchaseOrderExtractor: Sendable {
             order.items[index].problems.append(
                 "the \(name) reads \"\(texts[repair.column] ?? "")\"; \(repair.printed) makes quantity × unit price = amount (an OCR digit error)")
         }
-        let repairedSum = order.items.reduce(0.0) { $0 + ($1.amount ?? ($1.quantity ?? 0) * ($1.unitPrice ?? 0)) }
+        let repairedSum = Self.amountsSum(order.items)
         if let stated, !order.items.isEmpty, abs(repairedSum - stated) > 0.011 {
             order.notes.append(String(
                 format: "The line amounts add up to %.2f but the %@ reads %.2f: a line may be misread or missing.",

@@ -7,9 +7,14 @@ import IntakeCore
 /// party, reference, date, currency and total. Every value keeps its page box as evidence.
 public struct PurchaseOrderAligner: Sendable {
     public let matcher: MaterialMatcher
+    /// SKUs by their letters and digits alone (`LabelText.codeKey`), for codes OCR read with a
+    /// letter's case or a hyphen wrong ("oFF-2047", "OFF2016"); keys two SKUs share are left out.
+    private let skusByCodeKey: [[UInt8]: Material]
 
     public init(master: MaterialMaster, settings: MaterialMatcher.Settings = .init()) {
         matcher = MaterialMatcher(master: master, settings: settings)
+        let keyed = Dictionary(grouping: master.materials) { LabelText.codeKey($0.sku) }
+        skusByCodeKey = keyed.compactMapValues { $0.count == 1 ? $0[0] : nil }
     }
 
     public func align(_ order: PurchaseOrder, notes readNotes: [String] = []) -> OrderDraft {
@@ -47,6 +52,7 @@ public struct PurchaseOrderAligner: Sendable {
         record("intent.deliver_to", order.header[.shipTo])
         intent.total = order.total
         record("intent.total", order.header[.total])
+        if order.header[.total]?.method == "subtotal" { confidences.append(0.5) }
 
         for (index, item) in order.items.enumerated() {
             let field = "intent.lines[\(index)]"
@@ -65,14 +71,15 @@ public struct PurchaseOrderAligner: Sendable {
                 if method != "description", let byDescription, byDescription.material.sku != material.sku, byDescription.score >= 0.9 {
                     problems.append("the code reads \(material.sku) but the description reads like \(byDescription.material.sku) (\(byDescription.material.name))")
                 }
-                // A code OCR garbled ("OFF2016", "MRQ-3017") that is no SKU itself, a character or
-                // two from the SKU its description also names, is that SKU as printed.
-                if let code = item.code, matcher.master[code] == nil, Self.misread(code, of: material.sku),
-                    byDescription.map({ $0.material.sku == material.sku && $0.score >= 0.9 }) ?? false
+                // A code OCR garbled that is no SKU as read: the same letters and digits as a SKU
+                // ("oFF-2047", "OFF2016"), or a character or two from the SKU its description also
+                // names ("MRQ-3017"), is that SKU as printed.
+                if let code = item.code, code != material.sku, method == "item_code" || Self.misread(code, of: material.sku)
+                    && (byDescription.map { $0.material.sku == material.sku && $0.score >= 0.9 } ?? false)
                 {
                     line.text = [material.sku, item.description].compactMap { $0 }.joined(separator: " ")
                     line.confidence = min(line.confidence, 0.85)
-                    codeDetail = "the code reads \"\(code)\"; \(material.sku) by the master and the description"
+                    codeDetail = "the code reads \"\(code)\"; \(material.sku) by the master" + (method == "item_code" ? "" : " and the description")
                 }
                 evidence.append(Evidence(
                     field: "\(field).sku", method: method, text: method == "description" ? item.description : item.code,
@@ -109,7 +116,7 @@ public struct PurchaseOrderAligner: Sendable {
     private func material(for item: PurchaseOrder.LineItem) -> (Material, String, Double)? {
         if let code = item.code?.replacingOccurrences(of: " ", with: "") {
             // A code misread into another real SKU is caught by the description check below.
-            if let material = matcher.master[code] { return (material, "item_code", 0.99) }
+            if let material = matcher.master[code] ?? skusByCodeKey[LabelText.codeKey(code)] { return (material, "item_code", 0.99) }
             if let match = matcher.match(code), match.score >= 0.95, !match.isAmbiguous { return (match.material, "supplier_code", match.score) }
         }
         if let description = item.description, let match = matcher.match(description) {
