@@ -8,11 +8,14 @@ import Testing
 @Suite("Extracting header and line items from OCR words")
 struct PurchaseOrderExtractorTests {
     /// A page whose rows are `(y, [(x, text)])`, words 30 px tall, 14 px per character;
-    /// `specks` are words read at no confidence at all.
-    static func page(_ rows: [(Int, [(Int, String)])], confidence: Double = 0.95, specks: Set<String> = []) -> ReadDocument {
+    /// `specks` are words read at no confidence at all, `rules` words read off a ruling line
+    /// (1 px tall).
+    static func page(_ rows: [(Int, [(Int, String)])], confidence: Double = 0.95, specks: Set<String> = [], rules: Set<String> = []) -> ReadDocument {
         let words = rows.flatMap { y, words in
             words.map {
-                OCRPage.Word(text: $0.1, box: PixelBox(x: $0.0, y: y, width: 14 * $0.1.count, height: 30), confidence: specks.contains($0.1) ? 0 : confidence)
+                OCRPage.Word(
+                    text: $0.1, box: PixelBox(x: $0.0, y: y, width: 14 * $0.1.count, height: rules.contains($0.1) ? 1 : 30),
+                    confidence: specks.contains($0.1) ? 0 : confidence)
             }
         }
         let page = OCRPage(number: 1, lines: OCRPage.rows(words), transform: PageTransform(originalWidth: 2550, originalHeight: 3300), languages: "eng")
@@ -307,13 +310,14 @@ struct PurchaseOrderExtractorTests {
         #expect(split.items.first?.code == "CAB-1064")
     }
 
-    @Test func specksReadAtNoConfidenceAcrossTheColumnsDoNotEndTheTable() {
+    @Test func specksAndRulesReadAsTextDoNotEndTheTable() {
         let (_, draft) = Self.extract(Self.page([
             Self.header,
             (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
             (720, [(700, "f"), (1400, "ff")]),
-            (760, [(160, "MRO-3003"), (480, "Ball"), (560, "Bearing"), (1400, "2"), (1560, "each"), (1800, "4.80"), (2200, "9.60")]),
-        ], specks: ["f", "ff"]))
+            (780, [(1900, "7")]),
+            (820, [(160, "MRO-3003"), (480, "Ball"), (560, "Bearing"), (1400, "2"), (1560, "each"), (1800, "4.80"), (2200, "9.60")]),
+        ], specks: ["f", "ff"], rules: ["7"]))
         #expect(draft.intent.lines.map(\.quantity) == [3, 2])
     }
 
@@ -327,16 +331,20 @@ struct PurchaseOrderExtractorTests {
             // A bracket glued to the quantity, specks between price and amount, a code read
             // with a space for its hyphen.
             (840, [(160, "CAF"), (230, "1006"), (480, "Iced"), (560, "Latte"), (1400, "17)"), (1560, "cup"), (1800, "25.90"), (2000, "oe"), (2200, "440.30")]),
+            // The quantity 7 read as a Chinese character; the code's hyphen went with its digits.
+            (880, [(160, "_CAF"), (230, "-1026"), (480, "Green"), (560, "Tea"), (1400, "了"), (1560, "cup"), (1800, "16.80"), (2200, "117.60")]),
+            // 42 read as "ad", before its unit.
+            (920, [(160, "MRO-3108"), (480, "Puller"), (1400, "ad"), (1560, "each"), (1800, "413.00"), (2200, "17,346.00")]),
             // The price's 6 read as G.
-            (920, [(160, "MRO-3040"), (480, "Gear"), (560, "Oil"), (1400, "44"), (1560, "can"), (1800, "G44.00"), (2200, "28,336.00")]),
-            (1000, [(1800, "ANT"), (2200, "29,088.30")]),
-            (1060, [(1800, "ait"), (2200, "29,088.30")]),
+            (960, [(160, "MRO-3040"), (480, "Gear"), (560, "Oil"), (1400, "44"), (1560, "can"), (1800, "G44.00"), (2200, "28,336.00")]),
+            (1000, [(1800, "ANT"), (2200, "46,551.90")]),
+            (1060, [(1800, "ait"), (2200, "46,551.90")]),
         ]))
-        #expect(order.items.map(\.code) == ["CAF-1004", "OFF-2038", "CAF-1006", "MRO-3040"])
-        #expect(order.items.map(\.quantity) == [3, 18, 17, 44])
-        #expect(order.items.map(\.unitPrice) == [3.2, 16.8, 25.9, 644])
+        #expect(order.items.map(\.code) == ["CAF-1004", "OFF-2038", "CAF-1006", "CAF-1026", "MRO-3108", "MRO-3040"])
+        #expect(order.items.map(\.quantity) == [3, 18, 17, 7, 42, 44])
+        #expect(order.items.map(\.unitPrice) == [3.2, 16.8, 25.9, 16.8, 413, 644])
         #expect(order.items[1].problems == ["the quantity reads \"1g\"; 18 from amount ÷ unit price"])
-        #expect(draft.intent.total == 29_088.30, "the last amount below the table, both labels misread")
+        #expect(draft.intent.total == 46_551.90, "the last amount below the table, both labels misread")
     }
 
     @Test func aUnitPriceOCRCouldNotReadComesFromAmountOverQuantity() throws {
@@ -351,6 +359,16 @@ struct PurchaseOrderExtractorTests {
             #expect(order.items.first?.problems == ["the unit price reads \"raoo\"; 973.00 from amount ÷ quantity"])
             #expect((draft.intent.lines.first?.confidence ?? 1) <= 0.5)
         }
+    }
+
+    @Test func aColumnOCRDroppedWholeLeavesTheRightmostGarbledLabelTheAmount() throws {
+        // No unit price anywhere, label or values; the amount's label read as "Sih".
+        let (order, _) = Self.extract(Self.page([
+            (600, [(160, "Item"), (480, "Description"), (1400, "Qty"), (1560, "Unit"), (2200, "Sih")]),
+            (680, [(160, "MRO-3003"), (480, "Ball"), (560, "Bearing"), (1400, "15"), (1560, "each"), (2200, "2,730.00")]),
+        ]))
+        #expect(order.items.first?.amount == 2730)
+        #expect(order.items.first?.unitPrice == 182, "amount ÷ quantity")
     }
 
     @Test func aTotalLostOrMisreadRightBelowAVouchedSubtotalIsTheSubtotal() throws {
@@ -378,9 +396,11 @@ struct PurchaseOrderExtractorTests {
         ]))
         #expect(draft.intent.reference == "PO-2026-02155")
         #expect(PurchaseOrderExtractor.mendedPONumber("P0.2026.33653") == "PO-2026-33653")
+        #expect(PurchaseOrderExtractor.mendedPONumber("PO-2026.15202") == "PO-2026-15202")
         let chinese = ["yyyy年MM月dd日"]
         #expect(FieldValues.isoDate("2026 年 07 月 13 晶", formats: chinese) == "2026-07-13")
         #expect(FieldValues.isoDate("20264085 178", formats: chinese) == "2026-08-17", "年, 月 and 日 read as digits")
+        #expect(FieldValues.isoDate("20264F08 FA 08H", formats: chinese) == "2026-08-08", "年 as 4F, 月 as FA, 日 as H")
         #expect(FieldValues.isoDate("20264209 038", formats: chinese) == nil, "no month 20")
         #expect(FieldValues.isoDate("20264085 178", formats: ["dd/MM/yyyy"]) == nil)
     }

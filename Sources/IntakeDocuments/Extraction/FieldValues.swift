@@ -84,10 +84,10 @@ enum FieldValues {
                 if (1990...2100).contains(year) { return output.string(from: date) }
             }
         }
-        // "yyyy年MM月dd日" with its characters misread ("2026 年 07 月 13 晶", "20264085 178"):
-        // four digits, one character, two digits, one character, two digits, perhaps one more.
+        // "yyyy年MM月dd日" with its characters misread ("2026 年 07 月 13 晶", "20264085 178",
+        // "20264F08 FA 08H"): four digits, then each character as one or two others.
         if formats.contains(where: { $0.contains("年") }),
-            let match = text.filter({ !$0.isWhitespace }).wholeMatch(of: #/(\d{4}).(\d{2}).(\d{2}).?/#)
+            let match = text.filter({ !$0.isWhitespace }).wholeMatch(of: #/(\d{4}).{1,2}?(\d{2}).{1,2}?(\d{2}).{0,2}?/#)
         {
             return isoDate("\(match.1)-\(match.2)-\(match.3)", formats: ["yyyy-MM-dd"])
         }

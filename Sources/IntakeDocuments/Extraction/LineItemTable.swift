@@ -124,8 +124,9 @@ struct LineItemTable {
 
     /// A header label OCR garbled ("Ne" for 数量) still names its column when it stands where
     /// the usual column order (code, description, quantity, unit, unit price, amount) leaves
-    /// exactly one column missing between the labels read on either side of it. `found` is
-    /// sorted by position and stays so.
+    /// exactly one column missing between the labels read on either side of it, or when it
+    /// is the rightmost label and the amount is missing. `found` is sorted by position and
+    /// stays so.
     static func inferMissingColumns(_ found: inout [(PurchaseOrderTemplate.Column, PixelBox)], from runs: [[OCRPage.Word]]) {
         let order = PurchaseOrderTemplate.Column.allCases
         for run in runs where run.contains(where: { $0.text.contains(where: \.isLetter) }) {
@@ -136,8 +137,10 @@ struct LineItemTable {
             let upper = right.map { order.firstIndex(of: $0)! } ?? order.count
             guard lower < upper else { continue }
             let missing = order[lower..<upper].filter { column in !found.contains { $0.0 == column } }
-            guard missing.count == 1 else { continue }
-            found.append((missing[0], box))
+            // Right of every label read, the last column is the amount whatever else is lost
+            // (Tesseract dropped a whole unit-price column, label and all, from one scan).
+            guard let column = missing.count == 1 ? missing.first : right == nil && missing.last == .amount ? .amount : nil else { continue }
+            found.append((column, box))
             found.sort { $0.1.x < $1.1.x }
         }
     }
@@ -290,7 +293,10 @@ struct LineItemTable {
             unitIndex = quantityIndex
             quantityIndex -= 1
         }
-        guard quantityIndex >= 1, words[quantityIndex].text.contains(where: \.isNumber) else { return nil }
+        // A quantity has a digit, or is one character OCR made of a digit ("了" for 7), or
+        // stands before the unit whatever OCR made of it ("ad" for 42 before "each").
+        let quantityWord = words[quantityIndex].text
+        guard quantityIndex >= 1, quantityWord.contains(where: \.isNumber) || quantityWord.count == 1 || unitIndex != nil else { return nil }
         let read = number(quantityIndex)
         var quantity = read.flatMap { ArithmeticRepair.whole($0.value) }
         var problems: [String] = []
@@ -333,12 +339,13 @@ struct LineItemTable {
     }
 
     /// The words of a table row that can hold a value: those with a letter or digit, less the
-    /// specks Tesseract read as a letter or two with no confidence at all (a rule remnant read
-    /// as "f" or "-_" beside a skewed row), which would otherwise make a row of nothing end the
-    /// table. (Longer words at no confidence are kept: "CAF-" of a code came out so.)
+    /// remnants of ruling lines read as text, which would otherwise make a row of nothing end
+    /// the table: a "word" at most 3 px tall (a rule read as "7"), and a letter or two read at
+    /// no confidence at all ("f", "-_" beside a skewed row; longer words at no confidence are
+    /// kept: "CAF-" of a code came out so).
     static func valueWords(_ line: OCRPage.Line) -> [OCRPage.Word] {
         line.words.filter { word in
-            word.text.contains(where: { $0.isLetter || $0.isNumber })
+            word.text.contains(where: { $0.isLetter || $0.isNumber }) && word.box.height > 3
                 && (word.confidence >= 0.05 || word.text.count > 2 || word.text.contains(where: \.isNumber))
         }
     }
@@ -350,11 +357,11 @@ struct LineItemTable {
         guard var code = cells[.code] else { return }
         let parts = code.text.split(separator: " ").map { codeText(String($0)) }
         code.text = parts.count == 2 && isSplitCode(parts[0], digits: parts[1][...])
-            ? parts[0] + (parts[0].hasSuffix("-") ? "" : "-") + parts[1] : codeText(code.text).replacingOccurrences(of: "- ", with: "-")
+            ? parts[0] + (parts[0].hasSuffix("-") ? "" : "-") + parts[1].drop { $0 == "-" } : codeText(code.text).replacingOccurrences(of: "- ", with: "-")
         if var description = cells[.description], let head = description.text.split(separator: " ", maxSplits: 1).first,
             isSplitCode(code.text, digits: head)
         {
-            code.text += (code.text.hasSuffix("-") ? "" : "-") + head
+            code.text += (code.text.hasSuffix("-") ? "" : "-") + head.drop { $0 == "-" }
             description.text = String(description.text.dropFirst(head.count)).trimmingCharacters(in: .whitespaces)
             cells[.description] = description.text.isEmpty ? nil : description
         }
@@ -368,8 +375,10 @@ struct LineItemTable {
     }
 
     /// Whether `prefix` then `digits` is one code OCR split in two: a prefix ending in its
-    /// hyphen, or two to four capitals (the hyphen lost) before three digits or more.
+    /// hyphen, or two to four capitals before three digits or more (the hyphen lost, or
+    /// split off with the digits: "MRO -3108").
     private static func isSplitCode(_ prefix: String, digits: Substring) -> Bool {
+        let digits = digits.hasPrefix("-") && !prefix.hasSuffix("-") ? digits.dropFirst() : digits
         guard !digits.isEmpty, digits.allSatisfy(\.isNumber) else { return false }
         return prefix.hasSuffix("-") || digits.count >= 3 && (2...4).contains(prefix.count) && prefix.allSatisfy { $0.isUppercase && $0.isLetter }
     }

@@ -50,10 +50,10 @@ public struct PurchaseOrderExtractor: Sendable {
 
     /// A PO number whose letter prefix OCR read with a digit in it ("P0-2026-47129"): digits
     /// that look like letters become those letters, up to the first hyphen, when the rest of
-    /// that prefix is letters. Hyphens a noisy scan made into stops ("P0.2026.33653", no
-    /// hyphen left) are hyphens again.
+    /// that prefix is letters. Hyphens a noisy scan made into stops ("P0.2026.33653",
+    /// "PO-2026.15202") are hyphens again.
     static func mendedPONumber(_ text: String) -> String {
-        let text = text.contains("-") ? text : text.replacingOccurrences(of: ".", with: "-")
+        let text = text.replacingOccurrences(of: #"(?<=[0-9A-Z])\.(?=[0-9])"#, with: "-", options: .regularExpression)
         guard let hyphen = text.firstIndex(of: "-") else { return text }
         let prefix = text[..<hyphen]
         let lookAlikes: [Character: Character] = ["0": "O", "1": "I", "5": "S", "8": "B"]
@@ -169,8 +169,11 @@ public struct PurchaseOrderExtractor: Sendable {
     /// The value if it has the field's shape; narrowed to the pattern's match when there is one.
     private func accept(_ value: PurchaseOrder.Value, field: PurchaseOrderTemplate.Field, rule: PurchaseOrderTemplate.FieldRule, template: PurchaseOrderTemplate) -> PurchaseOrder.Value? {
         var value = value
-        // A PO number is one word: a space between two of its digits is OCR's ("PO-2026-02 155").
-        if field == .poNumber { value.text = value.text.replacingOccurrences(of: #"(?<=[0-9]) (?=[0-9])"#, with: "", options: .regularExpression) }
+        // A PO number is one word: a space between two of its digits is OCR's ("PO-2026-02 155"),
+        // and so is a stop for a hyphen (mended before the pattern cuts the number there).
+        if field == .poNumber {
+            value.text = Self.mendedPONumber(value.text.replacingOccurrences(of: #"(?<=[0-9]) (?=[0-9])"#, with: "", options: .regularExpression))
+        }
         if let pattern = rule.pattern {
             guard let regex = try? NSRegularExpression(pattern: pattern),
                 let match = regex.firstMatch(in: value.text, range: NSRange(value.text.startIndex..., in: value.text)),
