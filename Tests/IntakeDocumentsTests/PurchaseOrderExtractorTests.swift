@@ -285,10 +285,27 @@ struct PurchaseOrderExtractorTests {
             Self.header,
             (680, [(160, "oFF-2047"), (480, "Whiteboard"), (660, "Eraser"), (1400, "14"), (1560, "each"), (1800, "3.50"), (2200, "49.00")]),
             (760, [(160, "CAF1004"), (480, "Zq"), (560, "Wxv"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            // A character from exactly one SKU (CAF-1063; CAF-1163 is none).
+            (840, [(160, "CAP-1063"), (480, "Qx"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
         ]))
-        #expect(draft.intent.lines.map(\.text) == ["OFF-2047 Whiteboard Eraser", "CAF-1004 Zq Wxv"])
-        #expect(draft.intent.lines.map(\.sku) == ["OFF-2047", "CAF-1004"])
+        #expect(draft.intent.lines.map(\.text) == ["OFF-2047 Whiteboard Eraser", "CAF-1004 Zq Wxv", "CAF-1063 Qx"])
+        #expect(draft.intent.lines.map(\.sku) == ["OFF-2047", "CAF-1004", "CAF-1063"])
         #expect(draft.intent.lines.allSatisfy { $0.confidence <= 0.85 }, "a mended code goes to review")
+    }
+
+    @Test func aCodeMisreadIntoAnotherRealSKUIsTheOneItsDescriptionNames() throws {
+        // CAF-1014 is Caramel Macchiato, a digit from CAF-1011, Cold Brew; CAF-1002 (Double
+        // Espresso) is two from CAF-1011, so its description only raises the doubt.
+        let (_, draft) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "CAF-1014"), (480, "Cold"), (560, "Brew"), (1400, "18"), (1560, "cup"), (1800, "3.60"), (2200, "64.80")]),
+            (760, [(160, "CAF-1002"), (480, "Cold"), (560, "Brew"), (1400, "2"), (1560, "cup"), (1800, "3.00"), (2200, "6.00")]),
+        ]))
+        let lines = draft.intent.lines
+        #expect(lines.map(\.sku) == ["CAF-1011", "CAF-1002"])
+        #expect(lines.first?.text == "CAF-1011 Cold Brew")
+        #expect(lines.allSatisfy { $0.confidence <= 0.4 }, "both still go to review")
+        #expect(draft.evidence.first { $0.field == "intent.lines[0].sku" }?.detail?.contains("CAF-1011 by the description") == true)
     }
 
     @Test func aCodeOnALineOfItsOwnBelongsToTheRowBelowThatHasNone() throws {

@@ -62,19 +62,28 @@ public struct PurchaseOrderAligner: Sendable {
                 confidence: item.numbersConfidence)
             var problems = item.problems
             var codeDetail: String? = nil  // how a misread code was read, when it was mended
-            if let (material, method, score) = material(for: item) {
+            if var (material, method, score) = material(for: item) {
+                let byDescription = item.description.flatMap { matcher.match($0) }
+                if method != "description", let byDescription, byDescription.material.sku != material.sku, byDescription.score >= 0.9 {
+                    problems.append("the code reads \(material.sku) but the description reads like \(byDescription.material.sku) (\(byDescription.material.name))")
+                    // A digit misread into another real SKU ("CAF-1014" for CAF-1011): a character
+                    // from the SKU the description names beyond doubt, it is that SKU.
+                    if let code = item.code, byDescription.score >= 0.95, !byDescription.isAmbiguous, Self.misread(code, of: byDescription.material.sku, limit: 1) {
+                        codeDetail = "the code reads \"\(code)\", SKU of \(material.name); \(byDescription.material.sku) by the description, a character away"
+                        material = byDescription.material
+                        method = "description"
+                        score = min(score, byDescription.score)
+                        line.text = [material.sku, item.description].compactMap { $0 }.joined(separator: " ")
+                    }
+                }
                 line.sku = material.sku
                 line.name = material.name
                 line.handling = material.handling
                 line.confidence = min(line.confidence, score)
-                let byDescription = item.description.flatMap { matcher.match($0) }
-                if method != "description", let byDescription, byDescription.material.sku != material.sku, byDescription.score >= 0.9 {
-                    problems.append("the code reads \(material.sku) but the description reads like \(byDescription.material.sku) (\(byDescription.material.name))")
-                }
                 // A code OCR garbled that is no SKU as read: the same letters and digits as a SKU
                 // ("oFF-2047", "OFF2016"), or a character or two from the SKU its description also
                 // names ("MRQ-3017"), is that SKU as printed.
-                if let code = item.code, code != material.sku, method == "item_code" || Self.misread(code, of: material.sku)
+                if codeDetail == nil, let code = item.code, code != material.sku, method == "item_code" || Self.misread(code, of: material.sku)
                     && (byDescription.map { $0.material.sku == material.sku && $0.score >= 0.9 } ?? false)
                 {
                     line.text = [material.sku, item.description].compactMap { $0 }.joined(separator: " ")
@@ -106,10 +115,10 @@ public struct PurchaseOrderAligner: Sendable {
     }
 
     /// Whether `code` reads like `sku` misread: the same once case and punctuation are set aside,
-    /// or at most two letters or digits apart.
-    static func misread(_ code: String, of sku: String) -> Bool {
+    /// or at most `limit` letters or digits apart.
+    static func misread(_ code: String, of sku: String, limit: Int = 2) -> Bool {
         let read = LabelText.codeKey(code), printed = LabelText.codeKey(sku)
-        return read.count >= 3 && EditDistance.distance(read, printed, limit: 2) != nil
+        return read.count >= 3 && EditDistance.distance(read, printed, limit: limit) != nil
     }
 
     /// The material an item means, how it was found and how sure that is.
@@ -118,6 +127,11 @@ public struct PurchaseOrderAligner: Sendable {
             // A code misread into another real SKU is caught by the description check below.
             if let material = matcher.master[code] ?? skusByCodeKey[LabelText.codeKey(code)] { return (material, "item_code", 0.99) }
             if let match = matcher.match(code), match.score >= 0.95, !match.isAmbiguous { return (match.material, "supplier_code", match.score) }
+            // A code a character from exactly one SKU ("CAP-1063"): that SKU (the line says
+            // what was read, and the description check below still applies).
+            let key = LabelText.codeKey(code)
+            let near = key.count >= 5 ? skusByCodeKey.filter { EditDistance.distance($0.key, key, limit: 1) != nil } : [:]
+            if near.count == 1, let material = near.first?.value { return (material, "item_code", 0.9) }
         }
         if let description = item.description, let match = matcher.match(description) {
             return (match.material, "description", match.isAmbiguous ? match.score * 0.7 : match.score)
