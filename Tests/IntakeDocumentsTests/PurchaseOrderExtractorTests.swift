@@ -336,6 +336,28 @@ struct PurchaseOrderExtractorTests {
             (820, [(160, "MRO-3003"), (480, "Ball"), (560, "Bearing"), (1400, "2"), (1560, "each"), (1800, "4.80"), (2200, "9.60")]),
         ], specks: ["f", "ff"], rules: ["7"]))
         #expect(draft.intent.lines.map(\.quantity) == [3, 2])
+        // A speck read as a numeral (四 is a number to Swift, not a digit), and a quantity
+        // printed on a line of its own above the rest of its row.
+        let (order, _) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (730, [(1400, "四")]),
+            (790, [(1400, "36")]),
+            (840, [(160, "OFF-2056"), (480, "Paper"), (560, "Clips"), (1560, "box"), (1800, "0.90"), (2200, "32.40")]),
+        ]))
+        #expect(order.items.map(\.code) == ["CAF-1004", "OFF-2056"])
+        #expect(order.items.map(\.quantity) == [3, 36])
+        // An amount lifted onto a line of its own above its row.
+        let (lifted, _) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (730, [(2200, "10.40")]),
+            (780, [(160, "CAF-1065"), (480, "Almond"), (580, "Milk"), (1400, "4"), (1560, "carton"), (1800, "2.60")]),
+            (840, [(160, "CAF-1025"), (480, "Earl"), (560, "Grey"), (1400, "48"), (1560, "cup"), (1800, "2.40"), (2200, "115.20")]),
+            (920, [(1800, "Subtotal"), (2200, "135.20")]),
+        ]))
+        #expect(lifted.items.map(\.code) == ["CAF-1004", "CAF-1065", "CAF-1025"])
+        #expect(lifted.items.map(\.amount) == [9.6, 10.4, 115.2])
     }
 
     @Test func rowsReadByTheirShapeSurviveGluedMarksSpecksAndAnUnreadableQuantity() throws {

@@ -94,3 +94,9 @@ enum FieldValues {
         return nil
     }
 }
+
+extension Character {
+    /// 0–9 alone: `isNumber` is also true of 四, ½ and the other numerals OCR makes of specks,
+    /// which must not pass for a number cell's digit.
+    var isDigit: Bool { isASCII && isNumber }
+}

@@ -30,7 +30,7 @@ struct LineItemTable {
             // A header label OCR could not read leaves its numbers with the column before it:
             // the last of two prices is the amount.
             if !columns.contains(where: { $0.column == .amount }), let prices = cells[.unitPrice], prices.count > 1,
-                prices.allSatisfy({ $0.text.contains(where: \.isNumber) })
+                prices.allSatisfy({ $0.text.contains(where: \.isDigit) })
             {
                 cells[.amount] = [prices.last!]
                 cells[.unitPrice] = Array(prices.dropLast())
@@ -58,16 +58,16 @@ struct LineItemTable {
             if let last = words.lastIndex(where: { FieldValues.number($0.text, decimalSeparator: decimalSeparator) != nil }) {
                 var first = last
                 // A group is three digits; the word before it, one to three digits alone.
-                while first > 0, words[first].text.prefix(while: \.isNumber).count == 3,
-                    (1...3).contains(words[first - 1].text.count), words[first - 1].text.allSatisfy(\.isNumber),
+                while first > 0, words[first].text.prefix(while: \.isDigit).count == 3,
+                    (1...3).contains(words[first - 1].text.count), words[first - 1].text.allSatisfy(\.isDigit),
                     FieldValues.number(words[(first - 1)...last].map(\.text).joined(), decimalSeparator: decimalSeparator) != nil
                 {
                     first -= 1
                 }
                 return first..<(last + 1)
             }
-            guard let first = words.firstIndex(where: { $0.text.contains(where: \.isNumber) }) else { return nil }
-            return first..<(words.lastIndex(where: { $0.text.contains(where: \.isNumber) })! + 1)
+            guard let first = words.firstIndex(where: { $0.text.contains(where: \.isDigit) }) else { return nil }
+            return first..<(words.lastIndex(where: { $0.text.contains(where: \.isDigit) })! + 1)
         }
     }
 
@@ -156,17 +156,24 @@ struct LineItemTable {
         // description in the code column, "Bag"), the code is that item's (a skewed row
         // Tesseract split in two) and the item above gets its description back.
         var loneCode: (item: Int, description: PurchaseOrder.Value?, code: PurchaseOrder.Value)? = nil
+        // Numbers alone on a line (no code, no description): the amount of the row below, lifted
+        // off it by skew, when that row lacks them; else the table ended at this line.
+        var loneNumbers: (line: Int, values: [PurchaseOrderTemplate.Column: PurchaseOrder.Value])? = nil
         var index = start
         while index < page.lines.count {
             let line = page.lines[index]
-            if PageLayout.findLabel(template.tableEnd, in: line.words) != nil { return (items, start..<index, true) }
+            if PageLayout.findLabel(template.tableEnd, in: line.words) != nil { return (items, start..<(loneNumbers?.line ?? index), true) }
             let cells = layout.cells(of: Self.valueWords(line), decimalSeparator: template.decimalSeparator)
             var values = cells.compactMapValues { PageLayout.value($0[...], page: page, method: "column") }
             Self.mendCode(&values)
+            if let lone = loneNumbers, Set(lone.values.keys).isDisjoint(with: values.keys), item(from: values) != nil {
+                values.merge(lone.values) { own, _ in own }
+            }
             if var item = item(from: values) {
+                loneNumbers = nil
                 if let bottom = lastBottom { pitch = pitch ?? max(1, line.box.y - bottom) }
                 lastBottom = line.box.bottom
-                if let lone = loneCode, !(item.code?.contains(where: \.isNumber) ?? false) {
+                if let lone = loneCode, !(item.code?.contains(where: \.isDigit) ?? false) {
                     items[lone.item].cells[.description] = lone.description
                     if let word = item.cells[.code] {
                         var description = item.cells[.description] ?? word
@@ -181,8 +188,9 @@ struct LineItemTable {
                 Set(values.keys).isSubset(of: [.description, .code]), let text = values[.description]?.text ?? values[.code]?.text
             {
                 // A description that wraps onto the next row.
+                loneNumbers = nil
                 let last = items.count - 1
-                if values[.description] == nil, let code = values[.code], code.text.contains(where: \.isNumber), code.text.contains(where: \.isLetter) {
+                if values[.description] == nil, let code = values[.code], code.text.contains(where: \.isDigit), code.text.contains(where: \.isLetter) {
                     loneCode = (last, items[last].cells[.description], code)
                 } else {
                     loneCode = nil
@@ -195,21 +203,29 @@ struct LineItemTable {
                     items[last].cells[.description] = values[.description] ?? values[.code]
                 }
                 lastBottom = line.box.bottom
-            } else if Set(values.keys).isDisjoint(with: [.code, .description]), !values.values.contains(where: { $0.text.contains(where: \.isNumber) }) {
+            } else if Set(values.keys).isDisjoint(with: [.code, .description]), !values.values.contains(where: { $0.text.contains(where: \.isDigit) })
+                || Set(values.keys).isSubset(of: [.quantity, .unit])
+            {
                 // No code, no description, no digit: specks and rule remnants read as ":", "a" or
-                // "oe", or a unit Tesseract put on a line of its own (a skewed row split in two).
+                // "oe"; or a quantity or unit Tesseract put on a line of its own (a skewed row
+                // split in two: the row itself then takes its quantity from amount ÷ price).
                 // Fragments, not the end of the table.
             } else if !items.isEmpty {
-                // Neither an item nor a continuation: the table is over. (Before the first item
-                // such a line is a note between the header and the rows, or a page header.)
-                return (items, start..<index, true)
+                if loneNumbers == nil, Set(values.keys).isDisjoint(with: [.code, .description]) {
+                    loneNumbers = (index, values)
+                } else {
+                    // Neither an item nor a continuation: the table is over. (Before the first
+                    // item such a line is a note between the header and the rows, or a page header.)
+                    return (items, start..<(loneNumbers?.line ?? index), true)
+                }
             }
             index += 1
         }
         return (items, start..<index, false)
     }
 
-    /// The item a row's cells make: a row with a positive quantity, or one whose quantity OCR
+    /// The item a row's cells make: a row with a positive quantity and more (a code, a
+    /// description or a price: a quantity alone is a fragment of a row), or one whose quantity OCR
     /// could not read ("A2" for 42) while its unit price and amount both read. Such a row is
     /// kept, its quantity taken from amount ÷ unit price when that is whole, and the line says
     /// so: dropped, it would also end the table and lose every row after it. Nil for rows that
@@ -220,7 +236,8 @@ struct LineItemTable {
         }
         let quantity = number(.quantity).flatMap { $0.value > 0 ? $0 : nil }
         let price = number(.unitPrice), amount = number(.amount)
-        guard quantity != nil || price != nil && amount != nil && (values[.code] != nil || values[.description] != nil) else { return nil }
+        let named = values[.code] != nil || values[.description] != nil
+        guard quantity != nil && (named || price != nil || amount != nil) || price != nil && amount != nil && named else { return nil }
         var item = PurchaseOrder.LineItem(cells: values, quantity: quantity?.value, unitPrice: price?.value, amount: amount?.value, problems: [])
         for (column, read) in [(PurchaseOrderTemplate.Column.quantity, quantity), (.unitPrice, price), (.amount, amount)] where read?.repaired == true {
             item.cells[column]?.confidence *= 0.7
@@ -275,7 +292,7 @@ struct LineItemTable {
     private func itemByShape(_ words: [OCRPage.Word], page: OCRPage) -> PurchaseOrder.LineItem? {
         let separator = template.decimalSeparator
         func number(_ index: Int) -> (value: Double, repaired: Bool)? { FieldValues.number(words[index].text, decimalSeparator: separator) }
-        func isSpeck(_ index: Int) -> Bool { words[index].text.count <= 2 && !words[index].text.contains(where: \.isNumber) }
+        func isSpeck(_ index: Int) -> Bool { words[index].text.count <= 2 && !words[index].text.contains(where: \.isDigit) }
         guard words.count >= 4, let amount = number(words.count - 1)?.value else { return nil }
         // Specks between the price and the amount ("oe", "iL": rule remnants read as letters).
         var priceIndex = words.count - 2
@@ -284,19 +301,19 @@ struct LineItemTable {
         // row that ends in an amount in cents.
         let price = number(priceIndex)?.value
         let amountText = words[words.count - 1].text
-        guard price != nil || words[priceIndex].text.count >= 3 && amountText.suffix(2).allSatisfy(\.isNumber)
+        guard price != nil || words[priceIndex].text.count >= 3 && amountText.suffix(2).allSatisfy(\.isDigit)
             && amountText.dropLast(2).last.map({ ".,".contains($0) }) == true
         else { return nil }
         var quantityIndex = priceIndex - 1
         var unitIndex: Int? = nil
-        if number(quantityIndex).flatMap({ ArithmeticRepair.whole($0.value) }) == nil, !words[quantityIndex].text.contains(where: \.isNumber) {
+        if number(quantityIndex).flatMap({ ArithmeticRepair.whole($0.value) }) == nil, !words[quantityIndex].text.contains(where: \.isDigit) {
             unitIndex = quantityIndex
             quantityIndex -= 1
         }
         // A quantity has a digit, or is one character OCR made of a digit ("了" for 7), or
         // stands before the unit whatever OCR made of it ("ad" for 42 before "each").
         let quantityWord = words[quantityIndex].text
-        guard quantityIndex >= 1, quantityWord.contains(where: \.isNumber) || quantityWord.count == 1 || unitIndex != nil else { return nil }
+        guard quantityIndex >= 1, quantityWord.contains(where: \.isDigit) || quantityWord.count == 1 || unitIndex != nil else { return nil }
         let read = number(quantityIndex)
         var quantity = read.flatMap { ArithmeticRepair.whole($0.value) }
         var problems: [String] = []
@@ -318,7 +335,7 @@ struct LineItemTable {
         // The code: a first word with letters and digits, or the head of one OCR split at its
         // hyphen or read with a space for it (`mendCode` joins the digits that follow).
         let head = Self.codeText(words[0].text)
-        let codeWords = head.contains(where: \.isNumber) && head.contains(where: \.isLetter)
+        let codeWords = head.contains(where: \.isDigit) && head.contains(where: \.isLetter)
             || quantityIndex > 2 && Self.isSplitCode(head, digits: words[1].text[...]) ? 1 : 0
         let descriptionWords = words[codeWords..<quantityIndex]
         var cells: [PurchaseOrderTemplate.Column: PurchaseOrder.Value] = [:]
@@ -346,7 +363,7 @@ struct LineItemTable {
     static func valueWords(_ line: OCRPage.Line) -> [OCRPage.Word] {
         line.words.filter { word in
             word.text.contains(where: { $0.isLetter || $0.isNumber }) && word.box.height > 3
-                && (word.confidence >= 0.05 || word.text.count > 2 || word.text.contains(where: \.isNumber))
+                && (word.confidence >= 0.05 || word.text.count > 2 || word.text.contains(where: \.isDigit))
         }
     }
 
@@ -379,7 +396,7 @@ struct LineItemTable {
     /// split off with the digits: "MRO -3108").
     private static func isSplitCode(_ prefix: String, digits: Substring) -> Bool {
         let digits = digits.hasPrefix("-") && !prefix.hasSuffix("-") ? digits.dropFirst() : digits
-        guard !digits.isEmpty, digits.allSatisfy(\.isNumber) else { return false }
+        guard !digits.isEmpty, digits.allSatisfy(\.isDigit) else { return false }
         return prefix.hasSuffix("-") || digits.count >= 3 && (2...4).contains(prefix.count) && prefix.allSatisfy { $0.isUppercase && $0.isLetter }
     }
 }
