@@ -434,6 +434,14 @@ struct PurchaseOrderExtractorTests {
             (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
         ]))
         #expect(draft.intent.reference == "PO-2026-02155")
+        for (read, printed) in [(["PO-2026-", "13745"], "PO-2026-13745"), (["PO-2026-87(044"], "PO-2026-87044")] {
+            let (_, other) = Self.extract(Self.page([
+                (300, [(1500, "PO"), (1550, "Number:")] + read.enumerated().map { (1680 + 160 * $0.offset, $0.element) }),
+                Self.header,
+                (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            ]))
+            #expect(other.intent.reference == printed)
+        }
         #expect(PurchaseOrderExtractor.mendedPONumber("P0.2026.33653") == "PO-2026-33653")
         #expect(PurchaseOrderExtractor.mendedPONumber("PO-2026.15202") == "PO-2026-15202")
         let chinese = ["yyyy年MM月dd日"]

@@ -169,10 +169,13 @@ public struct PurchaseOrderExtractor: Sendable {
     /// The value if it has the field's shape; narrowed to the pattern's match when there is one.
     private func accept(_ value: PurchaseOrder.Value, field: PurchaseOrderTemplate.Field, rule: PurchaseOrderTemplate.FieldRule, template: PurchaseOrderTemplate) -> PurchaseOrder.Value? {
         var value = value
-        // A PO number is one word: a space between two of its digits is OCR's ("PO-2026-02 155"),
-        // and so is a stop for a hyphen (mended before the pattern cuts the number there).
+        // A PO number is one word: a space before one of its digits is OCR's ("PO-2026-02 155",
+        // "PO-2026- 13745"), and so is a bracket between two ("87(044") and a stop for a hyphen
+        // (all mended before the pattern cuts the number there).
         if field == .poNumber {
-            value.text = Self.mendedPONumber(value.text.replacingOccurrences(of: #"(?<=[0-9]) (?=[0-9])"#, with: "", options: .regularExpression))
+            value.text = Self.mendedPONumber(value.text
+                .replacingOccurrences(of: #"(?<=[0-9-]) (?=[0-9])"#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #"(?<=[0-9])[()\[\]{}](?=[0-9])"#, with: "", options: .regularExpression))
         }
         if let pattern = rule.pattern {
             guard let regex = try? NSRegularExpression(pattern: pattern),
