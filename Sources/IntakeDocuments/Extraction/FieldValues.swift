@@ -15,7 +15,7 @@ enum FieldValues {
         var glued = Substring(body)
         while let first = glued.first, "([{'\"‘“".contains(first) { glued.removeFirst() }
         while let last = glued.last, ".,)]}'\"’”:;!".contains(last) { glued.removeLast() }
-        if glued.count < body.count, glued.contains(where: \.isNumber) {
+        if glued.count < body.count, glued.contains(where: \.isDigit) {
             body = String(glued)
             repaired = true
         }
