@@ -449,6 +449,9 @@ struct PurchaseOrderExtractorTests {
         #expect(FieldValues.isoDate("20264085 178", formats: chinese) == "2026-08-17", "年, 月 and 日 read as digits")
         #expect(FieldValues.isoDate("20264F08 FA 08H", formats: chinese) == "2026-08-08", "年 as 4F, 月 as FA, 日 as H")
         #expect(FieldValues.isoDate("20264209 038", formats: chinese) == nil, "no month 20")
+        #expect(FieldValues.isoDate("2026 年 05 月 0O1 日", formats: chinese) == "2026-05-01", "an O beside a digit is a 0")
+        #expect(FieldValues.isoDate("1O/03/2026", formats: ["dd/MM/yyyy"]) == "2026-03-10")
+        #expect(FieldValues.isoDate("03 Nov 2026", formats: ["dd MMM yyyy"]) == "2026-11-03", "a month's o stays")
         #expect(FieldValues.isoDate("20264085 178", formats: ["dd/MM/yyyy"]) == nil)
     }
 

@@ -69,6 +69,9 @@ enum FieldValues {
         var cleaned = text.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: ":：,.")))
         // "2026 年 11 月 03 日" as OCR spaces it.
         if cleaned.unicodeScalars.contains(where: PageLayout.isCJK) { cleaned = cleaned.replacingOccurrences(of: " ", with: "") }
+        // An O beside a digit is a 0 ("1O/03/2026"; "0O1" for the day 01 on clean Chinese pages,
+        // which the day's pattern then reads as 1).
+        cleaned = cleaned.replacingOccurrences(of: #"(?<=[0-9])[Oo]|[Oo](?=[0-9])"#, with: "0", options: .regularExpression)
         let output = DateFormatter()
         output.locale = Locale(identifier: "en_US_POSIX")
         output.timeZone = TimeZone(identifier: "UTC")
