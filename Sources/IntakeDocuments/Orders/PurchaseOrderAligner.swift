@@ -124,12 +124,12 @@ public struct PurchaseOrderAligner: Sendable {
     /// The material an item means, how it was found and how sure that is.
     private func material(for item: PurchaseOrder.LineItem) -> (Material, String, Double)? {
         if let code = item.code?.replacingOccurrences(of: " ", with: "") {
+            let key = LabelText.codeKey(code)
             // A code misread into another real SKU is caught by the description check below.
-            if let material = matcher.master[code] ?? skusByCodeKey[LabelText.codeKey(code)] { return (material, "item_code", 0.99) }
+            if let material = matcher.master[code] ?? skusByCodeKey[key] { return (material, "item_code", 0.99) }
             if let match = matcher.match(code), match.score >= 0.95, !match.isAmbiguous { return (match.material, "supplier_code", match.score) }
             // A code a character from exactly one SKU ("CAP-1063"): that SKU (the line says
             // what was read, and the description check below still applies).
-            let key = LabelText.codeKey(code)
             let near = key.count >= 5 ? skusByCodeKey.filter { EditDistance.distance($0.key, key, limit: 1) != nil } : [:]
             if near.count == 1, let material = near.first?.value { return (material, "item_code", 0.9) }
         }
