@@ -374,11 +374,11 @@ struct LineItemTable {
         guard var code = cells[.code] else { return }
         let parts = code.text.split(separator: " ").map { codeText(String($0)) }
         code.text = parts.count == 2 && isSplitCode(parts[0], digits: parts[1][...])
-            ? parts[0] + (parts[0].hasSuffix("-") ? "" : "-") + parts[1].drop { $0 == "-" } : codeText(code.text).replacingOccurrences(of: "- ", with: "-")
+            ? joined(parts[0], parts[1][...]) : codeText(code.text).replacingOccurrences(of: "- ", with: "-")
         if var description = cells[.description], let head = description.text.split(separator: " ", maxSplits: 1).first,
             isSplitCode(code.text, digits: head)
         {
-            code.text += (code.text.hasSuffix("-") ? "" : "-") + head.drop { $0 == "-" }
+            code.text = joined(code.text, head)
             description.text = String(description.text.dropFirst(head.count)).trimmingCharacters(in: .whitespaces)
             cells[.description] = description.text.isEmpty ? nil : description
         }
@@ -389,6 +389,11 @@ struct LineItemTable {
     /// A code cell's text without the ruling-line remnants around it (a hyphen stays).
     private static func codeText(_ text: String) -> String {
         text.trimmingCharacters(in: CharacterSet.alphanumerics.inverted.subtracting(CharacterSet(charactersIn: "-")))
+    }
+
+    /// The two halves of a split code as one, with one hyphen between them.
+    private static func joined(_ prefix: String, _ digits: Substring) -> String {
+        prefix + (prefix.hasSuffix("-") ? "" : "-") + digits.drop { $0 == "-" }
     }
 
     /// Whether `prefix` then `digits` is one code OCR split in two: a prefix ending in its
