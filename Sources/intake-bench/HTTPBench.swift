@@ -20,25 +20,32 @@ struct HTTPBench: AsyncParsableCommand {
             Starts `intake serve` (the binary beside this one; build both with \
             `swift build -c release`) on a fresh store and a free port, posts --alerts distinct \
             alerts from --connections concurrent clients, then waits until every order is stored. \
-            The client runs on the same 2 cores as the server, as a load generator on loopback does.
+            The client runs on the same 2 cores as the server, as a load generator on loopback does. \
+            With --client wrk (Debian's `wrk`), posts for --duration seconds instead, each post \
+            under its own Idempotency-Key.
 
             Examples:
               swift build -c release && .build/release/intake-bench http
               .build/release/intake-bench http --alerts 3000 --connections 16 --format json
+              .build/release/intake-bench http --client wrk --duration 20
             """)
 
-    @Option(help: "Alerts to post.") var alerts = 1500
+    @Option(help: "Alerts to post (--client urlsession).") var alerts = 1500
+    @Option(help: "Seconds to post for (--client wrk, which runs for a time, not a count).") var duration = 10
     @Option(help: "Concurrent clients.") var connections = 8
     @Option(help: "Seconds of signal per alert.") var seconds = 15.0
     @Option(help: "Samples per second.") var sampleRate = 25_600.0
     @Option(help: ArgumentHelp("Body format: binary (float32 with Alert-* headers) or json (samples_b64).", valueName: "format"))
     var format = "binary"
+    @Option(help: ArgumentHelp("Load generator: urlsession (in this process) or wrk (Debian's wrk, far less CPU per post).", valueName: "client"))
+    var client = "urlsession"
     @Option(help: "Pipeline file.") var pipeline = "pipelines/default.yaml"
     @Flag(help: "Print the figures as one JSON object.") var json = false
 
     func validate() throws {
         guard ["binary", "json"].contains(format) else { throw ValidationError("--format is binary or json") }
-        guard alerts > 0, connections > 0 else { throw ValidationError("--alerts and --connections must be positive") }
+        guard ["urlsession", "wrk"].contains(client) else { throw ValidationError("--client is urlsession or wrk") }
+        guard alerts > 0, connections > 0, duration > 0 else { throw ValidationError("--alerts, --duration and --connections must be positive") }
     }
 
     func run() async throws {
@@ -61,13 +68,55 @@ struct HTTPBench: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let serverCPUBefore = processCPUSeconds(pid: server.process.processIdentifier)
+        let url = URL(string: "http://127.0.0.1:\(server.port)/v1/alerts")!
+        let posts = client == "wrk"
+            ? try postWithWrk(alerts, url: url, token: token, folder: folder.appendingPathComponent("wrk"))
+            : try await postWithURLSession(alerts, url: url, token: token)
+        let posted = (clock.now - started) / .seconds(1)
+        let accepted = posts.accepted
+        let queue = ReviewQueue(store: store, settings: ReviewSettings())
+        while try queue.counts().values.reduce(0, +) < accepted {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let stored = (clock.now - started) / .seconds(1)
+        let serverCPU = processCPUSeconds(pid: server.process.processIdentifier) - serverCPUBefore
+        sampler.cancel()
+        let rss = await memory.samples
+
+        let figures = Figures(
+            alerts: client == "wrk" ? accepted + posts.failures.values.reduce(0, +) : self.alerts, accepted: accepted, failed: posts.failures,
+            connections: connections, format: format, client: client, bodyBytes: bodyBytes,
+            acceptedPerSecond: Double(accepted) / posted, p50Milliseconds: posts.p50 * 1000, p99Milliseconds: posts.p99 * 1000,
+            maxMilliseconds: posts.max * 1000, storedPerSecond: Double(accepted) / stored, secondsToStoreAll: stored,
+            serverRSSStartMB: rss.first ?? 0, serverRSSPeakMB: rss.max() ?? 0, serverRSSEndMB: rss.last ?? 0,
+            serverCPUMillisecondsPerAlert: serverCPU * 1000 / Double(max(accepted, 1)),
+            clientCPUMillisecondsPerAlert: posts.clientCPUSeconds * 1000 / Double(max(accepted, 1)))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(figures), as: UTF8.self))
+        } else {
+            print(figures.report)
+        }
+    }
+
+    /// What the clients got back: answers, time to an answer (seconds), their CPU.
+    struct Posts {
+        var accepted: Int
+        var failures: [String: Int]
+        var p50: Double, p99: Double, max: Double
+        var clientCPUSeconds: Double
+    }
+
+    /// Posts from `connections` URLSession tasks in this process.
+    private func postWithURLSession(_ alerts: [VibrationAlert], url: URL, token: String) async throws -> Posts {
         let clientCPUBefore = processCPUSeconds()
         let tally = Tally()
         let headers = self.headers
         let binary = format == "binary"
         let count = self.alerts
-        let url = URL(string: "http://127.0.0.1:\(server.port)/v1/alerts")!
         let session = URLSession(configuration: .ephemeral)
+        let clock = ContinuousClock()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<connections {
                 group.addTask {
@@ -91,35 +140,25 @@ struct HTTPBench: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        let posted = (clock.now - started) / .seconds(1)
-        let accepted = tally.latencies.withLock { $0.count }
-        let queue = ReviewQueue(store: store, settings: ReviewSettings())
-        while try queue.counts().values.reduce(0, +) < accepted {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let stored = (clock.now - started) / .seconds(1)
-        let serverCPU = processCPUSeconds(pid: server.process.processIdentifier) - serverCPUBefore
-        let clientCPU = processCPUSeconds() - clientCPUBefore
-        sampler.cancel()
-        let rss = await memory.samples
-
         let sorted = tally.latencies.withLock { $0.sorted() }
-        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
-        let figures = Figures(
-            alerts: count, accepted: accepted, failed: tally.failures.withLock { $0 },
-            connections: connections, format: format, bodyBytes: bodyBytes,
-            acceptedPerSecond: Double(accepted) / posted, p50Milliseconds: percentile(0.5), p99Milliseconds: percentile(0.99),
-            maxMilliseconds: (sorted.last ?? 0) * 1000, storedPerSecond: Double(accepted) / stored, secondsToStoreAll: stored,
-            serverRSSStartMB: rss.first ?? 0, serverRSSPeakMB: rss.max() ?? 0, serverRSSEndMB: rss.last ?? 0,
-            serverCPUMillisecondsPerAlert: serverCPU * 1000 / Double(max(accepted, 1)),
-            clientCPUMillisecondsPerAlert: clientCPU * 1000 / Double(max(accepted, 1)))
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(figures), as: UTF8.self))
-        } else {
-            print(figures.report)
-        }
+        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        return Posts(
+            accepted: sorted.count, failures: tally.failures.withLock { $0 },
+            p50: percentile(0.5), p99: percentile(0.99), max: sorted.last ?? 0,
+            clientCPUSeconds: processCPUSeconds() - clientCPUBefore)
+    }
+
+    /// Posts with `wrk`: the eight base alerts in turn, each post under its own idempotency key
+    /// (so each is its own order). wrk's latencies count every answer, not only 202s.
+    private func postWithWrk(_ alerts: [VibrationAlert], url: URL, token: String, folder: URL) throws -> Posts {
+        let bodies = try alerts.enumerated().map { try Self.body($1, index: $0, binary: format == "binary") }
+        let result = try WrkClient(url: url, token: token, headers: headers, connections: connections)
+            .post(bodies: bodies, seconds: duration, folder: folder)
+        var failures = result.statuses
+        let accepted = failures.removeValue(forKey: "202") ?? 0
+        return Posts(
+            accepted: accepted, failures: failures, p50: result.p50Microseconds / 1e6, p99: result.p99Microseconds / 1e6,
+            max: result.maxMicroseconds / 1e6, clientCPUSeconds: result.cpuSeconds)
     }
 
     private var headers: [String: String] {
@@ -176,6 +215,7 @@ struct HTTPBench: AsyncParsableCommand {
         var failed: [String: Int]
         var connections: Int
         var format: String
+        var client: String
         var bodyBytes: Int
         var acceptedPerSecond: Double
         var p50Milliseconds: Double
@@ -193,7 +233,7 @@ struct HTTPBench: AsyncParsableCommand {
 
         var report: String {
             """
-            HTTP intake: \(alerts) alerts of \(bodyBytes / 1024) KiB (\(format)), \(connections) connections, loopback, 2 cores shared with the client
+            HTTP intake: \(alerts) alerts of \(bodyBytes / 1024) KiB (\(format)), \(connections) connections (\(client)), loopback, 2 cores shared with the client
               accepted:  \(accepted) (\(failed.isEmpty ? "no failures" : "failed: \(failed)"))
               accepted/s \(String(format: "%.0f", acceptedPerSecond)); time to 202: p50 \(String(format: "%.1f", p50Milliseconds)) ms, p99 \(String(format: "%.1f", p99Milliseconds)) ms, max \(String(format: "%.1f", maxMilliseconds)) ms
               stored/s   \(String(format: "%.0f", storedPerSecond)) (every order stored after \(String(format: "%.1f", secondsToStoreAll)) s)
