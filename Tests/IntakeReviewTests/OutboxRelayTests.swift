@@ -74,6 +74,33 @@ struct OutboxRelayTests {
         #expect(failures == 1)
     }
 
+    @Test("An outbox row that cannot be read back is recorded as undeliverable, and the events around it reach the file")
+    func unreadableEventIsSkipped() throws {
+        let fixture = try TemporaryStore()
+        let queue = fixture.queue()
+        _ = try queue.submit([makeRecord(1), makeRecord(2)])
+        try fixture.store.write { try $0.execute(sql: "UPDATE outbox SET event = '{\"id\": 7' WHERE seq = 2", arguments: []) }
+        let file = fixture.folder.appendingPathComponent("events.jsonl")
+        let relay = OutboxRelay(
+            store: fixture.store, sinks: [JSONLinesEventSink(name: "file", url: file, maxAttempts: 1)],
+            clock: { [clock = fixture.clock] in clock.now })
+        #expect(try relay.deliverDue()["file"] == .init(delivered: 2, failed: 1, pending: 0))
+        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+        #expect(try lines.map { try JSONDecoder().decode(CloudEvent.self, from: Data($0.utf8)).type } == ["sandbox.created", "order.created"])
+        let failed = try fixture.store.read { try $0.value(Int.self, sql: "SELECT seq FROM outbox_failures WHERE sink = 'file'") }
+        #expect(failed == 2)
+        #expect(try relay.deliverDue()["file"] == .init(), "nothing is delivered twice")
+    }
+
+    @Test("An event read back from the outbox's JSON text equals the event written")
+    func storedEventRoundTrips() throws {
+        let event = CloudEvent(
+            id: "evt_1", source: "/intake/orders", type: "order.created", subject: "ord_1", time: "2026-12-05T09:00:00Z",
+            data: .object(["lines": .array([.number(2), .string("CAF-1001"), .null, .bool(true)]), "note": .string("oat \"milk\"")]))
+        #expect(try CloudEvent(storedJSON: event.json.description) == event)
+        #expect(throws: (any Error).self) { try CloudEvent(storedJSON: #"{"id": "evt_1"}"#) }
+    }
+
     @Test("Event sinks are read from the pipeline file's events section, with clear errors")
     func sinksFromConfiguration() throws {
         let yaml = """

@@ -24,6 +24,25 @@ public struct CloudEvent: Codable, Sendable, Equatable {
         self.data = data
     }
 
+    /// Reads an event back from the JSON text the outbox keeps (`json.description`), parsed
+    /// directly: through `JSONDecoder`, reading events back was 4% of a busy server's CPU.
+    init(storedJSON text: String) throws {
+        guard case let .object(fields) = try JSONValueParser.parse(Data(text.utf8)) else {
+            throw JSONValueParser.Malformed(offset: 0, expected: "an event object")
+        }
+        func string(_ key: String) throws -> String {
+            guard case let .string(value)? = fields[key] else {
+                throw JSONValueParser.Malformed(offset: 0, expected: "the event's \(key) as a string")
+            }
+            return value
+        }
+        self.init(
+            id: try string("id"), source: try string("source"), type: try string("type"), subject: try string("subject"),
+            time: try string("time"), data: fields["data"] ?? .null)
+        specversion = try string("specversion")
+        datacontenttype = try string("datacontenttype")
+    }
+
     /// The event as a JSON value, with the keys its `Codable` form has.
     public var json: JSONValue {
         .object([

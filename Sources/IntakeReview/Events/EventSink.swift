@@ -14,9 +14,24 @@ public protocol EventSink: Sendable {
     /// Wait before the first retry; doubled after each further failure.
     var backoff: Double { get }
     func deliver(_ event: CloudEvent) throws
+    /// Delivers `events` in order and stops at the first that fails: how many were delivered,
+    /// and the error that stopped it (nil when all were). The relay hands a sink every due
+    /// event at once, so a sink that can make many durable together does (one write and one
+    /// fsync for a file); the default delivers them one by one.
+    func deliver(_ events: [CloudEvent]) -> (delivered: Int, error: (any Error)?)
 }
 
-/// Appends each event as one line of JSON to a file, fsync'ed.
+extension EventSink {
+    public func deliver(_ events: [CloudEvent]) -> (delivered: Int, error: (any Error)?) {
+        for (index, event) in events.enumerated() {
+            do { try deliver(event) } catch { return (index, error) }
+        }
+        return (events.count, nil)
+    }
+}
+
+/// Appends each event as one line of JSON to a file, fsync'ed: a relay pass's events in one
+/// write and one fsync (an open and an fsync per event were 6% of a busy server's CPU).
 public struct JSONLinesEventSink: EventSink {
     public let name: String
     public let url: URL
@@ -31,15 +46,29 @@ public struct JSONLinesEventSink: EventSink {
     }
 
     public func deliver(_ event: CloudEvent) throws {
-        if !FileManager.default.fileExists(atPath: url.path) {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        if let error = deliver([event]).error { throw error }
+    }
+
+    /// All or nothing: a failed write or fsync counts none as delivered, so the relay writes
+    /// them again (at least once; consumers dedupe by event `id`).
+    public func deliver(_ events: [CloudEvent]) -> (delivered: Int, error: (any Error)?) {
+        guard !events.isEmpty else { return (0, nil) }
+        do {
+            if !FileManager.default.fileExists(atPath: url.path) {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            var lines = Data()
+            for event in events { lines.append(event.jsonLine()) }
+            try handle.write(contentsOf: lines)
+            try handle.synchronize()
+            return (events.count, nil)
+        } catch {
+            return (0, error)
         }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: event.jsonLine())
-        try handle.synchronize()
     }
 }
 

@@ -70,7 +70,7 @@ public final class OutboxRelay: Sendable {
         }
         let events = try store.read { db in
             try db.rows(sql: "SELECT seq, event FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
-                             arguments: [cursor.deliveredThrough, limit]).map { ($0["seq"] as Int64, $0["event"] as String) }
+                             arguments: [cursor.deliveredThrough, limit]).map { (seq: $0["seq"] as Int64, text: $0["event"] as String) }
         }
         guard clock().timeIntervalSince1970 >= cursor.nextAttempt else {
             report.pending = events.count
@@ -84,34 +84,46 @@ public final class OutboxRelay: Sendable {
         // The cursor is saved after the run of successes (one commit, not one per event): a crash
         // before it means those events are delivered again, which at-least-once allows.
         var unsaved = false
-        for (index, (seq, text)) in events.enumerated() {
-            do {
-                let event = try JSONDecoder().decode(CloudEvent.self, from: Data(text.utf8))
-                try sink.deliver(event)
-                cursor = Cursor(deliveredThrough: seq)
-                report.delivered += 1
-                unsaved = true
-            } catch {
-                Counter(label: MetricNames.retries, dimensions: dimensions).increment()
-                cursor.attempts += 1
-                if cursor.attempts >= sink.maxAttempts {
-                    logger.error("event undeliverable; recorded and skipped",
-                                 metadata: ["sink": "\(sink.name)", "seq": "\(seq)", "attempts": "\(cursor.attempts)", "error": "\(error)"])
-                    try recordFailure(seq: seq, sink: sink.name, attempts: cursor.attempts, error: error)
-                    cursor = Cursor(deliveredThrough: seq)
-                    report.failed += 1
-                    try save(cursor, sink: sink.name)
-                    unsaved = false
-                    continue
-                }
-                cursor.nextAttempt = clock().timeIntervalSince1970 + sink.backoff * pow(2, Double(cursor.attempts - 1))
-                logger.warning("event delivery failed; will retry",
-                               metadata: ["sink": "\(sink.name)", "seq": "\(seq)", "attempt": "\(cursor.attempts)", "error": "\(error)"])
-                try save(cursor, sink: sink.name, error: "\(error)")
-                unsaved = false
-                report.pending = events.count - index
-                break
+        var next = 0
+        while next < events.count {
+            // Every event due, up to one that cannot be read back, goes to the sink at once.
+            var batch: [CloudEvent] = []
+            var unreadable: (any Error)?
+            for (_, text) in events[next...] {
+                do { batch.append(try CloudEvent(storedJSON: text)) } catch { unreadable = error; break }
             }
+            let result = sink.deliver(batch)
+            if result.delivered > 0 {
+                next += result.delivered
+                cursor = Cursor(deliveredThrough: events[next - 1].seq)
+                report.delivered += result.delivered
+                unsaved = true
+            }
+            let failure = result.delivered < batch.count
+                ? result.error ?? EventDeliveryError(reason: "sink \(sink.name) stopped after \(result.delivered) of \(batch.count) events")
+                : unreadable
+            guard let error = failure else { continue }
+            let seq = events[next].seq
+            Counter(label: MetricNames.retries, dimensions: dimensions).increment()
+            cursor.attempts += 1
+            if cursor.attempts >= sink.maxAttempts {
+                logger.error("event undeliverable; recorded and skipped",
+                             metadata: ["sink": "\(sink.name)", "seq": "\(seq)", "attempts": "\(cursor.attempts)", "error": "\(error)"])
+                try recordFailure(seq: seq, sink: sink.name, attempts: cursor.attempts, error: error)
+                cursor = Cursor(deliveredThrough: seq)
+                report.failed += 1
+                try save(cursor, sink: sink.name)
+                unsaved = false
+                next += 1
+                continue
+            }
+            cursor.nextAttempt = clock().timeIntervalSince1970 + sink.backoff * pow(2, Double(cursor.attempts - 1))
+            logger.warning("event delivery failed; will retry",
+                           metadata: ["sink": "\(sink.name)", "seq": "\(seq)", "attempt": "\(cursor.attempts)", "error": "\(error)"])
+            try save(cursor, sink: sink.name, error: "\(error)")
+            unsaved = false
+            report.pending = events.count - next
+            break
         }
         if unsaved { try save(cursor, sink: sink.name) }
         return report
