@@ -132,6 +132,42 @@ struct PurchaseOrderExtractorTests {
         #expect(draft.intent.notes.contains { $0.contains("the quantity reads \"392\"; 39 makes quantity × unit price = amount") }, "\(draft.intent.notes)")
     }
 
+    @Test func aNumberCellHoldingAGlyphNoNumberHasIsTheOneRepaired() throws {
+        // 1 × 44.00 ≠ 484.00: a quantity of 11, a price of 484.00 and an amount of 44.00 are
+        // each one digit off, but only the quantity was read with a "!" in it.
+        let (order, _) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "MRO-3041"), (480, "Compressor"), (600, "Oil"), (1400, "1!"), (1560, "can"), (1800, "44.00"), (2200, "484.00")]),
+        ]))
+        #expect(order.items.first?.quantity == 11)
+        #expect(order.items.first?.problems.first?.contains("the quantity reads \"1!\"; 11 makes") == true)
+    }
+
+    @Test func anAmountBehindAGuillemetIsReadAndThePriceThatLostItsPointFollows() throws {
+        let (order, _) = Self.extract(Self.page([
+            Self.header,
+            (680, [(160, "OFF-2099"), (480, "AAA"), (560, "Battery"), (1400, "44"), (1560, "pack"), (1800, "390"), (2200, "«171.60")]),
+        ]))
+        #expect(order.items.first?.amount == 171.6)
+        #expect(order.items.first?.unitPrice == 3.9)
+    }
+
+    @Test func aLineThatLostItsDecimalPointsIsAHundredthWhenThatMakesTheSubtotal() throws {
+        // 38 × 630 = 23940 holds, but the lines then add up to 23,949.60, not 249.00.
+        let rows: [(Int, [(Int, String)])] = [
+            Self.header,
+            (680, [(160, "CAF-1004"), (480, "Iced"), (560, "Americano"), (1400, "3"), (1560, "cup"), (1800, "3.20"), (2200, "9.60")]),
+            (760, [(160, "MRO-3087"), (480, "Insulation"), (600, "Tape"), (1400, "38"), (1560, "roll"), (1800, "630"), (2200, "23940")]),
+        ]
+        let (order, _) = Self.extract(Self.page(rows + [(840, [(1800, "Subtotal"), (2200, "249.00")])]))
+        let line = try #require(order.items.last)
+        #expect(line.amount == 239.4 && line.unitPrice == 6.3)
+        #expect(line.problems.first?.contains("the amount reads \"23940\" and the unit price \"630\" without a decimal point") == true, "\(line.problems)")
+        // A subtotal that the lines as read meet changes nothing.
+        let (asRead, _) = Self.extract(Self.page(rows + [(840, [(1800, "Subtotal"), (2200, "23,949.60")])]))
+        #expect(asRead.items.last?.amount == 23940 && asRead.items.last?.problems.isEmpty == true)
+    }
+
     @Test func aSubtotalTheAmountsAddUpToDecidesWhichNumberWasMisread() throws {
         // 30 × 3.90 ≠ 177.00: the price 5.90 or the amount 117.00 would each be one digit off,
         // but the subtotal is the amounts as read, so the price was misread.

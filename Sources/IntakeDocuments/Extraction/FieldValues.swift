@@ -5,7 +5,8 @@ enum FieldValues {
     /// An amount or quantity: currency signs and codes dropped, thousands separators removed,
     /// `decimalSeparator` honoured. Letters OCR confuses with digits (O→0, l→1, S→5, A→4, G→6)
     /// are repaired only when everything else is a number; `repaired` says so, as it does for
-    /// brackets, quotes and stops glued to the number ("17)", "75.60.": a rule or speck beside it).
+    /// brackets, quotes, guillemets and stops glued to the number ("17)", "75.60.", "«171.60": a
+    /// rule or speck beside it).
     static func number(_ text: String, decimalSeparator: Character) -> (value: Double, repaired: Bool)? {
         var body = text.trimmingCharacters(in: .whitespaces)
         for symbol in ["€", "$", "¥", "£", "￥", "CNY", "RMB", "EUR", "USD", "GBP", "元"] { body = body.replacingOccurrences(of: symbol, with: "") }
@@ -13,8 +14,8 @@ enum FieldValues {
         let confusions: [Character: Character] = ["O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "A": "4", "G": "6"]
         var repaired = false
         var glued = Substring(body)
-        while let first = glued.first, "([{'\"‘“".contains(first) { glued.removeFirst() }
-        while let last = glued.last, ".,)]}'\"’”:;!".contains(last) { glued.removeLast() }
+        while let first = glued.first, "([{'\"‘“«‹<".contains(first) { glued.removeFirst() }
+        while let last = glued.last, ".,)]}'\"’”:;!»›>".contains(last) { glued.removeLast() }
         if glued.count < body.count, glued.contains(where: \.isDigit) {
             body = String(glued)
             repaired = true

@@ -274,14 +274,51 @@ public struct PurchaseOrderExtractor: Sendable {
 
     // MARK: Cross-checks
 
+    /// Whether a number cell's text holds a character no printed number has: not a digit, a
+    /// separator, a space or a currency sign ("1!", "4l", "3O").
+    static func hasStrayGlyph(_ text: String) -> Bool {
+        text.contains { !($0.isDigit || " .,'$€£¥￥".contains($0)) }
+    }
+
+    /// A line whose amount OCR read without its decimal point ("23940" for 239.40, with "630"
+    /// for 6.30 beside it, so the line's own arithmetic holds): when the amounts miss the stated
+    /// subtotal and exactly one such line, divided by 100, makes them meet it, that amount (and
+    /// a unit price read the same way) is a hundredth of what was read.
+    static func restoreLostDecimalPoint(_ order: inout PurchaseOrder, stated: Double) {
+        let sum = amountsSum(order.items)
+        guard abs(sum - stated) > 0.011 else { return }
+        let lost = order.items.indices.filter { index in
+            let item = order.items[index]
+            guard let amount = item.amount, let text = item.cells[.amount]?.text, !text.contains(where: { $0 == "." || $0 == "," })
+            else { return false }
+            return abs(sum - amount + amount / 100 - stated) <= 0.011
+        }
+        guard lost.count == 1, let index = lost.first, let amount = order.items[index].amount else { return }
+        var item = order.items[index]
+        var restored = [String(format: "the amount reads \"%@\"", item.cells[.amount]?.text ?? "")]
+        let priceText = item.cells[.unitPrice]?.text ?? ""
+        if item.arithmeticHolds == true, let price = item.unitPrice, !priceText.contains(where: { $0 == "." || $0 == "," }) {
+            item.unitPrice = price / 100
+            if let confidence = item.cells[.unitPrice]?.confidence { item.cells[.unitPrice]?.confidence = min(confidence, 0.5) }
+            restored.append(String(format: "the unit price \"%@\"", priceText))
+        }
+        item.amount = amount / 100
+        if let confidence = item.cells[.amount]?.confidence { item.cells[.amount]?.confidence = min(confidence, 0.5) }
+        item.problems.append(String(
+            format: "%@ without a decimal point; %.2f makes the lines add up to %.2f (an OCR misread)",
+            restored.joined(separator: " and "), amount / 100, stated))
+        order.items[index] = item
+    }
+
     /// The line amounts added up (quantity × unit price where no amount was read).
     private static func amountsSum(_ items: [PurchaseOrder.LineItem]) -> Double {
         items.reduce(0.0) { $0 + ($1.amount ?? ($1.quantity ?? 0) * ($1.unitPrice ?? 0)) }
     }
 
     private func crossCheck(_ order: inout PurchaseOrder) {
-        let sum = Self.amountsSum(order.items)
         let stated = order.subtotal ?? order.total
+        if let stated { Self.restoreLostDecimalPoint(&order, stated: stated) }
+        let sum = Self.amountsSum(order.items)
         // A stated subtotal that the amounts as read add up to vouches for every amount.
         let amountsAddUp = stated.map { abs(sum - $0) <= 0.011 } ?? false
         for index in order.items.indices {
@@ -299,6 +336,11 @@ public struct PurchaseOrderExtractor: Sendable {
                 // With the amount vouched for, a misread worse than one digit ("4141" for 11)
                 // is still found when only one of quantity and price can make the line add up.
                 if candidates.isEmpty { candidates = ArithmeticRepair.candidates(quantity: quantity, unitPrice: price, amount: amount, texts: texts, digitsOff: nil).filter { $0.column != .amount } }
+            }
+            if candidates.count > 1 {
+                // A cell holding a glyph no number has ("1!" for 11) is the one OCR misread.
+                let garbled = candidates.filter { texts[$0.column].map(Self.hasStrayGlyph) ?? false }
+                if garbled.count == 1 { candidates = garbled }
             }
             guard candidates.count == 1, let repair = candidates.first else {
                 order.items[index].problems.append(String(
