@@ -30,6 +30,9 @@ public final class OutboxRelay: Sendable {
         public static let undeliverable = "intake_outbox_undeliverable_total"
     }
 
+    /// Events handed to a sink at once.
+    static let batchSize = 256
+
     /// What one pass did, per sink.
     public struct Report: Codable, Sendable, Equatable {
         public var delivered = 0
@@ -86,10 +89,11 @@ public final class OutboxRelay: Sendable {
         var unsaved = false
         var next = 0
         while next < events.count {
-            // Every event due, up to one that cannot be read back, goes to the sink at once.
+            // The events due go to the sink in batches, each ending before one that cannot be
+            // read back: one write and fsync per batch for a file, and memory bounded by the batch.
             var batch: [CloudEvent] = []
             var unreadable: (any Error)?
-            for (_, text) in events[next...] {
+            for (_, text) in events[next..<min(next + Self.batchSize, events.count)] {
                 do { batch.append(try CloudEvent(storedJSON: text)) } catch { unreadable = error; break }
             }
             let result = sink.deliver(batch)
