@@ -171,9 +171,11 @@ public struct PurchaseOrderExtractor: Sendable {
         var value = value
         // A PO number is one word: a space before one of its digits is OCR's ("PO-2026-02 155",
         // "PO-2026- 13745"), and so is a bracket between two ("87(044") and a stop for a hyphen
-        // (all mended before the pattern cuts the number there).
+        // (all mended before the pattern cuts the number there). A bar between its digits, with
+        // specks around it, is a 1 ("7 |] 797" for 71797).
         if field == .poNumber {
             value.text = Self.mendedPONumber(value.text
+                .replacingOccurrences(of: #"(?<=[0-9])[ ()\[\]{}]*\|[ ()\[\]{}]*(?=[0-9])"#, with: "1", options: .regularExpression)
                 .replacingOccurrences(of: #"(?<=[0-9-]) (?=[0-9])"#, with: "", options: .regularExpression)
                 .replacingOccurrences(of: #"(?<=[0-9])[()\[\]{}](?=[0-9])"#, with: "", options: .regularExpression))
         }
@@ -261,9 +263,12 @@ public struct PurchaseOrderExtractor: Sendable {
         }
     }
 
-    /// The last number in a value ("EUR 1,234.50" → 1234.5).
+    /// The last number in a value ("EUR 1,234.50" → 1234.5). A space OCR put after the decimal
+    /// separator ("5.168, 10" for 5.168,10) is dropped first: cents are never printed apart.
     private func amount(in text: String, template: PurchaseOrderTemplate) -> Double? {
-        text.split(separator: " ").reversed().lazy.compactMap { FieldValues.number(String($0), decimalSeparator: template.decimalSeparator)?.value }.first
+        let separator = NSRegularExpression.escapedPattern(for: String(template.decimalSeparator))
+        let joined = text.replacingOccurrences(of: "(?<=[0-9]\(separator)) (?=[0-9]{2}$)", with: "", options: .regularExpression)
+        return joined.split(separator: " ").reversed().lazy.compactMap { FieldValues.number(String($0), decimalSeparator: template.decimalSeparator)?.value }.first
     }
 
     /// The whole value, then its first one, two and three words ("03 Nov 2026 (Tue)").
