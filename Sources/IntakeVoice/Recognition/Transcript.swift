@@ -85,6 +85,14 @@ public struct Transcript: Sendable, Equatable {
                         break
                     }
                 }
+                var confidence = words[i..<i + taken].map(\.confidence).min()
+                if taken == 1, written == words[i].text, let swapped = Self.eSetRewrite(words[i...].map(\.text), rewrites: rewrites, longest: longest) {
+                    // A guess from the sound, so the line goes to review with the letters as heard.
+                    taken = swapped.length
+                    written = swapped.form
+                    confidence = min(words[i..<i + taken].map(\.confidence).min() ?? 1, Self.eSetConfidence)
+                    notes.append("Heard \"\(words[i..<i + taken].map(\.text).joined(separator: " "))\"; read as \(swapped.form), the only catalog code one sound-alike letter away.")
+                }
                 let covered = words[i..<i + taken]
                 if i > 0 { text += " " }
                 let start = text.unicodeScalars.count
@@ -92,10 +100,36 @@ public struct Transcript: Sendable, Equatable {
                 origins.append(OrderText.Origin(
                     span: TextSpan(start: start, end: text.unicodeScalars.count),
                     audio: AudioSpan(start: covered.first!.start, end: covered.last!.end),
-                    confidence: covered.map(\.confidence).min()))
+                    confidence: confidence))
                 i += taken
             }
         }
         return OrderText(text: text, origins: origins, notes: notes)
+    }
+
+    /// The letters of the English E-set (b c d e g p t v z): said alone they differ only in a
+    /// short consonant, and the recogniser confuses them ("c r twenty four hundred" heard for
+    /// "d r …", the code DR-2400).
+    static let eSet: Set<String> = ["b", "c", "d", "e", "g", "p", "t", "v", "z"]
+    /// Confidence of a code read through an E-set swap: low enough for review.
+    static let eSetConfidence = 0.5
+
+    /// The spoken form at the start of `words` that a rewrite knows once one of its spelled
+    /// E-set letters is swapped for another, longest first, when exactly one form fits.
+    static func eSetRewrite(_ words: [String], rewrites: [[String]: String], longest: Int) -> (form: String, length: Int)? {
+        for length in stride(from: min(longest, words.count), through: 2, by: -1) {
+            let spoken = Array(words.prefix(length))
+            var forms = Set<String>()
+            for (position, word) in spoken.enumerated() where eSet.contains(word) {
+                for letter in eSet where letter != word {
+                    var swapped = spoken
+                    swapped[position] = letter
+                    if let form = rewrites[swapped] { forms.insert(form) }
+                }
+            }
+            if forms.count == 1, let form = forms.first { return (form, length) }
+            if forms.count > 1 { return nil }
+        }
+        return nil
     }
 }
