@@ -86,7 +86,7 @@ public struct Transcript: Sendable, Equatable {
                     }
                 }
                 var confidence = words[i..<i + taken].map(\.confidence).min()
-                if taken == 1, written == words[i].text, let swapped = Self.eSetRewrite(words[i...].map(\.text), rewrites: rewrites, longest: longest) {
+                if taken == 1, written == words[i].text, let swapped = Self.eSetRewrite(words[i..<min(i + longest, words.count)].map(\.text), rewrites: rewrites, longest: longest) {
                     // A guess from the sound, so the line goes to review with the letters as heard.
                     taken = swapped.length
                     written = swapped.form
