@@ -89,11 +89,37 @@ enum FieldValues {
             }
         }
         // "yyyy年MM月dd日" with its characters misread ("2026 年 07 月 13 晶", "20264085 178",
-        // "20264F08 FA 08H"): four digits, then each character as one or two others.
-        if formats.contains(where: { $0.contains("年") }),
-            let match = text.filter({ !$0.isWhitespace }).wholeMatch(of: #/(\d{4}).{1,2}?(\d{2}).{1,2}?(\d{2}).{0,2}?/#)
-        {
-            return isoDate("\(match.1)-\(match.2)-\(match.3)", formats: ["yyyy-MM-dd"])
+        // "20264F08 FA 08H") or 月 lost ("20264206044"): four digits, then each character as one
+        // or two others (月 as none), taken when exactly one reading is a real date.
+        if formats.contains(where: { $0.contains("年") }) {
+            return chineseDateByPosition(Array(text.filter { !$0.isWhitespace }))
+        }
+        return nil
+    }
+
+    /// Every way of reading `characters` as yyyy, 年 (1–2 characters), MM, 月 (1–2), dd, 日
+    /// (0–2): the date when the readings that are real dates agree. Only when none is, 月 may
+    /// be lost (0 characters).
+    private static func chineseDateByPosition(_ characters: [Character]) -> String? {
+        func digits(_ range: Range<Int>) -> String? {
+            guard range.upperBound <= characters.count, characters[range].allSatisfy(\.isDigit) else { return nil }
+            return String(characters[range])
+        }
+        guard let year = digits(0..<4) else { return nil }
+        for monthMarks in [1...2, 0...0] {
+            var dates = Set<String>()
+            for yearMark in 1...2 {
+                let month = 4 + yearMark
+                guard let mm = digits(month..<month + 2) else { continue }
+                for monthMark in monthMarks {
+                    let day = month + 2 + monthMark
+                    guard let dd = digits(day..<day + 2), (0...2).contains(characters.count - day - 2),
+                          let date = isoDate("\(year)-\(mm)-\(dd)", formats: ["yyyy-MM-dd"])
+                    else { continue }
+                    dates.insert(date)
+                }
+            }
+            if !dates.isEmpty { return dates.count == 1 ? dates.first : nil }
         }
         return nil
     }
