@@ -494,6 +494,7 @@ struct PurchaseOrderExtractorTests {
         #expect(FieldValues.isoDate("20264209 038", formats: chinese) == "2026-09-03", "no month 20: 年 as 42, 月 lost, 日 as 8")
         #expect(FieldValues.isoDate("20264206044", formats: chinese) == "2026-06-04", "年 as 42, 月 lost, 日 as 4")
         #expect(FieldValues.isoDate("20264105112", formats: chinese) == nil, "several readings are dates: 10-11, 10-12, 05-11")
+        #expect(FieldValues.isoDate("20264705118", formats: chinese) == nil, "05-18 (月 as 1) or 05-11 (月 lost)")
         #expect(FieldValues.isoDate("2026 年 05 月 0O1 日", formats: chinese) == "2026-05-01", "an O beside a digit is a 0")
         #expect(FieldValues.isoDate("1O/03/2026", formats: ["dd/MM/yyyy"]) == "2026-03-10")
         #expect(FieldValues.isoDate("03 Nov 2026", formats: ["dd MMM yyyy"]) == "2026-11-03", "a month's o stays")

@@ -90,38 +90,35 @@ enum FieldValues {
         }
         // "yyyy年MM月dd日" with its characters misread ("2026 年 07 月 13 晶", "20264085 178",
         // "20264F08 FA 08H") or 月 lost ("20264206044"): four digits, then each character as one
-        // or two others (月 as none), taken when exactly one reading is a real date.
+        // or two others (月 also as none), taken when all readings that are real dates agree.
         if formats.contains(where: { $0.contains("年") }) {
             return chineseDateByPosition(Array(text.filter { !$0.isWhitespace }))
         }
         return nil
     }
 
-    /// Every way of reading `characters` as yyyy, 年 (1–2 characters), MM, 月 (1–2), dd, 日
-    /// (0–2): the date when the readings that are real dates agree. Only when none is, 月 may
-    /// be lost (0 characters).
+    /// Every way of reading `characters` as yyyy, 年 (1–2 characters), MM, 月 (0–2), dd, 日
+    /// (0–2): the date when all the readings that are real dates agree ("20264705118" reads as
+    /// 05-18 with 月 as 1, or 05-11 with 月 lost: no date).
     private static func chineseDateByPosition(_ characters: [Character]) -> String? {
         func digits(_ range: Range<Int>) -> String? {
             guard range.upperBound <= characters.count, characters[range].allSatisfy(\.isDigit) else { return nil }
             return String(characters[range])
         }
         guard let year = digits(0..<4) else { return nil }
-        for monthMarks in [1...2, 0...0] {
-            var dates = Set<String>()
-            for yearMark in 1...2 {
-                let month = 4 + yearMark
-                guard let mm = digits(month..<month + 2) else { continue }
-                for monthMark in monthMarks {
-                    let day = month + 2 + monthMark
-                    guard let dd = digits(day..<day + 2), (0...2).contains(characters.count - day - 2),
-                          let date = isoDate("\(year)-\(mm)-\(dd)", formats: ["yyyy-MM-dd"])
-                    else { continue }
-                    dates.insert(date)
-                }
+        var dates = Set<String>()
+        for yearMark in 1...2 {
+            let month = 4 + yearMark
+            guard let mm = digits(month..<month + 2) else { continue }
+            for monthMark in 0...2 {
+                let day = month + 2 + monthMark
+                guard let dd = digits(day..<day + 2), (0...2).contains(characters.count - day - 2),
+                      let date = isoDate("\(year)-\(mm)-\(dd)", formats: ["yyyy-MM-dd"])
+                else { continue }
+                dates.insert(date)
             }
-            if !dates.isEmpty { return dates.count == 1 ? dates.first : nil }
         }
-        return nil
+        return dates.count == 1 ? dates.first : nil
     }
 }
 
