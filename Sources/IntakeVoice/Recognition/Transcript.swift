@@ -85,22 +85,23 @@ public struct Transcript: Sendable, Equatable {
                         break
                     }
                 }
-                var confidence = words[i..<i + taken].map(\.confidence).min()
+                var guessed = false
                 if taken == 1, written == words[i].text, let swapped = Self.eSetRewrite(words[i..<min(i + longest, words.count)].map(\.text), rewrites: rewrites, longest: longest) {
                     // A guess from the sound, so the line goes to review with the letters as heard.
                     taken = swapped.length
                     written = swapped.form
-                    confidence = min(words[i..<i + taken].map(\.confidence).min() ?? 1, Self.eSetConfidence)
+                    guessed = true
                     notes.append("Heard \"\(words[i..<i + taken].map(\.text).joined(separator: " "))\"; read as \(swapped.form), the only catalog code one sound-alike letter away.")
                 }
                 let covered = words[i..<i + taken]
+                let heard = covered.map(\.confidence).min()
                 if i > 0 { text += " " }
                 let start = text.unicodeScalars.count
                 text += written
                 origins.append(OrderText.Origin(
                     span: TextSpan(start: start, end: text.unicodeScalars.count),
                     audio: AudioSpan(start: covered.first!.start, end: covered.last!.end),
-                    confidence: confidence))
+                    confidence: guessed ? min(heard ?? 1, Self.eSetConfidence) : heard))
                 i += taken
             }
         }
