@@ -3,8 +3,18 @@ import Foundation
 /// CPU seconds (user + system) this process has used so far: throughput on a shared VM swings
 /// by a fifth from run to run, CPU time per item much less, so benches print both.
 func processCPUSeconds() -> Double {
+    usageCPUSeconds(RUSAGE_SELF.rawValue)
+}
+
+/// CPU seconds (user + system) of this process's children that have exited and been waited
+/// for: a load generator's, once it has.
+func childrenCPUSeconds() -> Double {
+    usageCPUSeconds(RUSAGE_CHILDREN.rawValue)
+}
+
+private func usageCPUSeconds(_ who: Int32) -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
+    getrusage(who, &usage)
     func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }

@@ -57,7 +57,7 @@ struct WrkClient {
         process.executableURL = URL(fileURLWithPath: wrk)
         process.arguments = ["-t", "\(threads)", "-c", "\(connections)", "-d", "\(seconds)s", "--timeout", "30s", "-s", script.path, url.absoluteString]
         process.standardOutput = output
-        let before = Self.childrenCPUSeconds()
+        let before = childrenCPUSeconds()
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -67,16 +67,8 @@ struct WrkClient {
             throw WrkError("wrk exited with status \(process.terminationStatus) and no figures:\n\(text)")
         }
         var result = try JSONDecoder().decode(Result.self, from: Data(line.utf8))
-        result.cpuSeconds = Self.childrenCPUSeconds() - before
+        result.cpuSeconds = childrenCPUSeconds() - before
         return result
-    }
-
-    /// CPU of this process's children that have exited and been waited for: wrk's, once it has.
-    private static func childrenCPUSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// The Lua script: bodies loaded once per thread, a key per post, statuses counted per

@@ -292,17 +292,17 @@ public struct PurchaseOrderExtractor: Sendable {
     static func restoreLostDecimalPoint(_ order: inout PurchaseOrder, stated: Double) {
         let sum = amountsSum(order.items)
         guard abs(sum - stated) > 0.011 else { return }
+        func pointless(_ text: String) -> Bool { !text.contains { $0 == "." || $0 == "," } }
         let lost = order.items.indices.filter { index in
             let item = order.items[index]
-            guard let amount = item.amount, let text = item.cells[.amount]?.text, !text.contains(where: { $0 == "." || $0 == "," })
-            else { return false }
+            guard let amount = item.amount, let text = item.cells[.amount]?.text, pointless(text) else { return false }
             return abs(sum - amount + amount / 100 - stated) <= 0.011
         }
         guard lost.count == 1, let index = lost.first, let amount = order.items[index].amount else { return }
         var item = order.items[index]
         var restored = [String(format: "the amount reads \"%@\"", item.cells[.amount]?.text ?? "")]
         let priceText = item.cells[.unitPrice]?.text ?? ""
-        if item.arithmeticHolds == true, let price = item.unitPrice, !priceText.contains(where: { $0 == "." || $0 == "," }) {
+        if item.arithmeticHolds == true, let price = item.unitPrice, pointless(priceText) {
             item.unitPrice = price / 100
             if let confidence = item.cells[.unitPrice]?.confidence { item.cells[.unitPrice]?.confidence = min(confidence, 0.5) }
             restored.append(String(format: "the unit price \"%@\"", priceText))
