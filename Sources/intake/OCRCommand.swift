@@ -25,6 +25,7 @@ struct OCRCommand: ParsableCommand {
             Examples:
               intake ocr samples/documents/acme-ruled.png
               intake ocr --words scan.tif
+              intake ocr --language eng --json chinese-po.png
               intake ocr --json purchase-order.pdf
             """)
 
@@ -32,6 +33,11 @@ struct OCRCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Scans: PNG, JPEG, TIFF, PNM, BMP or PDF.", valueName: "file"))
     var files: [String]
+
+    @Option(help: ArgumentHelp(
+        "Tesseract languages of each page's first reading, instead of the pipeline's `document.read` `language` (e.g. eng, chi_sim+eng).",
+        valueName: "langs"))
+    var language: String?
 
     @Flag(name: .long, help: "Print every word with its box (x,y,width,height on the prepared page) and confidence.")
     var words = false
@@ -45,7 +51,12 @@ struct OCRCommand: ParsableCommand {
         let stages = configuration.routes.flatMap(\.stages)
         let empty = ConfigNode.empty(file: configuration.file)
         let decode = try DocumentDecodeStage(options: stages.first { $0.uses == "document.decode" }?.options ?? empty)
-        let read = try DocumentReadStage(options: stages.first { $0.uses == "document.read" }?.options ?? empty)
+        var read = try DocumentReadStage(options: stages.first { $0.uses == "document.read" }?.options ?? empty)
+        if let language {
+            var settings = read.settings
+            settings.primaryLanguage = language
+            read = DocumentReadStage(settings: settings)
+        }
         guard let extractOptions = stages.first(where: { $0.uses == "document.extract" })?.options else {
             throw ValidationError("\(configuration.file) has no document.extract stage (it names the templates folder)")
         }

@@ -68,8 +68,11 @@ public struct ReadDocument: Sendable {
 /// one `DocumentReader` per worker thread.
 public final class DocumentReader {
     public struct Settings: Sendable, Equatable {
-        /// Tesseract language of ordinary pages.
-        public var primaryLanguage = "eng"
+        /// Tesseract languages of every page's first reading: English first, Chinese for the
+        /// words English reads badly. A Chinese PO is then read once, where with `eng` alone its
+        /// first page was read again as `chi_sim+eng` (54 of 232 corpus pages were); English pages
+        /// took 8% longer (15 pages), and accuracy on four corpora stayed or improved.
+        public var primaryLanguage = "eng+chi_sim"
         /// Language sets by OSD script name, for pages in another script.
         public var scriptLanguages = ["Han": "chi_sim+eng"]
         /// Below this mean word confidence (or with fewer than `minimumWords`), a page gets OSD.
@@ -167,6 +170,8 @@ public final class DocumentReader {
                 record.kept = record.readings.count - 1
             }
         }
+        // `chi_sim+eng` after `eng+chi_sim` is not the same reading: skipping it lost 0.7 and
+        // 1.1 points of degraded items on two corpora (continuation pages of Chinese POs).
         let allLanguages = [settings.primaryLanguage] + settings.scriptLanguages.values.sorted()
         if first.meanConfidence >= settings.uprightConfidence && first.words.count >= settings.minimumWords {
             for set in allLanguages where set != first.languages && best.meanConfidence < settings.retryConfidence {

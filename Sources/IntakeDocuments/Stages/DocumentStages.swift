@@ -29,7 +29,7 @@ public struct DocumentDecodeStage: Stage {
 /// `document.read`: `ScannedDocument` → `ReadDocument`, each page prepared (Leptonica) and read
 /// by Tesseract with word boxes, one engine set per worker.
 ///
-/// Options: `language` (`eng`), `script_languages` (`{Han: chi_sim+eng}`), `tessdata` (folder),
+/// Options: `language` (`eng+chi_sim`), `script_languages` (`{Han: chi_sim+eng}`), `tessdata` (folder),
 /// `retry_confidence` (0.85: weaker pages get orientation and script detection).
 public struct DocumentReadStage: Stage {
     public let settings: DocumentReader.Settings

@@ -21,8 +21,8 @@ enum DocumentFixture {
     }
 
     /// Bytes → what `document.decode`, `document.read` and `document.extract` make of them.
-    static func read(_ bytes: Data) throws -> (document: ReadDocument, order: PurchaseOrder, draft: OrderDraft) {
-        let document = try DocumentReader().read(try DocumentDecoder().decode(bytes))
+    static func read(_ bytes: Data, settings: DocumentReader.Settings = .init()) throws -> (document: ReadDocument, order: PurchaseOrder, draft: OrderDraft) {
+        let document = try DocumentReader(settings: settings).read(try DocumentDecoder().decode(bytes))
         let order = PurchaseOrderExtractor(templates: templates).extract(document)
         return (document, order, PurchaseOrderAligner(master: master).align(order, notes: document.notes))
     }
