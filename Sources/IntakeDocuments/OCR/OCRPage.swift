@@ -20,7 +20,7 @@ public struct OCRPage: Sendable {
     public var lines: [Line]
     public var transform: PageTransform
     public var preparation: PagePreparer.Report
-    /// Tesseract languages used (`eng`, `chi_sim+eng`).
+    /// Tesseract languages used (`eng+chi_sim`, `chi_sim+eng`, `eng`).
     public var languages: String
 
     public init(number: Int, lines: [Line], transform: PageTransform, preparation: PagePreparer.Report = .unprepared, languages: String) {
