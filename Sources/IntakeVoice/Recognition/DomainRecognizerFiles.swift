@@ -43,18 +43,27 @@ public struct DomainRecognizerFiles: Sendable, Equatable {
             }
         }
         try manager.createDirectory(at: cache, withIntermediateDirectories: true)
-        // Written under temporary names and moved, so a concurrent start never reads half a file.
         for (url, text) in [
             (dictionary, lines.joined(separator: "\n") + "\n"), (languageModel, model),
             (report, guessed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\n")),
         ] {
-            let temporary = url.appendingPathExtension("tmp-\(ProcessInfo.processInfo.processIdentifier)")
-            try Data(text.utf8).write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else {
-                throw VoiceError.recognizerUnavailable("cannot write \(url.path) (errno \(errno))")
-            }
+            try install(text, at: url)
         }
         return DomainRecognizerFiles(languageModel: languageModel, dictionary: dictionary, guessed: guessed)
+    }
+
+    /// Writes `text` under a temporary name and moves it to `url`, so a concurrent start never
+    /// reads half a file. The temporary name is this call's own: a name by process id alone made
+    /// two starts in one process (parallel tests, a server's pipelines) move one file twice, and
+    /// the second failed.
+    static func install(_ text: String, at url: URL) throws {
+        let temporary = url.appendingPathExtension("tmp-\(UUID().uuidString)")
+        try Data(text.utf8).write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            let code = errno
+            try? FileManager.default.removeItem(at: temporary)
+            throw VoiceError.recognizerUnavailable("cannot write \(url.path) (errno \(code))")
+        }
     }
 
     private static func parseGuessed(_ text: String) -> [String: String] {
