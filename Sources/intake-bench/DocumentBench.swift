@@ -23,8 +23,9 @@ struct DocumentBench: ParsableCommand {
             exact when code, quantity and unit price all are; SKUs aligned. The same pages read \
             by bare Tesseract (no page preparation, no orientation or script retry) through the \
             same extractor show what preparation buys. Speed: intake's path (decode → prepare → \
-            OCR → extract → align) per page on one worker against bare Tesseract on the decoded \
-            page, then --jobs workers.
+            OCR → extract → align) per page on one worker, decoding timed apart; bare \
+            Tesseract on the decoded pages, in the same languages (--language), against intake \
+            from the decoded page; then --jobs workers.
 
             Pages are cached in --corpus and reused; delete the folder to render them again. \
             Needs imagemagick, libtiff-tools, poppler-utils, fonts-dejavu, fonts-liberation, \
