@@ -205,7 +205,7 @@ enum ChildProcess {
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let seconds = elapsedSeconds(since: started)
         let exit = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return Result(
             status: exit, seconds: seconds, peakRSSMegabytes: Double(usage.ru_maxrss) / 1024,  // Linux: kilobytes

@@ -97,10 +97,10 @@ struct DocumentBench: ParsableCommand {
             // As the pipeline reads it: a file split into several orders where one was printed
             // is scored on its first and the split is an error.
             let document = try decoder.decode(bytes)
-            let decodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            let decodeSeconds = elapsedSeconds(since: start)
             let read = try reader.read(document)
             let drafts = extractor.extractAll(read).map { aligner.align($0) }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            let seconds = elapsedSeconds(since: start)
             var score = DocumentScore.score(drafts[0], against: sample.spec)
             if drafts.count > 1 { score.errors.append("split into \(drafts.count) orders") }
             outcomes.append(Outcome(
@@ -121,7 +121,7 @@ struct DocumentBench: ParsableCommand {
                         number: index + 1, lines: OCRPage.rows(engine.read(page, resolution: page.resolution ?? 300)),
                         transform: PageTransform(originalWidth: page.width, originalHeight: page.height), languages: settings.primaryLanguage)
                 }
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                let seconds = elapsedSeconds(since: start)
                 let draft = aligner.align(extractor.extract(ReadDocument(pages: read, blankPages: [], notes: [])))
                 raw.append(Outcome(sample: sample, score: DocumentScore.score(draft, against: sample.spec), seconds: seconds))
             }
@@ -137,7 +137,7 @@ struct DocumentBench: ParsableCommand {
                     _ = extractor.extractAll(read).map { aligner.align($0) }
                 }
             }
-            workerPagesPerSecond = Double(pages) / (Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+            workerPagesPerSecond = Double(pages) / elapsedSeconds(since: start)
         }
         report(outcomes: outcomes, raw: raw, pages: pages, parallel: workerPagesPerSecond, languages: settings.primaryLanguage)
     }

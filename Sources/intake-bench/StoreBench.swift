@@ -65,7 +65,7 @@ struct StoreBench: ParsableCommand {
         for chunk in stride(from: 0, to: count, by: batch) {
             _ = try queue.submit(Array(records[chunk..<min(chunk + batch, count)]))
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let seconds = elapsedSeconds(since: start)
         return (Double(count) / seconds, seconds)
     }
 

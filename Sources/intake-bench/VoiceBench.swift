@@ -82,7 +82,7 @@ struct VoiceBench: ParsableCommand {
         let started = DispatchTime.now()
         let rendered = try VoiceCorpusRenderer(folder: folder, whiteNoise: noise == "white").render(utterances, conditions: VoiceCondition.all)
         log(String(format: "voice corpus: %d recordings in %@ (%d rendered now, %.1f s)", rendered.recordings.count, folder.path,
-                   rendered.newFiles, Self.seconds(since: started)))
+                   rendered.newFiles, elapsedSeconds(since: started)))
         try Self.writeManifest(utterances, to: folder.appendingPathComponent("sentences.tsv"))
         let recordings = rendered.recordings
 
@@ -109,7 +109,7 @@ struct VoiceBench: ParsableCommand {
             for item in audio {
                 let start = DispatchTime.now()
                 let words = bare.decode(item.samples[...]).words.map(\.text)
-                raw.append((Self.seconds(since: start), words.joined(separator: " ")))
+                raw.append((elapsedSeconds(since: start), words.joined(separator: " ")))
             }
         }
 
@@ -119,7 +119,7 @@ struct VoiceBench: ParsableCommand {
         let oneStarted = DispatchTime.now()
         var outcomes: [VoicePath.Outcome] = []
         for recording in recordings { outcomes.append(try path.run(recording.file, worker: 0)) }
-        let oneWall = Self.seconds(since: oneStarted)
+        let oneWall = elapsedSeconds(since: oneStarted)
 
         // The same files on `jobs` workers, each with its own decoder.
         var parallelWall = 0.0
@@ -134,7 +134,7 @@ struct VoiceBench: ParsableCommand {
                     do { results.set(index, try path.run(recordings[index].file, worker: worker)) } catch { results.fail(error) }
                 }
             }
-            parallelWall = Self.seconds(since: parallelStarted)
+            parallelWall = elapsedSeconds(since: parallelStarted)
             if let error = results.error { throw error }
             sameResults = zip(results.values, outcomes).filter { $0?.heard == $1.heard && $0?.lines == $1.lines }.count
         }
@@ -273,10 +273,6 @@ struct VoiceBench: ParsableCommand {
             print("  misheard (\(errors.count) recordings, \(min(showErrors, errors.count)) shown, most wrong lines first):")
             for error in errors.prefix(showErrors) { print("    " + error.text) }
         }
-    }
-
-    static func seconds(since start: DispatchTime) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
     /// The 1, 5 and 15 minute load averages (Linux), to judge whether other work shared the cores.

@@ -24,10 +24,10 @@ struct VoicePath: Sendable {
         let audio = try WAVDecoder.decode(Data(contentsOf: file))
         let recognizing = DispatchTime.now()
         let transcript = try stage.transcribe(audio, worker: worker)
-        let recognizeSeconds = VoiceBench.seconds(since: recognizing)
+        let recognizeSeconds = elapsedSeconds(since: recognizing)
         let text = transcript.orderText(rewrites: stage.vocabulary.rewrites, doubtfulShare: stage.settings.doubtfulShare)
         let lines = aligner.align(text).intent.lines.map(VoiceLine.init)
-        return Outcome(heard: text.text, lines: lines, seconds: VoiceBench.seconds(since: start), recognizeSeconds: recognizeSeconds)
+        return Outcome(heard: text.text, lines: lines, seconds: elapsedSeconds(since: start), recognizeSeconds: recognizeSeconds)
     }
 }
 

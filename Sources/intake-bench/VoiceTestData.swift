@@ -71,7 +71,7 @@ struct VoiceTestData {
             let audio = try WAVDecoder.decode(Data(contentsOf: folder.appendingPathComponent("\(reference.id).wav")))
             let start = DispatchTime.now()
             let heard = decoder.decode(audio.samples[...]).words.map { $0.text.lowercased() }
-            seconds += VoiceBench.seconds(since: start)
+            seconds += elapsedSeconds(since: start)
             audioSeconds += audio.duration
             let distance = Self.editDistance(reference.words, heard)
             words += reference.words.count
