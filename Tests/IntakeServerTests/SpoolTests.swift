@@ -68,6 +68,74 @@ import Testing
         #expect(try Data(contentsOf: extracted.upload.file) == file)
     }
 
+    private func entry(for upload: Spool.Upload, id: String) -> Spool.Entry {
+        Spool.Entry(
+            id: id, uri: "http:/v1/messages", sender: "courier-app", idempotencyKey: "key-\(id)", sha256: upload.sha256,
+            contentType: "text/plain", bytes: upload.bytes, receivedAt: "2026-12-05T14:00:00Z")
+    }
+
+    @Test func aCommittedUploadIsOneFileHoldingItsBytesThenItsEntry() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spool = try Spool(dataFolder: folder, keepInputs: true)
+        let data = Data((0..<50_000).map { UInt8(truncatingIfNeeded: $0 * 13) })
+        let upload = try await spool.receive(body(data, chunk: 4096), limit: 1 << 20)
+        let entry = entry(for: upload, id: "ord_0123456789abcdef01234567")
+        try spool.commit(upload, as: entry)
+
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.pending.path) == [entry.id])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.incoming.path).isEmpty)
+        #expect(spool.entry(entry.id) == entry)
+        #expect(spool.pendingEntries() == [entry])
+        #expect(try spool.input(for: entry).load() == data)
+
+        spool.finished(entry.id)
+        #expect(spool.pendingEntries().isEmpty)
+        let kept = try #require(spool.keptInput(entry.id))
+        #expect(kept.bytes == data)
+        #expect(kept.contentType == "text/plain")
+    }
+
+    /// A file whose trailer or entry did not all reach the disk is not an entry: it was never
+    /// answered, so it is dropped, never read as a shorter upload.
+    @Test func anEntryFileCutShortIsDroppedOnStart() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spool = try Spool(dataFolder: folder, keepInputs: false)
+        var committed: [Spool.Entry] = []
+        for (index, cut) in [0, 1, SpoolTrailer.size, SpoolTrailer.size + 5].enumerated() {
+            let upload = try await spool.receive(body(Data("store 12: \(index) butter croissants".utf8)), limit: 1 << 16)
+            let entry = entry(for: upload, id: "ord_\(index)0000000000000000000000a")
+            try spool.commit(upload, as: entry)
+            committed.append(entry)
+            guard cut > 0 else { continue }
+            let file = spool.pending.appendingPathComponent(entry.id)
+            let whole = try Data(contentsOf: file)
+            try whole.prefix(whole.count - cut).write(to: file)
+        }
+        #expect(spool.pendingEntries() == [committed[0]])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.pending.path) == [committed[0].id])
+    }
+
+    /// Entries written by earlier versions (bytes in `<id>`, the entry in `<id>.json`) are still
+    /// queued after an upgrade, and kept as before.
+    @Test func anEntryInTheOldTwoFileLayoutIsStillRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spool = try Spool(dataFolder: folder, keepInputs: true)
+        let data = Data("store 12: 2 butter croissants".utf8)
+        let entry = entry(for: Spool.Upload(file: folder, sha256: ContentHash.sha256(data), bytes: data.count), id: "ord_abcdef0123456789abcdef01")
+        try data.write(to: spool.pending.appendingPathComponent(entry.id))
+        try JSONEncoder().encode(entry).write(to: spool.pending.appendingPathComponent(entry.id + ".json"))
+        try JSONEncoder().encode(entry).write(to: spool.pending.appendingPathComponent("ord_ffffffffffffffffffffffff.json"))
+
+        #expect(spool.pendingEntries() == [entry])
+        #expect(try spool.input(for: entry).load() == data)
+        spool.finished(entry.id)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.pending.path).isEmpty)
+        #expect(spool.keptInput(entry.id)?.bytes == data)
+    }
+
     /// An upload answered 202 while the server was stopping (the feed closed) is on disk only;
     /// the next start processes it, once.
     @Test func anUploadAcceptedBeforeAStopIsProcessedAfterTheRestart() async throws {

@@ -4,12 +4,17 @@ import Hummingbird
 
 /// Uploads on their way into the pipeline, kept on disk so that `202 Accepted` is a promise.
 ///
-/// A body is streamed to `spool/incoming/` while it is hashed (never held whole in memory),
-/// fsync'ed, and moved to `spool/pending/<order id>` beside a small JSON entry saying who sent
-/// it and under which idempotency key. Only then is it queued and answered. When its order is
-/// stored, the bytes move to `inputs/` (for the review page) or are deleted. On start, every
-/// pending entry is queued again: a crash between `202` and the store loses nothing, and the
-/// idempotency key keeps it from becoming two orders.
+/// A body is streamed to `spool/incoming/` while it is hashed (never held whole in memory).
+/// To commit it, a small JSON entry (who sent it, under which idempotency key) and a trailer
+/// are appended to the same file, which is fsync'ed and moved to `spool/pending/<order id>`:
+/// one file, one fsync and one rename per upload. Only then is it queued and answered. When its
+/// order is stored, the file moves to `inputs/` (for the review page) or is deleted. On start,
+/// every pending entry is queued again: a crash between `202` and the store loses nothing, and
+/// the idempotency key keeps it from becoming two orders.
+///
+/// An entry file: the upload's bytes, the entry's JSON, then `SpoolTrailer` (the JSON's
+/// length and a magic). Entries written before this layout (bytes in `<id>`, JSON in
+/// `<id>.json`) are still read.
 final class Spool: Sendable {
     /// What the spool knows about one accepted upload.
     struct Entry: Codable, Sendable, Equatable {
@@ -76,7 +81,9 @@ final class Spool: Sendable {
                 if timeout.isFinite, started.duration(to: .now) > .seconds(timeout) { throw APIError.uploadTimedOut(after: timeout) }
                 try buffer.withUnsafeReadableBytes { try writer.write($0) }
             }
-            let (sha256, bytes) = try await Self.offPool { try writer.close() }
+            // Not fsync'ed here: `commit` appends the entry and syncs once; an upload that is a
+            // replay is discarded without ever being synced.
+            let (sha256, bytes) = try writer.close()
             return Upload(file: file, sha256: sha256, bytes: bytes)
         } catch {
             writer.abandon()
@@ -94,19 +101,25 @@ final class Spool: Sendable {
         return (Upload(file: file, sha256: ContentHash.sha256(data), bytes: data.count), part)
     }
 
-    /// Makes `upload` durable as pending entry `entry.id`: bytes first, then the entry, which
-    /// marks it complete; a crash in between leaves bytes without an entry, dropped on start.
+    /// Makes `upload` durable as pending entry `entry.id`: the entry and trailer are appended to
+    /// its file, which is fsync'ed and only then moved into `pending/`. A crash before the move
+    /// leaves the file in `incoming/`, cleared on start; the upload was never answered.
     func commit(_ upload: Upload, as entry: Entry) throws {
-        let bytes = pending.appendingPathComponent(entry.id)
-        let meta = pending.appendingPathComponent(entry.id + ".json")
-        try? FileManager.default.removeItem(at: bytes)
-        try FileManager.default.moveItem(at: upload.file, to: bytes)
-        let metaPart = incoming.appendingPathComponent(entry.id + ".json.part")
-        let writer = try HashingFileWriter(metaPart)
-        try writer.write(try JSONEncoder().encode(entry))
-        _ = try writer.close()
-        try? FileManager.default.removeItem(at: meta)
-        try FileManager.default.moveItem(at: metaPart, to: meta)
+        let json = try JSONEncoder().encode(entry)
+        let handle = try FileHandle(forWritingTo: upload.file)
+        do {
+            try handle.seek(toOffset: UInt64(upload.bytes))
+            try handle.write(contentsOf: json + SpoolTrailer(entryBytes: json.count).encoded)
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            throw error
+        }
+        let destination = pending.appendingPathComponent(entry.id)
+        try? FileManager.default.removeItem(at: pending.appendingPathComponent(entry.id + ".json"))
+        try? FileManager.default.removeItem(at: destination)
+        try FileManager.default.moveItem(at: upload.file, to: destination)
         try Self.syncDirectory(pending)
     }
 
@@ -126,20 +139,42 @@ final class Spool: Sendable {
 
     /// The pending entry for `id`, if it is waiting for the pipeline.
     func entry(_ id: String) -> Entry? {
-        Self.readEntry(pending.appendingPathComponent(id + ".json"))
+        Self.readEntry(pending.appendingPathComponent(id))
     }
 
+    /// The entry of an entry file: from its trailer, or from `<file>.json` for the old layout.
     private static func readEntry(_ file: URL) -> Entry? {
-        guard let data = try? Data(contentsOf: file) else { return nil }
-        return try? JSONDecoder().decode(Entry.self, from: data)
+        let legacy = URL(fileURLWithPath: file.path + ".json")
+        if let data = try? Data(contentsOf: legacy) { return try? JSONDecoder().decode(Entry.self, from: data) }
+        guard let handle = try? FileHandle(forReadingFrom: file) else { return nil }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd(), size >= UInt64(SpoolTrailer.size),
+              (try? handle.seek(toOffset: size - UInt64(SpoolTrailer.size))) != nil,
+              let trailer = (try? handle.readToEnd()).flatMap(SpoolTrailer.init(decoding:)),
+              UInt64(trailer.entryBytes) <= size - UInt64(SpoolTrailer.size)
+        else { return nil }
+        let start = size - UInt64(SpoolTrailer.size) - UInt64(trailer.entryBytes)
+        guard (try? handle.seek(toOffset: start)) != nil,
+              let json = try? handle.read(upToCount: trailer.entryBytes),
+              let entry = try? JSONDecoder().decode(Entry.self, from: json),
+              UInt64(entry.bytes) == start
+        else { return nil }
+        return entry
     }
 
-    /// Every complete pending entry, oldest first; bytes without an entry are removed.
+    /// Every complete pending entry, oldest first; files without an entry are removed.
     func pendingEntries() -> [Entry] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: pending.path)) ?? []
-        let entries = names.filter { $0.hasSuffix(".json") }.compactMap { entry(String($0.dropLast(5))) }
-        let complete = Set(entries.map(\.id))
-        for name in names where !name.hasSuffix(".json") && !complete.contains(name) {
+        var entries: [Entry] = []
+        for name in names where !name.hasSuffix(".json") {
+            if let entry = entry(name) {
+                entries.append(entry)
+            } else {
+                try? FileManager.default.removeItem(at: pending.appendingPathComponent(name))
+            }
+        }
+        // An old-layout entry whose bytes are gone describes nothing.
+        for name in names where name.hasSuffix(".json") && !names.contains(String(name.dropLast(5))) {
             try? FileManager.default.removeItem(at: pending.appendingPathComponent(name))
         }
         return entries.sorted { ($0.receivedAt, $0.id) < ($1.receivedAt, $1.id) }
@@ -152,33 +187,31 @@ final class Spool: Sendable {
         // not copied (a copy of a 2 MB alert cost 13% of the server's CPU); spool files are
         // written whole before they are pending and only ever moved or unlinked afterwards.
         return PipelineInput(uri: entry.uri, sender: entry.sender, idempotencyKey: entry.idempotencyKey, sha256: entry.sha256) {
-            try Data(contentsOf: file, options: .alwaysMapped)
+            try Data(contentsOf: file, options: .alwaysMapped).prefix(entry.bytes)
         }
     }
 
-    /// Called once the order for `id` is stored: keeps the bytes in `inputs/` or deletes them.
+    /// Called once the order for `id` is stored: keeps the entry file in `inputs/` or deletes it.
     func finished(_ id: String) {
-        let bytes = pending.appendingPathComponent(id)
-        let meta = pending.appendingPathComponent(id + ".json")
+        let file = pending.appendingPathComponent(id)
+        let legacy = pending.appendingPathComponent(id + ".json")
         if let kept {
             try? FileManager.default.removeItem(at: kept.appendingPathComponent(id))
             try? FileManager.default.removeItem(at: kept.appendingPathComponent(id + ".json"))
-            try? FileManager.default.moveItem(at: bytes, to: kept.appendingPathComponent(id))
-            try? FileManager.default.moveItem(at: meta, to: kept.appendingPathComponent(id + ".json"))
+            try? FileManager.default.moveItem(at: file, to: kept.appendingPathComponent(id))
+            try? FileManager.default.moveItem(at: legacy, to: kept.appendingPathComponent(id + ".json"))
         } else {
-            try? FileManager.default.removeItem(at: bytes)
-            try? FileManager.default.removeItem(at: meta)
+            try? FileManager.default.removeItem(at: file)
+            try? FileManager.default.removeItem(at: legacy)
         }
     }
 
     /// The kept bytes of `id`'s input and their content type, if the server received and kept them.
-    func keptInput(_ id: String) -> (file: URL, contentType: String)? {
+    func keptInput(_ id: String) -> (bytes: Data, contentType: String)? {
         guard let kept, id.range(of: #"^ord_[0-9a-f]{24}$"#, options: .regularExpression) != nil else { return nil }
         let file = kept.appendingPathComponent(id)
-        guard FileManager.default.fileExists(atPath: file.path),
-              let entry = Self.readEntry(kept.appendingPathComponent(id + ".json"))
-        else { return nil }
-        return (file, entry.contentType)
+        guard let entry = Self.readEntry(file), let data = try? Data(contentsOf: file, options: .alwaysMapped) else { return nil }
+        return (data.prefix(entry.bytes), entry.contentType)
     }
 
     private static func syncDirectory(_ url: URL) throws {
@@ -189,7 +222,30 @@ final class Spool: Sendable {
     }
 }
 
-/// Writes a file through a descriptor, hashing every byte, and fsyncs it on `close`.
+/// The last bytes of a spool entry file: the length of the entry's JSON before it, then a
+/// magic, so a file cut short (or not a spool file at all) is never read as an entry.
+struct SpoolTrailer: Equatable {
+    static let magic = Array("INTAKE-SPOOL-1\n".utf8)
+    static let size = 8 + magic.count
+
+    var entryBytes: Int
+
+    init(entryBytes: Int) { self.entryBytes = entryBytes }
+
+    init?(decoding bytes: Data) {
+        guard bytes.count == Self.size, Array(bytes.suffix(Self.magic.count)) == Self.magic else { return nil }
+        let length = bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard length <= UInt64(Int.max) else { return nil }
+        entryBytes = Int(length)
+    }
+
+    /// Length as 8 bytes little-endian, then the magic.
+    var encoded: Data {
+        Data((0..<8).map { UInt8(truncatingIfNeeded: UInt64(entryBytes) >> (8 * UInt64($0))) } + Self.magic)
+    }
+}
+
+/// Writes a file through a descriptor, hashing every byte; `close` does not fsync (`Spool.commit` does).
 private final class HashingFileWriter: @unchecked Sendable {
     // @unchecked: used by one request at a time; `close` runs after the last `write`.
     private let handle: FileHandle
@@ -214,7 +270,6 @@ private final class HashingFileWriter: @unchecked Sendable {
     }
 
     func close() throws -> (sha256: String, bytes: Int) {
-        try handle.synchronize()
         try handle.close()
         return (hasher.finalize(), count)
     }

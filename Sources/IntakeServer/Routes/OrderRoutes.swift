@@ -54,10 +54,9 @@ struct OrderRoutes {
             guard let kept = receiver.spool.keptInput(id) else {
                 throw APIError.notFound("the input of \(id) was not received by this server or not kept (server.keep_inputs)")
             }
-            let data = try Data(contentsOf: kept.file, options: .alwaysMapped)
             return Response(
                 status: .ok, headers: [.contentType: kept.contentType, .contentDisposition: "inline"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: kept.bytes)))
         }
         group.post("orders/:id/claim") { _, context in
             let actor = try context.require(.reviewer).name
