@@ -45,11 +45,14 @@ final class Spool: Sendable {
     let incoming: URL
     let pending: URL
     let kept: URL?
+    /// Renames into `pending/` are made durable together (one directory fsync for many uploads).
+    let pendingSync: DirectorySync
 
     init(dataFolder: URL, keepInputs: Bool) throws {
         incoming = dataFolder.appendingPathComponent("spool/incoming")
         pending = dataFolder.appendingPathComponent("spool/pending")
         kept = keepInputs ? dataFolder.appendingPathComponent("inputs") : nil
+        pendingSync = DirectorySync(pending)
         for folder in [incoming, pending] + (kept.map { [$0] } ?? []) {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
@@ -120,7 +123,7 @@ final class Spool: Sendable {
         try? FileManager.default.removeItem(at: pending.appendingPathComponent(entry.id + ".json"))
         try? FileManager.default.removeItem(at: destination)
         try FileManager.default.moveItem(at: upload.file, to: destination)
-        try Self.syncDirectory(pending)
+        try pendingSync.sync()
     }
 
     /// Runs blocking file work (fsync) on a Dispatch thread, not on one of the few cooperative
@@ -212,13 +215,6 @@ final class Spool: Sendable {
         let file = kept.appendingPathComponent(id)
         guard let entry = Self.readEntry(file), let data = try? Data(contentsOf: file, options: .alwaysMapped) else { return nil }
         return (data.prefix(entry.bytes), entry.contentType)
-    }
-
-    private static func syncDirectory(_ url: URL) throws {
-        let fd = open(url.path, O_RDONLY)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        fsync(fd)
     }
 }
 
