@@ -90,7 +90,9 @@ struct HTTPBench: AsyncParsableCommand {
             maxMilliseconds: posts.max * 1000, storedPerSecond: Double(accepted) / stored, secondsToStoreAll: stored,
             serverRSSStartMB: rss.first ?? 0, serverRSSPeakMB: rss.max() ?? 0, serverRSSEndMB: rss.last ?? 0,
             serverCPUMillisecondsPerAlert: serverCPU * 1000 / Double(max(accepted, 1)),
-            clientCPUMillisecondsPerAlert: posts.clientCPUSeconds * 1000 / Double(max(accepted, 1)))
+            clientCPUMillisecondsPerAlert: posts.clientCPUSeconds * 1000 / Double(max(accepted, 1)),
+            cpuCeilingPerSecond: Double(ProcessInfo.processInfo.activeProcessorCount) * Double(max(accepted, 1))
+                / max(serverCPU + posts.clientCPUSeconds, 1e-9))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -230,6 +232,9 @@ struct HTTPBench: AsyncParsableCommand {
         /// steadier than alerts/s on a shared VM.
         var serverCPUMillisecondsPerAlert: Double
         var clientCPUMillisecondsPerAlert: Double
+        /// The most alerts/s this machine's cores could carry at these CPU costs (server and
+        /// client together, every core busy): what a faster server must beat.
+        var cpuCeilingPerSecond: Double
 
         var report: String {
             """
@@ -238,7 +243,8 @@ struct HTTPBench: AsyncParsableCommand {
               accepted/s \(String(format: "%.0f", acceptedPerSecond)); time to 202: p50 \(String(format: "%.1f", p50Milliseconds)) ms, p99 \(String(format: "%.1f", p99Milliseconds)) ms, max \(String(format: "%.1f", maxMilliseconds)) ms
               stored/s   \(String(format: "%.0f", storedPerSecond)) (every order stored after \(String(format: "%.1f", secondsToStoreAll)) s)
               server RSS start \(String(format: "%.0f", serverRSSStartMB)) MB, peak \(String(format: "%.0f", serverRSSPeakMB)) MB, end \(String(format: "%.0f", serverRSSEndMB)) MB
-              CPU per alert: server \(String(format: "%.2f", serverCPUMillisecondsPerAlert)) ms, client \(String(format: "%.2f", clientCPUMillisecondsPerAlert)) ms
+              CPU per alert: server \(String(format: "%.2f", serverCPUMillisecondsPerAlert)) ms, client \(String(format: "%.2f", clientCPUMillisecondsPerAlert)) ms; \
+            at that cost \(ProcessInfo.processInfo.activeProcessorCount) cores carry at most \(String(format: "%.0f", cpuCeilingPerSecond)) alerts/s
             """
         }
     }
