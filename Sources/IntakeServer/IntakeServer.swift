@@ -116,6 +116,11 @@ public struct IntakeServer: Sendable {
 
         var services: [any Service] = [pipelineService]
         services += watchers as [any Service]
+        if let kept = spool.kept {
+            services.append(InputRetention(
+                folder: kept, limits: configuration.inputRetention,
+                awaitsReview: { [queue] id in (try? queue.record(id: id))?.status == .pendingReview }, logger: logger))
+        }
         if !eventSinks.isEmpty { services.append(OutboxService(relay: OutboxRelay(store: queue.store, sinks: eventSinks))) }
         return Parts(router: router, services: services, receiver: receiver)
     }

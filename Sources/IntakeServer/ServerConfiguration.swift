@@ -9,6 +9,9 @@ import IntakeCore
 ///   port: 8080
 ///   data: ../intake-data/server   # uploads in flight (spool), kept inputs; nothing outside it is served
 ///   keep_inputs: true             # keep each input's bytes for the review page (audio, scans)
+///   inputs_retention:             # kept inputs are removed oldest first past either limit (none: no limit)
+///     max_age: 30d                # ...but not while their order waits for review
+///     max_size: 20GB              # all kept inputs together; disk space wins over review
 ///   request_timeout: 30s          # a connection silent this long mid-request (stalled upload) is closed
 ///   upload_timeout: 10m           # a body still arriving after this is refused (408), however steadily it trickles
 ///   limits:                       # largest body per endpoint (413 above it)
@@ -28,6 +31,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var port = 8080
     public var dataFolder: URL
     public var keepInputs = true
+    /// How long and how much the kept inputs may grow (`inputs/`).
+    public var inputRetention = InputRetentionLimits()
     public var requestTimeout: Double = 30
     /// Seconds a whole request body may take. The idle timeout alone lets a client that sends a
     /// byte every few seconds hold a connection and a spool file forever.
@@ -47,6 +52,12 @@ public struct ServerConfiguration: Sendable, Equatable {
         public var json = 1 << 20
     }
 
+    /// Limits on the kept inputs; nil: no limit of that kind.
+    public struct InputRetentionLimits: Sendable, Equatable {
+        public var maxAge: Double? = 30 * 86_400
+        public var maxBytes: Int? = 20 << 30
+    }
+
     public init(dataFolder: URL) {
         self.dataFolder = dataFolder
     }
@@ -55,7 +66,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public init(node: ConfigNode?, directory: URL, defaultDataFolder: URL) throws {
         self.init(dataFolder: defaultDataFolder)
         guard let node else { return }
-        try node.allowOnly(["host", "port", "data", "keep_inputs", "request_timeout", "upload_timeout", "limits", "rate_limit", "watch", "watch_interval"])
+        try node.allowOnly(["host", "port", "data", "keep_inputs", "inputs_retention", "request_timeout", "upload_timeout", "limits", "rate_limit", "watch", "watch_interval"])
         func path(_ text: String) -> URL {
             text.hasPrefix("/") ? URL(fileURLWithPath: text) : directory.appendingPathComponent(text).standardizedFileURL
         }
@@ -63,6 +74,16 @@ public struct ServerConfiguration: Sendable, Equatable {
         port = try node.int("port", default: port, in: 0...65535)
         if let data = try node.optionalString("data") { dataFolder = path(data) }
         keepInputs = try node.bool("keep_inputs", default: keepInputs)
+        if let retention = try node.optional("inputs_retention") {
+            try retention.allowOnly(["max_age", "max_size"])
+            func unlimited(_ value: ConfigNode) throws -> Bool { try value.stringValue().lowercased() == "none" }
+            if let value = try retention.optional("max_age") {
+                inputRetention.maxAge = try unlimited(value) ? nil : try value.durationValue()
+            }
+            if let value = try retention.optional("max_size") {
+                inputRetention.maxBytes = try unlimited(value) ? nil : try value.byteSizeValue()
+            }
+        }
         if let timeout = try node.optional("request_timeout") {
             requestTimeout = try timeout.durationValue()
             if requestTimeout <= 0 { throw timeout.error("a request timeout must be longer than 0s") }

@@ -128,16 +128,16 @@ public struct ConfigNode: @unchecked Sendable {
         }
     }
 
-    /// Seconds, written as a number or with a unit: `250ms`, `30s`, `5m`.
+    /// Seconds, written as a number or with a unit: `250ms`, `30s`, `5m`, `2h`, `30d`.
     public func durationValue() throws -> Double {
         guard let seconds = Self.seconds(try stringValue()) else { throw error("expected a duration such as 500ms, 30s or 2m") }
         return seconds
     }
 
-    /// Seconds in a duration written as a number or with a unit (`250ms`, `30s`, `5m`, `1h`); nil if malformed.
+    /// Seconds in a duration written as a number or with a unit (`250ms`, `30s`, `5m`, `1h`, `7d`); nil if malformed.
     public static func seconds(_ duration: String) -> Double? {
         let text = duration.trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             if let value = Double(text.dropLast(suffix.count)), value >= 0 { return value * scale }
         }
