@@ -36,6 +36,29 @@ import Testing
         #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-5 8", "CAF-7 1"])
     }
 
+    /// Recognisers slip on vowels between catalog words ("belt" for "bolt"): a counted phrase
+    /// that names nothing exactly may match through such a slip, at less than full confidence;
+    /// a phrase no slip explains stays unmatched.
+    @Test func aCountedPhraseOfCatalogWordsMayMatchThroughASoundAlike() throws {
+        let csv = DemoMaster.materialsCSV + """
+
+            MRO-6,V-Belt A42,a42|a42 belt,each,mro.belt,,6.20
+            MRO-7,Foundation Bolt Kit M16,bolt kit|anchor bolt kit,set,mro.fastener,,36.00
+            """
+        let materials = try MaterialMaster.parse(csv, file: "materials.csv")
+        let aligner = IntentAligner(master: MasterData(
+            materials: materials, devices: try DeviceRegistry.parse(DemoMaster.devicesCSV, file: "devices.csv"),
+            graph: try IntentGraph.parse(DemoMaster.graphYAML, file: "graph.yaml", materials: materials)))
+
+        let heard = aligner.align(OrderText(text: "we need twenty belt kits thank you"))
+        #expect(heard.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["MRO-7 20"])
+        #expect(try #require(heard.intent.lines.first).confidence < 1)
+
+        let exact = aligner.align(OrderText(text: "two a42 belts"))
+        #expect(exact.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["MRO-6 2"])
+        #expect(aligner.align(OrderText(text: "five belt sanders")).intent.lines.isEmpty)
+    }
+
     @Test func oatMilkAddsChilledHandlingAndNoStrawIsANote() throws {
         let draft = align("store twelve, three americano with oat milk, no straw; two butter croissants")
         #expect(draft.intent.type == .delivery)

@@ -110,7 +110,12 @@ public struct MaterialMatcher: Sendable {
     }
 
     /// The best material for already-normalised words (see `MatchText.keys`).
-    public func match(tokens: [String]) -> MaterialMatch? {
+    ///
+    /// A word that is itself in some name or alias stands only for itself, unless
+    /// `knownWordsMaySoundAlike`: then it may also stand for its sound-alikes and near spellings,
+    /// as a recogniser's vowel slips do ("belt kits" heard for "bolt kits", both catalog words).
+    /// Callers ask for that only where a phrase must name something and named nothing exactly.
+    public func match(tokens: [String], knownWordsMaySoundAlike: Bool = false) -> MaterialMatch? {
         guard !tokens.isEmpty else { return nil }
         if let entry = byCompact[MatchText.compact(tokens)] {
             let best = entries[entry]
@@ -118,7 +123,7 @@ public struct MaterialMatcher: Sendable {
                 material: master.materials[best.material], score: 1, method: best.isAlias ? .alias : .exact,
                 matchedPhrase: best.phrase, rivals: [])
         }
-        let resolved = tokens.map(resolve)
+        let resolved = tokens.map { resolve($0, known: knownWordsMaySoundAlike ? .orSoundAlike : .exactly) }
         var scores: [Int: (score: Double, entry: Int, phonetic: Bool)] = [:]
         var candidates = Set<Int>()
         for options in resolved { for option in options { candidates.formUnion(vocabulary.postings[option.id]) } }
@@ -159,10 +164,14 @@ public struct MaterialMatcher: Sendable {
             method: top.value.phonetic ? .phonetic : .fuzzy, matchedPhrase: entry.phrase, rivals: Array(rivals))
     }
 
+    /// How a word of the vocabulary resolves: to itself only, or also to its sound-alikes.
+    private enum KnownWord { case exactly, orSoundAlike }
+
     /// The vocabulary words an input word may stand for, with a weight.
-    private func resolve(_ word: String) -> [(id: Int, weight: Double, phonetic: Bool)] {
-        if let id = vocabulary.ids[word] { return [(id, 1, false)] }
-        if word.contains(where: \.isNumber) { return [] }
+    private func resolve(_ word: String, known: KnownWord) -> [(id: Int, weight: Double, phonetic: Bool)] {
+        let exact = vocabulary.ids[word]
+        if let exact, known == .exactly { return [(exact, 1, false)] }
+        if word.contains(where: \.isNumber) { return exact.map { [($0, 1, false)] } ?? [] }
         let bytes = Array(word.utf8)
         let limit = bytes.count >= 8 ? 2 : bytes.count >= 4 ? 1 : 0
         let key = PhoneticKey.key(word)
@@ -181,6 +190,7 @@ public struct MaterialMatcher: Sendable {
                 offer(id, 0.75, false)
             }
         }
+        if let exact { options[exact] = (1, false) }
         return options.map { (id: $0.key, weight: $0.value.weight, phonetic: $0.value.phonetic) }
     }
 }

@@ -362,6 +362,11 @@ public struct TextIntentParser: Sendable {
             }
         }
         let content = product.filter { !Lexicon.fillers.contains(norms[$0]) }
+        if match == nil, quantity != nil, !content.isEmpty {
+            // A counted phrase names something: let its catalog words be sound-alikes of others
+            // ("twenty belt kits" heard for "twenty bolt kits") before calling it unknown.
+            match = matcher.match(tokens: MatchText.keys(product.map { norms[$0] }), knownWordsMaySoundAlike: true)
+        }
         let clauseSpan = span(clause, tokens)
 
         if content.isEmpty {
