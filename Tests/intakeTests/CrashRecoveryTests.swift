@@ -27,6 +27,31 @@ struct CrashRecoveryTests {
         }
     }
 
+    /// `scripts/server-crash-test`: `intake serve` killed while clients post, started again on
+    /// the same store and spool; every message answered `202` is one order, none twice.
+    @Test("Killing intake serve while clients post: every message answered 202 becomes exactly one order")
+    func killServer() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [
+            IntakeBinary.packageFile("scripts/server-crash-test").path, "--seed", "7", "--intake", try IntakeBinary.executable().path,
+            "--messages", "200", "--kills", "4",
+        ]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let report = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(report)")
+        for line in [
+            "ok: kills landed = 4", "ok: orders stored = 200", "ok: distinct order ids = 200",
+            "ok: answered ids without an order = 0", "ok: uploads left in the spool = 0", "ok: audit trail verifies",
+        ] {
+            #expect(report.contains(line), "\(report)")
+        }
+    }
+
     /// Runs the script on the debug build; checks what every mode checks and returns its report.
     private static func crashTest(_ arguments: [String]) throws -> String {
         let process = Process()
