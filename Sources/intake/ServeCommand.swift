@@ -14,7 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Uploads are kept on disk under the data folder before they are answered with \
             202 Accepted, so a crash loses nothing; on restart, accepted uploads not yet stored \
-            are processed. Every /v1 request needs a token from `intake tokens create`. The \
+            are processed. Inputs are then kept for the review page within \
+            `server.inputs_retention` (30 days and 20 GB by default, oldest removed first). \
+            Every /v1 request needs a token from `intake tokens create`. The \
             review page is at / (paste a reviewer token). SIGINT or SIGTERM stops taking \
             requests and lets the orders in flight finish.
 
