@@ -117,23 +117,37 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: spool.pending.path) == [committed[0].id])
     }
 
-    /// Entries written by earlier versions (bytes in `<id>`, the entry in `<id>.json`) are still
-    /// queued after an upgrade, and kept as before.
-    @Test func anEntryInTheOldTwoFileLayoutIsStillRead() throws {
+    /// Entries written by earlier versions (bytes in `<id>`, the entry in `<id>.json`) are
+    /// rewritten as entry files on start and queued, even when a stop cut an earlier rewrite
+    /// short; inputs kept that way are still served.
+    @Test func entriesInTheOldTwoFileLayoutAreRewrittenOnStart() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let spool = try Spool(dataFolder: folder, keepInputs: true)
+        let pending = folder.appendingPathComponent("spool/pending"), inputs = folder.appendingPathComponent("inputs")
+        for directory in [pending, inputs] { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
         let data = Data("store 12: 2 butter croissants".utf8)
-        let entry = entry(for: Spool.Upload(file: folder, sha256: ContentHash.sha256(data), bytes: data.count), id: "ord_abcdef0123456789abcdef01")
-        try data.write(to: spool.pending.appendingPathComponent(entry.id))
-        try JSONEncoder().encode(entry).write(to: spool.pending.appendingPathComponent(entry.id + ".json"))
-        try JSONEncoder().encode(entry).write(to: spool.pending.appendingPathComponent("ord_ffffffffffffffffffffffff.json"))
+        let old = entry(for: Spool.Upload(file: folder, sha256: ContentHash.sha256(data), bytes: data.count), id: "ord_abcdef0123456789abcdef01")
+        try data.write(to: pending.appendingPathComponent(old.id))
+        try JSONEncoder().encode(old).write(to: pending.appendingPathComponent(old.id + ".json"))
+        try JSONEncoder().encode(old).write(to: pending.appendingPathComponent("ord_ffffffffffffffffffffffff.json"))
+        let keptID = "ord_0000000000000000000000ff"
+        try data.write(to: inputs.appendingPathComponent(keptID))
+        try JSONEncoder().encode(old).write(to: inputs.appendingPathComponent(keptID + ".json"))
 
-        #expect(spool.pendingEntries() == [entry])
-        #expect(try spool.input(for: entry).load() == data)
-        spool.finished(entry.id)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.pending.path).isEmpty)
-        #expect(spool.keptInput(entry.id)?.bytes == data)
+        let spool = try Spool(dataFolder: folder, keepInputs: true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: pending.path) == [old.id])
+        #expect(spool.pendingEntries() == [old])
+        #expect(try spool.input(for: old).load() == data)
+        #expect(spool.keptInput(keptID)?.bytes == data)
+
+        // A stop after the rewrite but before the old entry's removal: the next start only removes it.
+        try JSONEncoder().encode(old).write(to: pending.appendingPathComponent(old.id + ".json"))
+        let restarted = try Spool(dataFolder: folder, keepInputs: true)
+        #expect(restarted.pendingEntries() == [old])
+        #expect(try restarted.input(for: old).load() == data)
+        restarted.finished(old.id)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: pending.path).isEmpty)
+        #expect(restarted.keptInput(old.id)?.bytes == data)
     }
 
     /// An upload answered 202 while the server was stopping (the feed closed) is on disk only;

@@ -13,8 +13,8 @@ import Hummingbird
 /// the idempotency key keeps it from becoming two orders.
 ///
 /// An entry file: the upload's bytes, the entry's JSON, then `SpoolTrailer` (the JSON's
-/// length and a magic). Entries written before this layout (bytes in `<id>`, JSON in
-/// `<id>.json`) are still read.
+/// length and a magic). Pending entries written before this layout (bytes in `<id>`, JSON in
+/// `<id>.json`) are rewritten in it on start; inputs kept in it are still served.
 final class Spool: Sendable {
     /// What the spool knows about one accepted upload.
     struct Entry: Codable, Sendable, Equatable {
@@ -59,6 +59,25 @@ final class Spool: Sendable {
         // Bodies still being received when the server stopped were never answered: drop them.
         for leftover in (try? FileManager.default.contentsOfDirectory(at: incoming, includingPropertiesForKeys: nil)) ?? [] {
             try? FileManager.default.removeItem(at: leftover)
+        }
+        try migrateOldLayout()
+    }
+
+    /// Rewrites pending entries of the old two-file layout as entry files, so that everything
+    /// after start knows one layout. An old entry whose bytes are gone describes nothing.
+    private func migrateOldLayout() throws {
+        let names = Set((try? FileManager.default.contentsOfDirectory(atPath: pending.path)) ?? [])
+        for name in names where name.hasSuffix(".json") {
+            let meta = pending.appendingPathComponent(name)
+            let id = String(name.dropLast(5))
+            // Already rewritten (a stop came before the old entry was removed): only remove it.
+            if names.contains(id), entry(id) == nil,
+               let data = try? Data(contentsOf: meta), let entry = try? JSONDecoder().decode(Entry.self, from: data) {
+                let file = incoming.appendingPathComponent(id + ".part")
+                try FileManager.default.copyItem(at: pending.appendingPathComponent(id), to: file)
+                try commit(Upload(file: file, sha256: entry.sha256, bytes: entry.bytes), as: entry)
+            }
+            try? FileManager.default.removeItem(at: meta)
         }
     }
 
@@ -119,10 +138,8 @@ final class Spool: Sendable {
             try? handle.close()
             throw error
         }
-        let destination = pending.appendingPathComponent(entry.id)
-        try? FileManager.default.removeItem(at: pending.appendingPathComponent(entry.id + ".json"))
-        try? FileManager.default.removeItem(at: destination)
-        try FileManager.default.moveItem(at: upload.file, to: destination)
+        // rename(2) replaces an older file of the name in one step (FileManager's move would not).
+        try Self.rename(upload.file, to: pending.appendingPathComponent(entry.id))
         try pendingSync.sync()
     }
 
@@ -145,10 +162,8 @@ final class Spool: Sendable {
         Self.readEntry(pending.appendingPathComponent(id))
     }
 
-    /// The entry of an entry file: from its trailer, or from `<file>.json` for the old layout.
+    /// The entry of an entry file, from its trailer.
     private static func readEntry(_ file: URL) -> Entry? {
-        let legacy = URL(fileURLWithPath: file.path + ".json")
-        if let data = try? Data(contentsOf: legacy) { return try? JSONDecoder().decode(Entry.self, from: data) }
         guard let handle = try? FileHandle(forReadingFrom: file) else { return nil }
         defer { try? handle.close() }
         guard let size = try? handle.seekToEnd(), size >= UInt64(SpoolTrailer.size),
@@ -169,16 +184,12 @@ final class Spool: Sendable {
     func pendingEntries() -> [Entry] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: pending.path)) ?? []
         var entries: [Entry] = []
-        for name in names where !name.hasSuffix(".json") {
+        for name in names {
             if let entry = entry(name) {
                 entries.append(entry)
             } else {
                 try? FileManager.default.removeItem(at: pending.appendingPathComponent(name))
             }
-        }
-        // An old-layout entry whose bytes are gone describes nothing.
-        for name in names where name.hasSuffix(".json") && !names.contains(String(name.dropLast(5))) {
-            try? FileManager.default.removeItem(at: pending.appendingPathComponent(name))
         }
         return entries.sorted { ($0.receivedAt, $0.id) < ($1.receivedAt, $1.id) }
     }
@@ -194,18 +205,20 @@ final class Spool: Sendable {
         }
     }
 
-    /// Called once the order for `id` is stored: keeps the entry file in `inputs/` or deletes it.
+    /// Called once the order for `id` is stored: keeps the entry file in `inputs/` (replacing an
+    /// earlier copy) or deletes it.
     func finished(_ id: String) {
         let file = pending.appendingPathComponent(id)
-        let legacy = pending.appendingPathComponent(id + ".json")
         if let kept {
-            try? FileManager.default.removeItem(at: kept.appendingPathComponent(id))
-            try? FileManager.default.removeItem(at: kept.appendingPathComponent(id + ".json"))
-            try? FileManager.default.moveItem(at: file, to: kept.appendingPathComponent(id))
-            try? FileManager.default.moveItem(at: legacy, to: kept.appendingPathComponent(id + ".json"))
+            try? Self.rename(file, to: kept.appendingPathComponent(id))
         } else {
-            try? FileManager.default.removeItem(at: file)
-            try? FileManager.default.removeItem(at: legacy)
+            unlink(file.path)
+        }
+    }
+
+    private static func rename(_ source: URL, to destination: URL) throws {
+        guard Glibc.rename(source.path, destination.path) == 0 else {
+            throw APIError.storage("cannot move \(source.lastPathComponent) to \(destination.path): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -213,7 +226,13 @@ final class Spool: Sendable {
     func keptInput(_ id: String) -> (bytes: Data, contentType: String)? {
         guard let kept, id.range(of: #"^ord_[0-9a-f]{24}$"#, options: .regularExpression) != nil else { return nil }
         let file = kept.appendingPathComponent(id)
-        guard let entry = Self.readEntry(file), let data = try? Data(contentsOf: file, options: .alwaysMapped) else { return nil }
+        guard let data = try? Data(contentsOf: file, options: .alwaysMapped) else { return nil }
+        // Kept before entry files: the entry beside the bytes.
+        if let meta = try? Data(contentsOf: kept.appendingPathComponent(id + ".json")),
+           let entry = try? JSONDecoder().decode(Entry.self, from: meta) {
+            return (data, entry.contentType)
+        }
+        guard let entry = Self.readEntry(file) else { return nil }
         return (data.prefix(entry.bytes), entry.contentType)
     }
 }
