@@ -18,7 +18,7 @@ public struct AudioDecodeStage: Stage {
 /// dictionary), `pronunciations` (a CMU-format file of local pronunciations that win),
 /// `extra_words` (words couriers say that the master data lacks: street and shop names),
 /// `cache` (where the language model and dictionary are kept; default: the system temporary folder),
-/// `split_pause` (0.8 s), `doubtful_share` (0.34), `language_weight` (10), `insertion_penalty` (0.2),
+/// `split_pause` (0.8 s), `doubtful_share` (0.34), `language_weight` (8.5), `insertion_penalty` (0.2),
 /// `alternatives` (40: N-best readings per segment weighed by how well they read as an order;
 /// 0 takes the best path as heard), `noise_suppression` (true: noisy recordings are filtered
 /// before decoding, see `NoiseSuppressor`).
@@ -32,7 +32,7 @@ public struct RecognizeStage: Stage {
     public init(
         vocabulary: SpeechVocabulary, files: DomainRecognizerFiles,
         acousticModel: String = PocketSphinxDecoder.Configuration.debianModel, reader: TextIntentParser? = nil,
-        settings: SpeechRecognizer.Settings = .init(), languageWeight: Double = 10, insertionPenalty: Double = 0.2
+        settings: SpeechRecognizer.Settings = .init(), languageWeight: Double = 8.5, insertionPenalty: Double = 0.2
     ) {
         self.vocabulary = vocabulary
         self.files = files
@@ -71,7 +71,7 @@ public struct RecognizeStage: Stage {
         let files = try DomainRecognizerFiles.prepare(vocabulary: vocabulary, baseDictionary: dictionary, additions: additions, cache: cache)
         self.init(
             vocabulary: vocabulary, files: files, acousticModel: model, reader: IntentAligner(master: master).parser, settings: settings,
-            languageWeight: try options.double("language_weight", default: 10, in: 1...30),
+            languageWeight: try options.double("language_weight", default: 8.5, in: 1...30),
             insertionPenalty: try options.double("insertion_penalty", default: 0.2, in: 1e-6...10))
     }
 
