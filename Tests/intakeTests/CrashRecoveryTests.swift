@@ -31,19 +31,7 @@ struct CrashRecoveryTests {
     /// the same store and spool; every message answered `202` is one order, none twice.
     @Test("Killing intake serve while clients post: every message answered 202 becomes exactly one order")
     func killServer() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [
-            IntakeBinary.packageFile("scripts/server-crash-test").path, "--seed", "7", "--intake", try IntakeBinary.executable().path,
-            "--messages", "200", "--kills", "4",
-        ]
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let report = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(report)")
+        let report = try Self.run("scripts/server-crash-test", ["--messages", "200", "--kills", "4"])
         for line in [
             "ok: kills landed = 4", "ok: orders stored = 200", "ok: distinct order ids = 200",
             "ok: answered ids without an order = 0", "ok: uploads left in the spool = 0", "ok: audit trail verifies",
@@ -54,9 +42,19 @@ struct CrashRecoveryTests {
 
     /// Runs the script on the debug build; checks what every mode checks and returns its report.
     private static func crashTest(_ arguments: [String]) throws -> String {
+        let report = try run("scripts/crash-test", arguments)
+        let inputs = arguments[arguments.firstIndex(of: "--inputs")! + 1]
+        #expect(report.contains("ok: orders stored = \(inputs)"), "\(report)")
+        #expect(report.contains("ok: distinct order ids = \(inputs)"), "\(report)")
+        #expect(report.contains("ok: audit trail verifies"), "\(report)")
+        return report
+    }
+
+    /// Runs `script` (seed 7) on the debug build and returns its report (stderr), expecting it to pass.
+    private static func run(_ script: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [IntakeBinary.packageFile("scripts/crash-test").path, "--seed", "7", "--intake", try IntakeBinary.executable().path]
+        process.arguments = [IntakeBinary.packageFile(script).path, "--seed", "7", "--intake", try IntakeBinary.executable().path]
             + arguments
         let stderr = Pipe()
         process.standardError = stderr
@@ -65,10 +63,6 @@ struct CrashRecoveryTests {
         let report = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(report)")
-        let inputs = arguments[arguments.firstIndex(of: "--inputs")! + 1]
-        #expect(report.contains("ok: orders stored = \(inputs)"), "\(report)")
-        #expect(report.contains("ok: distinct order ids = \(inputs)"), "\(report)")
-        #expect(report.contains("ok: audit trail verifies"), "\(report)")
         return report
     }
 }
