@@ -1,4 +1,5 @@
 import Foundation
+import IntakeCore
 
 /// Turns a scanned PDF into page images with poppler's `pdftoppm` (Debian `poppler-utils`),
 /// one 8-bit gray PGM per page at `resolution` dpi, in a private temporary folder (PGM, not

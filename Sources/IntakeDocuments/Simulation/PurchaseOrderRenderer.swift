@@ -1,4 +1,5 @@
 import Foundation
+import IntakeCore
 
 /// Prints a `PurchaseOrderSpec` as scanned pages with ImageMagick (Debian `imagemagick`):
 /// a 300-dpi Letter page per 16 items, in the spec's layout and a chosen font, then optionally

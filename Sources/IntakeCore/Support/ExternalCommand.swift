@@ -1,16 +1,16 @@
 import Foundation
 
 /// Runs one of the Debian tools intake relies on (poppler's `pdftoppm`, ImageMagick's
-/// `convert`, libtiff's `tiff2pdf`) and collects what it printed.
-enum ExternalCommand {
-    struct Result {
-        var status: Int32
-        var output: Data
-        var errors: String
+/// `convert`, libtiff's `tiff2pdf`, SphinxTrain's `bw`) and collects what it printed.
+public enum ExternalCommand {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var output: Data
+        public var errors: String
     }
 
     /// Nil when `executable` is not installed.
-    static func run(_ executable: String, _ arguments: [String]) throws -> Result? {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> Result? {
         guard FileManager.default.isExecutableFile(atPath: executable) else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
