@@ -36,6 +36,7 @@ struct VoiceBench: ParsableCommand {
               swift run -c release intake-bench voice
               swift run -c release intake-bench voice --sentences 20 --show-errors 30
               swift run -c release intake-bench voice --noise white --accuracy-only
+              .build/release/intake-bench voice --accuracy-only --condition snr10 --condition snr20
               .build/release/intake-bench voice --json
             """)
 
@@ -53,6 +54,10 @@ struct VoiceBench: ParsableCommand {
     @Option(help: "Print this many misheard recordings (most wrong lines first).") var showErrors = 10
     @Option(help: ArgumentHelp("Debian's pocketsphinx-testdata folder; empty to skip.", valueName: "dir"))
     var testdata = "/usr/share/pocketsphinx/test/data"
+    @Option(help: ArgumentHelp(
+        "Measure only the conditions whose folder name contains this (slt, rms, espeak-ng, clean, snr20, snr10, tempo); repeatable.",
+        valueName: "name"))
+    var condition: [String] = []
     @Flag(help: "Skip the speed passes (bare decoder, parallel workers).") var accuracyOnly = false
     @Flag(help: "Print the figures as one JSON object.") var json = false
 
@@ -60,6 +65,19 @@ struct VoiceBench: ParsableCommand {
         guard sentences >= 1 else { throw ValidationError("--sentences must be at least 1") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard ["pink", "white"].contains(noise) else { throw ValidationError("--noise is pink or white") }
+        guard !conditions.isEmpty else {
+            throw ValidationError("no condition matches --condition \(condition.joined(separator: ", ")); folders are \(VoiceCondition.all.map(\.folder).joined(separator: ", "))")
+        }
+    }
+
+    /// The conditions measured: all, or those `--condition` names (clean ones have no suffix).
+    var conditions: [VoiceCondition] {
+        guard !condition.isEmpty else { return VoiceCondition.all }
+        return VoiceCondition.all.filter { item in
+            condition.contains { name in
+                name == "clean" ? item.snr == nil && item.tempo == nil : item.folder.contains(name)
+            }
+        }
     }
 
     func run() throws {
@@ -80,10 +98,11 @@ struct VoiceBench: ParsableCommand {
         let utterances = generator.sentences(sentences)
         let folder = URL(fileURLWithPath: corpus)
         let started = DispatchTime.now()
-        let rendered = try VoiceCorpusRenderer(folder: folder, whiteNoise: noise == "white").render(utterances, conditions: VoiceCondition.all)
+        let rendered = try VoiceCorpusRenderer(folder: folder, whiteNoise: noise == "white").render(utterances, conditions: conditions)
         log(String(format: "voice corpus: %d recordings in %@ (%d rendered now, %.1f s)", rendered.recordings.count, folder.path,
                    rendered.newFiles, elapsedSeconds(since: started)))
         try Self.writeManifest(utterances, to: folder.appendingPathComponent("sentences.tsv"))
+        try Self.writeTranscripts(rendered.recordings, utterances, to: folder.appendingPathComponent("transcripts.tsv"))
         let recordings = rendered.recordings
 
         // Everything read once: the raw pass needs samples, and the page cache is then warm for all passes.
@@ -169,7 +188,7 @@ struct VoiceBench: ParsableCommand {
         }
         var groups: [String: VoiceTally] = [:]
         var rawGroups: [String: VoiceTally] = [:]
-        for condition in VoiceCondition.all {
+        for condition in conditions {
             groups[condition.group, default: VoiceTally()].merge(tallies[condition.name] ?? VoiceTally())
             rawGroups[condition.group, default: VoiceTally()].merge(rawTallies[condition.name] ?? VoiceTally())
         }
@@ -188,7 +207,7 @@ struct VoiceBench: ParsableCommand {
             testResults = try VoiceTestData(folder: URL(fileURLWithPath: testdata)).run()
         }
 
-        let groupNames = VoiceCondition.all.map(\.group).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let groupNames = conditions.map(\.group).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if json {
             func tallyObject(_ tally: VoiceTally) -> [String: Any] {
                 ["recordings": tally.orders, "exact_orders": tally.exactOrders, "order_accuracy": tally.orderAccuracy,
@@ -197,7 +216,7 @@ struct VoiceBench: ParsableCommand {
             var figures: [String: Any] = [
                 "sentences": utterances.count, "recordings": recordings.count, "seed": seed,
                 "rejected_sentences": generator.rejected, "audio_seconds": audioSeconds,
-                "conditions": Dictionary(uniqueKeysWithValues: VoiceCondition.all.map { ($0.name, tallyObject(tallies[$0.name] ?? VoiceTally())) }),
+                "conditions": Dictionary(uniqueKeysWithValues: conditions.map { ($0.name, tallyObject(tallies[$0.name] ?? VoiceTally())) }),
                 "groups": Dictionary(uniqueKeysWithValues: groupNames.map { ($0, tallyObject(groups[$0] ?? VoiceTally())) }),
                 "error_patterns": patterns,
                 "pipeline_seconds": pipelineSeconds, "pipeline_recognize_seconds": recognizeSeconds, "pipeline_rtf": pipelineSeconds / audioSeconds,
@@ -226,11 +245,11 @@ struct VoiceBench: ParsableCommand {
         }
 
         print(String(format: "voice orders: %d sentences × %d conditions = %d recordings, %.1f s of audio (mean %.2f s), seed %llu",
-                     utterances.count, VoiceCondition.all.count, recordings.count, audioSeconds, audioSeconds / Double(max(recordings.count, 1)), seed))
+                     utterances.count, conditions.count, recordings.count, audioSeconds, audioSeconds / Double(max(recordings.count, 1)), seed))
         print("  \(generator.generated) sentences generated, \(generator.rejected) dropped because their own words do not align exactly (text path, not speech)")
         print("  exact order = every line's SKU, quantity and modifiers, and no extra line")
         print("    condition              orders exact          lines exact     extra lines")
-        for condition in VoiceCondition.all {
+        for condition in conditions {
             print("    " + Self.row(condition.name, tallies[condition.name] ?? VoiceTally()))
         }
         print("  by group (targets: flite clean ≥ 99%, flite 10 dB ≥ 95%; espeak-ng reported apart):")
@@ -288,6 +307,16 @@ struct VoiceBench: ParsableCommand {
     }
 
     /// The sentences and their expected orders, for people reading the corpus folder.
+    /// Each recording and what was said in it, as `intake adapt-voice` reads them.
+    static func writeTranscripts(_ recordings: [VoiceCorpusRenderer.Recording], _ utterances: [VoiceUtterance], to url: URL) throws {
+        let said = Dictionary(uniqueKeysWithValues: utterances.map { ($0.id, $0.spoken) })
+        var text = "# recording\twhat was said (for intake adapt-voice)\n"
+        for recording in recordings {
+            text += "\(recording.condition.folder)/\(recording.file.lastPathComponent)\t\(said[recording.sentence] ?? "")\n"
+        }
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+
     static func writeManifest(_ utterances: [VoiceUtterance], to url: URL) throws {
         var text = "id\tspoken\texpected\n"
         for utterance in utterances {
