@@ -7,6 +7,7 @@ public enum VoiceError: IntakeError, Equatable {
     case truncatedAudio(expectedBytes: Int, actualBytes: Int)
     case emptyAudio
     case recognizerUnavailable(String)
+    case adaptationFailed(String)
 
     public var code: String {
         switch self {
@@ -15,6 +16,7 @@ public enum VoiceError: IntakeError, Equatable {
         case .truncatedAudio: "truncated_audio"
         case .emptyAudio: "empty_audio"
         case .recognizerUnavailable: "recognizer_unavailable"
+        case .adaptationFailed: "adaptation_failed"
         }
     }
 
@@ -27,6 +29,7 @@ public enum VoiceError: IntakeError, Equatable {
             "the WAV header promises \(expected) bytes of audio but the file holds \(actual); the upload was cut off, send it again"
         case .emptyAudio: "the recording holds no samples (zero length); record again"
         case let .recognizerUnavailable(reason): "the speech recogniser could not start: \(reason)"
+        case let .adaptationFailed(reason): "the acoustic model could not be adapted: \(reason)"
         }
     }
 }

@@ -30,7 +30,7 @@ struct Intake: AsyncParsableCommand {
             """,
         subcommands: [
             ProcessCommand.self, EnqueueCommand.self, WorkerCommand.self, ReviewCommand.self, SandboxCommand.self, DeadLettersCommand.self,
-            AuditCommand.self, EventsCommand.self, ServeCommand.self, TokensCommand.self, TranscribeCommand.self, OCRCommand.self,
+            AuditCommand.self, EventsCommand.self, ServeCommand.self, TokensCommand.self, TranscribeCommand.self, AdaptVoiceCommand.self, OCRCommand.self,
             PipelinesCommand.self, MasterCommand.self,
         ],
         defaultSubcommand: nil)

@@ -36,6 +36,8 @@ public final class PocketSphinxDecoder {
         public var insertionPenalty = 0.2
         /// Spectral subtraction of the background noise, estimated afresh for each utterance.
         public var removeNoise = true
+        /// An MLLR transform of the acoustic model's means (`SpeakerAdaptation`), or none.
+        public var adaptation: String?
 
         public init(acousticModel: String = Self.debianModel, dictionary: String, grammar: String? = nil, languageModel: String? = nil) {
             self.acousticModel = acousticModel
@@ -52,7 +54,7 @@ public final class PocketSphinxDecoder {
             a.acousticModel == b.acousticModel && a.dictionary == b.dictionary && a.grammar == b.grammar
                 && a.languageModel == b.languageModel && a.beams == b.beams
                 && a.languageWeight == b.languageWeight && a.insertionPenalty == b.insertionPenalty
-                && a.removeNoise == b.removeNoise
+                && a.removeNoise == b.removeNoise && a.adaptation == b.adaptation
         }
 
         var arguments: [String] {
@@ -62,6 +64,7 @@ public final class PocketSphinxDecoder {
             ]
             if let grammar { arguments += ["-jsgf", grammar] }
             if let languageModel { arguments += ["-lm", languageModel, "-lw", String(languageWeight), "-wip", String(insertionPenalty)] }
+            if let adaptation { arguments += ["-mllr", adaptation] }
             return arguments
         }
     }
@@ -69,7 +72,8 @@ public final class PocketSphinxDecoder {
     private let decoder: OpaquePointer
 
     public init(_ configuration: Configuration) throws {
-        for path in [configuration.acousticModel, configuration.dictionary] + [configuration.grammar, configuration.languageModel].compactMap({ $0 })
+        for path in [configuration.acousticModel, configuration.dictionary]
+            + [configuration.grammar, configuration.languageModel, configuration.adaptation].compactMap({ $0 })
         where !FileManager.default.fileExists(atPath: path) {
             throw VoiceError.recognizerUnavailable("\(path) does not exist; install pocketsphinx-en-us or fix the voice.recognize options")
         }

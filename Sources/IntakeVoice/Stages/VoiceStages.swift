@@ -21,26 +21,33 @@ public struct AudioDecodeStage: Stage {
 /// `split_pause` (0.8 s), `doubtful_share` (0.34), `language_weight` (8.5), `insertion_penalty` (0.2),
 /// `alternatives` (40: N-best readings per segment weighed by how well they read as an order;
 /// 0 takes the best path as heard), `noise_suppression` (true: noisy recordings are filtered
-/// before decoding, see `NoiseSuppressor`).
+/// before decoding, see `NoiseSuppressor`), `adaptation` (an MLLR transform made by
+/// `intake adapt-voice` from the site's own recordings; none by default).
 public struct RecognizeStage: Stage {
     public let vocabulary: SpeechVocabulary
     public let files: DomainRecognizerFiles
     public let configuration: PocketSphinxDecoder.Configuration
     public let settings: SpeechRecognizer.Settings
+    /// Where pronunciations come from: the CMU dictionary and local additions.
+    public let pronunciationFiles: (dictionary: URL, additions: [URL])
     private let recognizers: WorkerLocal<SpeechRecognizer>
 
     public init(
         vocabulary: SpeechVocabulary, files: DomainRecognizerFiles,
         acousticModel: String = PocketSphinxDecoder.Configuration.debianModel, reader: TextIntentParser? = nil,
-        settings: SpeechRecognizer.Settings = .init(), languageWeight: Double = 8.5, insertionPenalty: Double = 0.2
+        settings: SpeechRecognizer.Settings = .init(), languageWeight: Double = 8.5, insertionPenalty: Double = 0.2,
+        adaptation: String? = nil,
+        pronunciationFiles: (dictionary: URL, additions: [URL]) = (URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary), [])
     ) {
         self.vocabulary = vocabulary
+        self.pronunciationFiles = pronunciationFiles
         self.files = files
         self.settings = settings
         var configuration = PocketSphinxDecoder.Configuration(
             acousticModel: acousticModel, dictionary: files.dictionary.path, languageModel: files.languageModel.path)
         configuration.languageWeight = languageWeight
         configuration.insertionPenalty = insertionPenalty
+        configuration.adaptation = adaptation
         self.configuration = configuration
         recognizers = WorkerLocal {
             SpeechRecognizer(decoder: try PocketSphinxDecoder(configuration), vocabulary: vocabulary, reader: reader, settings: settings)
@@ -50,7 +57,7 @@ public struct RecognizeStage: Stage {
     public init(master: MasterData, options: ConfigNode) throws {
         try options.allowOnly([
             "model", "dictionary", "pronunciations", "extra_words", "cache", "split_pause", "doubtful_share", "language_weight", "insertion_penalty",
-            "alternatives", "noise_suppression",
+            "alternatives", "noise_suppression", "adaptation",
         ])
         let model = try options.optionalPath("model")?.path ?? PocketSphinxDecoder.Configuration.debianModel
         let dictionary = try options.optionalPath("dictionary") ?? URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary)
@@ -67,16 +74,30 @@ public struct RecognizeStage: Stage {
         for path in [dictionary] + additions where !FileManager.default.fileExists(atPath: path.path) {
             throw options.error("\(path.path) does not exist; install pocketsphinx-en-us or fix the path")
         }
+        let adaptation = try options.optionalPath("adaptation")
+        if let adaptation, !FileManager.default.fileExists(atPath: adaptation.path) {
+            throw options.error("\(adaptation.path) does not exist; make it with `intake adapt-voice` or remove `adaptation`")
+        }
         let vocabulary = SpeechVocabulary(master: master, extraWords: try options.stringList("extra_words"))
         let files = try DomainRecognizerFiles.prepare(vocabulary: vocabulary, baseDictionary: dictionary, additions: additions, cache: cache)
         self.init(
             vocabulary: vocabulary, files: files, acousticModel: model, reader: IntentAligner(master: master).parser, settings: settings,
             languageWeight: try options.double("language_weight", default: 8.5, in: 1...30),
-            insertionPenalty: try options.double("insertion_penalty", default: 0.2, in: 1e-6...10))
+            insertionPenalty: try options.double("insertion_penalty", default: 0.2, in: 1e-6...10), adaptation: adaptation?.path,
+            pronunciationFiles: (dictionary, additions))
     }
 
     public func process(_ audio: SpeechAudio, context: StageContext) throws -> OrderText {
         try transcribe(audio, worker: context.worker).orderText(rewrites: vocabulary.rewrites, doubtfulShare: settings.doubtfulShare)
+    }
+
+    /// An adaptation of this stage's acoustic model, through its dictionary and noise suppression
+    /// (`intake adapt-voice`).
+    public func speakerAdaptation() throws -> SpeakerAdaptation {
+        SpeakerAdaptation(
+            acousticModel: configuration.acousticModel, dictionary: files.dictionary,
+            pronunciations: try PronunciationDictionary(files: [pronunciationFiles.dictionary], additions: pronunciationFiles.additions),
+            noise: settings.noise)
     }
 
     /// What `worker`'s recogniser hears in `audio` (also used by `intake transcribe`).

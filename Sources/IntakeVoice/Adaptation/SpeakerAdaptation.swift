@@ -1,0 +1,230 @@
+import Foundation
+import IntakeCore
+
+/// Recordings of a site's own couriers with what they said → an MLLR transform of the acoustic
+/// model (`voice.recognize` option `adaptation`), made with SphinxTrain's `bw` and `mllr_solve`.
+///
+/// Why: the en-us model was trained on other voices and rooms. One linear transform of its
+/// Gaussian means, estimated from a few minutes of the people and vans a deployment actually
+/// hears, is PocketSphinx's documented way to close that gap, and it needs no retraining.
+/// Measured (docs/benchmarks.md): adapted on one set of flite sentences, tested on others in
+/// the same voices, exact orders at 10 dB SNR rose from 19 to 28 of 72; adapted on two other
+/// voices instead, they fell to 16. It adapts to speakers, so adapt on your own.
+///
+/// Each recording goes through the recogniser's own front end first (`NoiseSuppressor`), so
+/// the transform is estimated on what the decoder will be given. Transcript words are written
+/// as spoken ("12" → "twelve"); a word the recogniser's dictionary lacks gets its
+/// pronunciation as the vocabulary's words do (CMU dictionary, else letter-to-sound).
+public struct SpeakerAdaptation: Sendable {
+    /// One recording and what was said in it.
+    public struct Recording: Sendable {
+        public var name: String
+        public var audio: SpeechAudio
+        public var transcript: String
+        public init(name: String, audio: SpeechAudio, transcript: String) {
+            self.name = name
+            self.audio = audio
+            self.transcript = transcript
+        }
+    }
+
+    /// What an adaptation used.
+    public struct Summary: Sendable, Equatable {
+        public var recordings: Int
+        /// Recordings `bw` could not align to their transcript (wrong transcript, or no speech).
+        public var skipped: [String]
+        public var seconds: Double
+        public var frames: Int
+        public var transform: URL
+    }
+
+    /// Where the Debian tools live (`sphinxtrain`, `sphinxbase-utils`, `pocketsphinx`).
+    public struct Tools: Sendable {
+        public var bw = "/usr/lib/sphinxtrain/bw"
+        public var mllrSolve = "/usr/lib/sphinxtrain/mllr_solve"
+        public var featureExtractor = "/usr/bin/sphinx_fe"
+        public var mdefConverter = "/usr/bin/pocketsphinx_mdef_convert"
+        public init() {}
+
+        var missing: [String] {
+            [bw, mllrSolve, featureExtractor, mdefConverter].filter { !FileManager.default.isExecutableFile(atPath: $0) }
+        }
+    }
+
+    public var acousticModel: String
+    /// The recogniser's dictionary (`DomainRecognizerFiles.dictionary`): its variants are the ones decoded.
+    public var dictionary: URL
+    /// Pronunciations of transcript words the recogniser's dictionary lacks.
+    public var pronunciations: PronunciationDictionary
+    public var noise: NoiseSuppressor.Settings
+    public var tools: Tools
+
+    public init(
+        acousticModel: String = PocketSphinxDecoder.Configuration.debianModel, dictionary: URL,
+        pronunciations: PronunciationDictionary, noise: NoiseSuppressor.Settings = .init(), tools: Tools = .init()
+    ) {
+        self.acousticModel = acousticModel
+        self.dictionary = dictionary
+        self.pronunciations = pronunciations
+        self.noise = noise
+        self.tools = tools
+    }
+
+    /// Estimates the transform from `recordings` and writes it to `output` (replaced whole).
+    public func adapt(_ recordings: [Recording], writingTo output: URL) throws -> Summary {
+        if !tools.missing.isEmpty {
+            throw VoiceError.adaptationFailed("\(tools.missing.joined(separator: ", ")) not found; install them with `apt-get install sphinxtrain sphinxbase-utils pocketsphinx`")
+        }
+        guard !recordings.isEmpty else { throw VoiceError.adaptationFailed("no recordings to adapt on") }
+        let manager = FileManager.default
+        let work = manager.temporaryDirectory.appendingPathComponent("intake-adapt-\(UUID().uuidString)")
+        try manager.createDirectory(at: work.appendingPathComponent("audio"), withIntermediateDirectories: true)
+        try manager.createDirectory(at: work.appendingPathComponent("features"), withIntermediateDirectories: true)
+        defer { try? manager.removeItem(at: work) }
+        let model = URL(fileURLWithPath: acousticModel)
+
+        // Audio as the decoder gets it, and transcripts in the dictionary's words.
+        let suppressor = NoiseSuppressor(settings: noise)
+        var fileIDs: [String] = []
+        var transcriptLines: [String] = []
+        var words = Set<String>()
+        var seconds = 0.0
+        for (index, recording) in recordings.enumerated() {
+            let spoken = Self.spokenWords(recording.transcript)
+            guard !spoken.isEmpty else { throw VoiceError.adaptationFailed("\(recording.name): the transcript is empty") }
+            let id = String(format: "u%05d", index)
+            let samples = suppressor.suppress(recording.audio.samples)
+            try samples.withUnsafeBufferPointer { try Data(buffer: $0).write(to: work.appendingPathComponent("audio/\(id).raw")) }
+            fileIDs.append(id)
+            transcriptLines.append("<s> \(spoken.joined(separator: " ")) </s> (\(id))")
+            words.formUnion(spoken)
+            seconds += recording.audio.duration
+        }
+        try write(fileIDs.joined(separator: "\n") + "\n", to: work.appendingPathComponent("fileids"))
+        try write(transcriptLines.joined(separator: "\n") + "\n", to: work.appendingPathComponent("transcription"))
+        try write(try adaptationDictionary(for: words), to: work.appendingPathComponent("dictionary"))
+
+        // The model as SphinxTrain reads it: a text model definition and float mixture weights.
+        let definition = work.appendingPathComponent("mdef.txt")
+        try run(tools.mdefConverter, ["-text", model.appendingPathComponent("mdef").path, definition.path])
+        let mixtureWeights = work.appendingPathComponent("mixture_weights")
+        if manager.fileExists(atPath: model.appendingPathComponent("mixture_weights").path) {
+            try manager.copyItem(at: model.appendingPathComponent("mixture_weights"), to: mixtureWeights)
+        } else {
+            let dump = try Data(contentsOf: model.appendingPathComponent("sendump"))
+            try SenoneMixtureWeights(sendump: dump).sphinxTrainFile.write(to: mixtureWeights)
+        }
+        let features = try Self.featureParameters(model.appendingPathComponent("feat.params"))
+
+        try run(tools.featureExtractor, [
+            "-argfile", model.appendingPathComponent("feat.params").path, "-samprate", String(SpeechAudio.sampleRate),
+            "-c", work.appendingPathComponent("fileids").path, "-di", work.appendingPathComponent("audio").path, "-ei", "raw",
+            "-raw", "yes", "-input_endian", "little", "-do", work.appendingPathComponent("features").path, "-eo", "mfc",
+        ])
+        let accumulated = work.appendingPathComponent("counts")
+        try manager.createDirectory(at: accumulated, withIntermediateDirectories: true)
+        var statistics = [
+            "-moddeffn", definition.path, "-ts2cbfn", ".\(features["model"] ?? "cont").",
+            "-meanfn", model.appendingPathComponent("means").path, "-varfn", model.appendingPathComponent("variances").path,
+            "-mixwfn", mixtureWeights.path, "-tmatfn", model.appendingPathComponent("transition_matrices").path,
+            "-dictfn", work.appendingPathComponent("dictionary").path, "-fdictfn", model.appendingPathComponent("noisedict").path,
+            "-ctlfn", work.appendingPathComponent("fileids").path, "-lsnfn", work.appendingPathComponent("transcription").path,
+            "-cepdir", work.appendingPathComponent("features").path, "-accumdir", accumulated.path,
+        ]
+        for key in ["feat", "svspec", "agc", "cmn", "varnorm"] { if let value = features[key] { statistics += ["-\(key)", value] } }
+        let log = try run(tools.bw, statistics)
+        let skipped = Self.skippedUtterances(log, ids: fileIDs).compactMap { id in Int(id.dropFirst()).map { recordings[$0].name } }
+        let frames = Self.alignedFrames(log)
+        guard frames > 0, skipped.count < recordings.count else {
+            throw VoiceError.adaptationFailed("no recording could be aligned to its transcript (\(skipped.count) skipped); check that the transcripts say what the recordings do")
+        }
+
+        let transform = work.appendingPathComponent("mllr_matrix")
+        try run(tools.mllrSolve, [
+            "-meanfn", model.appendingPathComponent("means").path, "-varfn", model.appendingPathComponent("variances").path,
+            "-outmllrfn", transform.path, "-accumdir", accumulated.path,
+        ])
+        try manager.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let staged = output.appendingPathExtension("tmp-\(UUID().uuidString)")
+        try manager.moveItem(at: transform, to: staged)
+        guard rename(staged.path, output.path) == 0 else {
+            let code = errno
+            try? manager.removeItem(at: staged)
+            throw VoiceError.adaptationFailed("cannot write \(output.path) (errno \(code))")
+        }
+        return Summary(recordings: recordings.count, skipped: skipped, seconds: seconds, frames: frames, transform: output)
+    }
+
+    /// A transcript as the words a speaker says: lowercase, no punctuation, digits and codes
+    /// spoken ("Store 12: 3 x 6205-2RS" → store twelve three x sixty two oh five two r s).
+    public static func spokenWords(_ transcript: String) -> [String] {
+        SpokenForms.variants(of: transcript, limit: 1).first ?? []
+    }
+
+    /// The recogniser's own entries for the words it knows, and a pronunciation for the others.
+    private func adaptationDictionary(for words: Set<String>) throws -> String {
+        var known: [String: [String]] = [:]
+        for line in try String(contentsOf: dictionary, encoding: .utf8).split(whereSeparator: \.isNewline) {
+            guard let space = line.firstIndex(of: " ") else { continue }
+            var word = String(line[..<space])
+            if let open = word.firstIndex(of: "("), word.hasSuffix(")") { word = String(word[..<open]) }
+            known[word, default: []].append(String(line))
+        }
+        var lines: [String] = []
+        for word in words.sorted() {
+            if let entries = known[word] {
+                lines += entries
+            } else {
+                for (index, phones) in pronunciations.pronunciations(of: word).phones.enumerated() {
+                    lines.append((index == 0 ? word : "\(word)(\(index + 1))") + " " + phones)
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `feat.params` as option → value (`-feat 1s_c_d_dd` → feat: 1s_c_d_dd).
+    static func featureParameters(_ file: URL) throws -> [String: String] {
+        var parameters: [String: String] = [:]
+        for line in try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            if parts.count == 2, parts[0].hasPrefix("-") { parameters[String(parts[0].dropFirst())] = String(parts[1]) }
+        }
+        return parameters
+    }
+
+    /// The utterance ids `bw` did not align: its per-utterance line ("utt> 0 u00000 426 0 0 utt …")
+    /// counts no states, or the utterance has no line at all.
+    static func skippedUtterances(_ log: String, ids: [String]) -> [String] {
+        var aligned = Set<String>()
+        for line in log.split(whereSeparator: \.isNewline) where line.hasPrefix("utt>") {
+            // An utterance too short to align has no newline before the next report.
+            let report = line.range(of: "overall>").map { line[..<$0.lowerBound] } ?? line[...]
+            let fields = report.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count > 6, fields[5] != "0", fields[6] != "utt" { aligned.insert(String(fields[2])) }
+        }
+        return ids.filter { !aligned.contains($0) }
+    }
+
+    /// Frames `bw` aligned in all ("overall> stats 137188 (-0) …").
+    static func alignedFrames(_ log: String) -> Int {
+        guard let stats = log.range(of: "overall> stats ") else { return 0 }
+        return Int(log[stats.upperBound...].prefix { $0.isNumber }) ?? 0
+    }
+
+    private func write(_ text: String, to url: URL) throws { try Data(text.utf8).write(to: url) }
+
+    /// Runs a tool; its output and errors together, or `adaptationFailed` with the tail of them.
+    @discardableResult
+    private func run(_ tool: String, _ arguments: [String]) throws -> String {
+        guard let result = try ExternalCommand.run(tool, arguments) else {
+            throw VoiceError.adaptationFailed("\(tool) is not installed")
+        }
+        let log = String(decoding: result.output, as: UTF8.self) + "\n" + result.errors
+        guard result.status == 0 else {
+            let tail = log.split(whereSeparator: \.isNewline).filter { $0.contains("ERROR") || $0.contains("FATAL") }.suffix(3).joined(separator: "; ")
+            throw VoiceError.adaptationFailed("\((tool as NSString).lastPathComponent) failed (status \(result.status)): \(tail.isEmpty ? String(log.suffix(300)) : tail)")
+        }
+        return log
+    }
+}

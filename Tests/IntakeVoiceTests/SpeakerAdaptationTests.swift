@@ -1,0 +1,121 @@
+import Foundation
+import IntakeAlignment
+import IntakeCore
+import Testing
+@testable import IntakeVoice
+
+/// Adapting the acoustic model to a voice it hears badly: flite's slt pitched down and muffled
+/// (sox `pitch -800 lowpass 2000`), as a deep voice on a poor phone line might be.
+@Suite(.serialized) struct SpeakerAdaptationTests {
+    static let training = [
+        "please send, three green teas take away, and two croissant dough.",
+        "forty blueberry muffins, three decaf coffee beans, please.",
+        "can we get, eighteen scones, plus thirty sixteen ounce hot cup.",
+        "store forty, nineteen gland packing, and also ten accelerometers, thanks.",
+        "store five, four long blacks no froth, and seventeen cup sleeves, plus seven soy milk cartons, thanks.",
+        "can we get, one black ballpoint.",
+        "store twelve, twenty four fruit cups, and four mint teas.",
+        "fourteen coolant filters, thanks.",
+        "please send, seven iced americanos tall size, and eight ice lattes without lid extra froth, and also fifty eight ounce lid.",
+        "eight page markers.",
+        "store nineteen, two caramel syrups.",
+        "can we get, fifteen ice cream tubs, and sixteen mint teas.",
+        "hello, four temperature indicating labels, and also two soluble oils, eighteen gasket sheets, please.",
+        "hi, seven brownies.",
+        "store twenty two, nine heavy duty staplers, and sixteen spiral notebooks.",
+    ]
+    /// Other sentences, never adapted on, with their order lines (SKU and quantity).
+    static let heldOut = [
+        ("we need twenty gasket sheets and six bearing seal kits", ["MRO-3065 20", "MRO-3055 6"]),
+        ("hi, store nine, two hot chocolates and eleven disposable gloves", ["CAF-1020 2", "CAF-1114 11"]),
+        ("can we get seventeen lemon drizzle and four tuna panini", ["CAF-1045 17", "CAF-1054 4"]),
+    ]
+
+    /// `text` spoken by slt through the deep, muffled channel.
+    static func distorted(_ text: String) throws -> SpeechAudio {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clean = folder.appendingPathComponent("clean.wav"), heard = folder.appendingPathComponent("heard.wav")
+        try Data(VoiceRecognitionTests.speak(text)).write(to: clean)
+        let sox = try #require(try ExternalCommand.run("/usr/bin/sox", [clean.path, heard.path, "pitch", "-800", "lowpass", "2000"]))
+        #expect(sox.status == 0, "sox: \(sox.errors)")
+        return try WAVDecoder.decode(Data(contentsOf: heard))
+    }
+
+    /// Held-out lines heard right (SKU and quantity) by `stage`.
+    static func linesHeard(_ stage: RecognizeStage, _ audio: [SpeechAudio]) throws -> Int {
+        var right = 0
+        for (index, (_, expected)) in heldOut.enumerated() {
+            let text = try stage.transcribe(audio[index], worker: 0)
+                .orderText(rewrites: stage.vocabulary.rewrites, doubtfulShare: stage.settings.doubtfulShare)
+            let lines = IntentAligner(master: VoiceRecognitionTests.master).align(text).intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" }
+            right += expected.filter(lines.contains).count
+        }
+        return right
+    }
+
+    @Test func aTransformFromTheVoiceItselfHearsItsOtherSentencesBetter() throws {
+        let unadapted = VoiceRecognitionTests.stage
+        let recordings = try Self.training.enumerated().map { index, text in
+            SpeakerAdaptation.Recording(name: "training \(index)", audio: try Self.distorted(text), transcript: text)
+        }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-\(UUID().uuidString)/deep.mllr")
+        defer { try? FileManager.default.removeItem(at: output.deletingLastPathComponent()) }
+        let summary = try unadapted.speakerAdaptation().adapt(recordings, writingTo: output)
+        #expect(summary.recordings == Self.training.count)
+        #expect(summary.skipped.isEmpty)
+        #expect(summary.frames > 5_000)
+
+        // One class, three feature streams of 13: a matrix, a bias and a variance scale each.
+        let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.prefix(3) == ["1", "3", "13"])
+        #expect(lines.count == 2 + 3 * 16)
+
+        let adapted = RecognizeStage(
+            vocabulary: unadapted.vocabulary, files: unadapted.files, reader: IntentAligner(master: VoiceRecognitionTests.master).parser,
+            settings: unadapted.settings, adaptation: output.path)
+        #expect(adapted.configuration.arguments.suffix(2) == ["-mllr", output.path])
+        let heldOut = try Self.heldOut.map { try Self.distorted($0.0) }
+        let before = try Self.linesHeard(unadapted, heldOut)
+        let after = try Self.linesHeard(adapted, heldOut)
+        #expect(after >= before + 2, "held-out lines heard right: \(before) unadapted, \(after) adapted, of \(Self.heldOut.count * 2)")
+    }
+
+    @Test func bwsReportsAreReadEvenWhenAShortUtteranceRunsIntoTheSummary() {
+        let log = """
+            utt>     0                    u00000  412    0   160 18  7 7 2.850620e-102 -1.498028e+02 -6.171877e+04 utt 0.010x 1.000e
+            WARN: "main.c", line 766: utt u00001 too short
+            utt>     1                    u00001    0overall> stats 412 (-0) -1.498028e+02 -6.171877e+04 0.010x 1.000e
+            """
+        #expect(SpeakerAdaptation.skippedUtterances(log, ids: ["u00000", "u00001", "u00002"]) == ["u00001", "u00002"])
+        #expect(SpeakerAdaptation.alignedFrames(log) == 412)
+    }
+
+    @Test func aRecordingThatDoesNotSayItsTranscriptIsReportedAsSkipped() throws {
+        let stage = VoiceRecognitionTests.stage
+        let silence = SpeechAudio(samples: [Int16](repeating: 0, count: 16_000), sourceFormat: "test")
+        let recordings = [
+            SpeakerAdaptation.Recording(name: "spoken", audio: try Self.distorted(Self.training[1]), transcript: Self.training[1]),
+            SpeakerAdaptation.Recording(name: "silent", audio: silence, transcript: "store twelve, fourteen blueberry muffins and forty sugar sticks"),
+        ]
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-\(UUID().uuidString).mllr")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let summary = try stage.speakerAdaptation().adapt(recordings, writingTo: output)
+        #expect(summary.skipped == ["silent"])
+    }
+
+    @Test func missingToolsNameThePackagesToInstall() throws {
+        var adaptation = try VoiceRecognitionTests.stage.speakerAdaptation()
+        adaptation.tools.bw = "/nonexistent/bw"
+        let recording = SpeakerAdaptation.Recording(name: "x", audio: SpeechAudio(samples: [0], sourceFormat: "test"), transcript: "hi")
+        #expect(throws: VoiceError.adaptationFailed("/nonexistent/bw not found; install them with `apt-get install sphinxtrain sphinxbase-utils pocketsphinx`")) {
+            try adaptation.adapt([recording], writingTo: URL(fileURLWithPath: "/tmp/never-written.mllr"))
+        }
+    }
+
+    @Test func transcriptsAreReadAsSpoken() {
+        #expect(SpeakerAdaptation.spokenWords("Store 12: 3 6205-2RS, no straw!") == "store twelve three sixty two oh five two r s no straw".split(separator: " ").map(String.init))
+        #expect(SpeakerAdaptation.spokenWords("Store 12, three lattes.") == ["store", "twelve", "three", "lattes"])
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// `intake adapt-voice`, run as a real process on the voice samples and their transcripts.
+@Suite("intake adapt-voice")
+struct AdaptVoiceCommandTests {
+    /// The default pipeline, written into `folder` with its relative paths made absolute and
+    /// `extra` added to `voice.recognize`'s options.
+    static func pipeline(in folder: URL, recognizeOptions extra: String) throws -> URL {
+        let root = IntakeBinary.packageRoot.path
+        var text = try String(contentsOf: IntakeBinary.packageFile("pipelines/default.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "../", with: root + "/")
+        text = text.replacingOccurrences(of: "          insertion_penalty: 0.2\n", with: "          insertion_penalty: 0.2\n" + extra)
+        text = text.replacingOccurrences(of: "\(root)/intake-data", with: folder.path)
+        let url = folder.appendingPathComponent("pipeline.yaml")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    @Test func theSamplesTranscriptsMakeATransformThePipelineAccepts() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let transform = folder.appendingPathComponent("site.mllr")
+        let run = try IntakeBinary.run(
+            ["adapt-voice", IntakeBinary.packageFile("samples/voice-transcripts.tsv").path, "--output", transform.path, "--json",
+             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
+            timeout: 300)
+        #expect(run.status == 0, "\(run)")
+        let line = try #require(run.stdoutLines.first)
+        let summary = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+        #expect(summary["recordings"] as? Int == 11)
+        #expect((summary["skipped"] as? [String])?.isEmpty == true)
+        #expect((summary["aligned_frames"] as? Int ?? 0) > 1_000)
+        #expect(try String(contentsOf: transform, encoding: .utf8).hasPrefix("1\n3\n13\n"))
+
+        // The pipeline takes it, and refuses a transform that is not there.
+        let adapted = try Self.pipeline(in: folder, recognizeOptions: "          adaptation: \(transform.path)\n")
+        let check = try IntakeBinary.run(["pipelines", "check", adapted.path], timeout: 300)
+        #expect(check.status == 0, "\(check)")
+        let missing = try Self.pipeline(in: folder, recognizeOptions: "          adaptation: \(folder.path)/none.mllr\n")
+        let refused = try IntakeBinary.run(["pipelines", "check", missing.path], timeout: 300)
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderrText.contains("none.mllr does not exist; make it with `intake adapt-voice`"), "\(refused)")
+    }
+
+    @Test func aTranscriptsLineWithoutATabIsAUsageErrorNamingTheLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let transcripts = folder.appendingPathComponent("transcripts.tsv")
+        try Data("# what was said\nstore12.wav store twelve, three lattes\n".utf8).write(to: transcripts)
+        let run = try IntakeBinary.run(
+            ["adapt-voice", transcripts.path, "--output", folder.appendingPathComponent("x.mllr").path,
+             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
+            timeout: 300)
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderrText.contains("transcripts.tsv:2: expected a WAV path, a tab and what was said"), "\(run)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.mllr").path))
+    }
+}
