@@ -3,38 +3,48 @@ import Foundation
 import IntakeCore
 import IntakeVoice
 
-/// `intake adapt-voice TRANSCRIPTS.tsv --output FILE`: adapts the speech recogniser's acoustic
-/// model to a site's own speakers (MLLR), from recordings and what was said in them.
+/// `intake adapt-voice INPUT… --output FILE`: adapts the speech recogniser's acoustic model to
+/// a site's own speakers (MLLR), from recordings with what was said in them, or with what the
+/// recogniser itself heard.
 struct AdaptVoiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adapt-voice",
-        abstract: "Adapt the speech recogniser to your couriers' voices from recordings with transcripts.",
+        abstract: "Adapt the speech recogniser to your couriers' voices, from their recordings.",
         discussion: """
+            Inputs are transcripts files (.tsv) and recordings (WAV files or folders of them).
+
             Each line of a transcripts file is a WAV file (relative to the transcripts file) \
             and, after a tab, what was said in it; lines starting with # are ignored. Write \
             what was said, not the order: "hi, store 12, three iced americanos, no straw". \
             Numbers and codes may be written as digits; they are read as spoken.
 
+            A recording named without a transcript is first heard by the recogniser, and what \
+            it heard stands for what was said (self-adaptation: no one has to type anything). \
+            Recordings it hears nothing in, or hears mostly outside the vocabulary, are left \
+            out; so are files in a folder that are not audio. Measured on synthetic speech, \
+            this did almost as well as true transcripts (docs/benchmarks.md).
+
             The recordings pass through the recogniser's own front end (the pipeline's \
             `voice.recognize` options, noise suppression included), then SphinxTrain's `bw` \
             and `mllr_solve` estimate one linear transform of the model's means. Point \
             `voice.recognize`'s `adaptation` option at the output to use it. A few minutes of \
-            speech is enough; adapt on the people and places the recogniser will hear, since a \
-            transform made from other voices can make it worse. Needs Debian's sphinxtrain, \
+            speech is enough. Adapt on the people and places the recogniser will hear: a \
+            transform made from other voices made it worse. Needs Debian's sphinxtrain, \
             sphinxbase-utils and pocketsphinx.
 
-            Exit status: 0 when the transform was written, 1 when a recording could not be \
-            read or the tools failed, 2 on usage errors.
+            Exit status: 0 when the transform was written, 1 when a listed recording could not \
+            be read or the tools failed, 2 on usage errors.
 
             Examples:
-              intake adapt-voice recordings/transcripts.tsv --output models/voice/site.mllr
-              intake adapt-voice a.tsv b.tsv --output models/voice/site.mllr --json
+              intake adapt-voice samples/voice-transcripts.tsv --output intake-data/voice/site.mllr
+              intake adapt-voice recordings/ --output intake-data/voice/site.mllr --json
+              intake adapt-voice a.tsv b.tsv extra.wav --output intake-data/voice/site.mllr
             """)
 
     @OptionGroup var master: MasterDataOptions
 
-    @Argument(help: ArgumentHelp("Transcripts files: WAV path, a tab, what was said.", valueName: "tsv"))
-    var transcripts: [String]
+    @Argument(help: ArgumentHelp("Transcripts files (.tsv: WAV path, a tab, what was said), WAV files or folders.", valueName: "input"))
+    var inputs: [String]
 
     @Option(name: .long, help: ArgumentHelp("Where to write the transform (replaced whole).", valueName: "file"))
     var output: String
@@ -43,7 +53,7 @@ struct AdaptVoiceCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if transcripts.isEmpty { throw ValidationError("name at least one transcripts file") }
+        if inputs.isEmpty { throw ValidationError("name at least one transcripts file, recording or folder") }
     }
 
     func run() throws {
@@ -53,23 +63,46 @@ struct AdaptVoiceCommand: ParsableCommand {
         let stage = try RecognizeStage(master: data, options: options ?? ConfigNode.empty(file: configuration.file))
 
         var recordings: [SpeakerAdaptation.Recording] = []
-        for file in transcripts {
-            for (path, said) in try Self.entries(of: URL(fileURLWithPath: file)) {
-                do {
-                    let audio = try WAVDecoder.decode(Data(contentsOf: path))
-                    recordings.append(.init(name: path.path, audio: audio, transcript: said))
-                } catch {
-                    FileHandle.standardError.write(Data("intake: \(path.path): \(error.intakeMessage) [\(error.intakeCode)]\n".utf8))
-                    throw ExitCode(1)
-                }
+        var notHeard: [String] = []
+        var unreadable: [String] = []
+        for input in inputs where input.hasSuffix(".tsv") {
+            for (path, said) in try Self.entries(of: URL(fileURLWithPath: input)) {
+                recordings.append(.init(name: path.path, audio: try Self.audio(path.path, try? Data(contentsOf: path)), transcript: said))
             }
+        }
+        // Recordings beside a JSON sidecar (a courier app's metadata) are its companions: heard too.
+        let unlabelled = try InputCollector.collect(inputs.filter { !$0.hasSuffix(".tsv") })
+            .flatMap { input in [(input.uri, input.load)] + input.companions.map { ($0.path, $0.load) } }
+        let named = Set(inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        for (index, (path, load)) in unlabelled.enumerated() {
+            let bytes = try? load()
+            // In a folder, what is not audio is someone else's input; a file named on its own must be audio.
+            if let bytes, !AudioSniffer().accepts(bytes), !named.contains(path) { continue }
+            let audio: SpeechAudio
+            do { audio = try WAVDecoder.decode(bytes ?? Data()) } catch {
+                // One bad file in a folder of kept inputs does not stop the rest.
+                guard named.contains(path) else { unreadable.append("\(path): \(error.intakeMessage)"); continue }
+                _ = try Self.audio(path, bytes)
+                continue
+            }
+            let heard = try stage.transcribe(audio, worker: 0)
+            if heard.text.isEmpty || heard.segments.contains(where: { $0.outOfDomainShare >= stage.settings.doubtfulShare }) {
+                notHeard.append(path)
+            } else {
+                recordings.append(.init(name: path, audio: audio, transcript: heard.text))
+            }
+            if !json, (index + 1) % 50 == 0 { FileHandle.standardError.write(Data("heard \(index + 1) of \(unlabelled.count) files…\n".utf8)) }
+        }
+        guard !recordings.isEmpty else {
+            FileHandle.standardError.write(Data("intake: no recording to adapt on (\(notHeard.count) heard as nothing or as speech outside the vocabulary)\n".utf8))
+            throw ExitCode(1)
         }
         FileHandle.standardError.write(Data(String(format: "adapting on %d recordings (%.0f s of speech)…\n",
                                                    recordings.count, recordings.reduce(0) { $0 + $1.audio.duration }).utf8))
         let summary = try stage.speakerAdaptation().adapt(recordings, writingTo: URL(fileURLWithPath: output))
         if json {
             let object: [String: Any] = [
-                "recordings": summary.recordings, "skipped": summary.skipped, "audio_seconds": summary.seconds,
+                "recordings": summary.recordings, "skipped": summary.skipped, "not_heard": notHeard, "unreadable": unreadable, "audio_seconds": summary.seconds,
                 "aligned_frames": summary.frames, "transform": summary.transform.path,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
@@ -77,7 +110,20 @@ struct AdaptVoiceCommand: ParsableCommand {
             print(String(format: "wrote %@: %d recordings, %.1f s of audio, %d frames aligned", summary.transform.path,
                          summary.recordings, summary.seconds, summary.frames))
             for name in summary.skipped { print("  skipped (could not be aligned to its transcript): \(name)") }
+            for name in notHeard { print("  left out (heard nothing, or mostly words outside the vocabulary): \(name)") }
+            for reason in unreadable { print("  left out (not readable audio): \(reason)") }
             print("use it with voice.recognize's option `adaptation: \(summary.transform.path)`")
+        }
+    }
+
+    /// The recording in `bytes`, or exit status 1 with the reason.
+    static func audio(_ name: String, _ bytes: Data?) throws -> SpeechAudio {
+        do {
+            guard let bytes else { throw InputFailure(code: "input_unreadable", message: "cannot read the file") }
+            return try WAVDecoder.decode(bytes)
+        } catch {
+            FileHandle.standardError.write(Data("intake: \(name): \(error.intakeMessage) [\(error.intakeCode)]\n".utf8))
+            throw ExitCode(1)
         }
     }
 

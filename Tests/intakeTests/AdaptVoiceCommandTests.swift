@@ -44,6 +44,34 @@ struct AdaptVoiceCommandTests {
         #expect(refused.stderrText.contains("none.mllr does not exist; make it with `intake adapt-voice`"), "\(refused)")
     }
 
+    @Test func aFolderOfRecordingsAdaptsOnWhatTheRecogniserHeardAndLeavesOutTheRest() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let samples = IntakeBinary.packageFile("samples/voice")
+        let run = try IntakeBinary.run(
+            ["adapt-voice", samples.path, "--output", folder.appendingPathComponent("self.mllr").path, "--json",
+             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
+            timeout: 300)
+        #expect(run.status == 0, "\(run)")
+        let line = try #require(run.stdoutLines.first)
+        let summary = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+        let notHeard = (summary["not_heard"] as? [String] ?? []).map { URL(fileURLWithPath: $0).lastPathComponent }
+        let unreadable = (summary["unreadable"] as? [String] ?? []).map { URL(fileURLWithPath: String($0.prefix { $0 != ":" })).lastPathComponent }
+        #expect(Set(notHeard) == ["out-of-domain-weather.wav", "silence.wav"])
+        #expect(unreadable == ["bad-truncated.wav"])
+        let wavs = try FileManager.default.contentsOfDirectory(atPath: samples.path).filter { $0.hasSuffix(".wav") }
+        #expect(summary["recordings"] as? Int == wavs.count - 3)
+
+        // Named on its own, a recording that cannot be read stops the run.
+        let bad = try IntakeBinary.run(
+            ["adapt-voice", samples.appendingPathComponent("bad-truncated.wav").path, "--output", folder.appendingPathComponent("bad.mllr").path,
+             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
+            timeout: 300)
+        #expect(bad.status == 1, "\(bad)")
+        #expect(bad.stderrText.contains("bad-truncated.wav: the WAV header promises"), "\(bad)")
+    }
+
     @Test func aTranscriptsLineWithoutATabIsAUsageErrorNamingTheLine() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
