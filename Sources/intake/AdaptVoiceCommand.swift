@@ -3,6 +3,8 @@ import Foundation
 import IntakeCore
 import IntakeVoice
 
+extension SpeakerAdaptation.Method: ExpressibleByArgument {}
+
 /// `intake adapt-voice INPUT… --output FILE`: adapts the speech recogniser's acoustic model to
 /// a site's own speakers (MLLR), from recordings with what was said in them, or with what the
 /// recogniser itself heard.
@@ -26,19 +28,23 @@ struct AdaptVoiceCommand: ParsableCommand {
 
             The recordings pass through the recogniser's own front end (the pipeline's \
             `voice.recognize` options, noise suppression included), then SphinxTrain's `bw` \
-            and `mllr_solve` estimate one linear transform of the model's means. Point \
-            `voice.recognize`'s `adaptation` option at the output to use it. A few minutes of \
-            speech is enough. Adapt on the people and places the recogniser will hear: a \
-            transform made from other voices made it worse. Needs Debian's sphinxtrain, \
-            sphinxbase-utils and pocketsphinx.
+            collects statistics. With --method mllr (the default) `mllr_solve` estimates one \
+            linear transform of the model's means, a small file: point `voice.recognize`'s \
+            `adaptation` option at it. A few minutes of speech is enough. With --method map \
+            `map_adapt` moves every Gaussian towards the speech by its own evidence and \
+            writes a whole model directory: point the `model` option at it. MAP needs more \
+            speech (tens of minutes) and gains more from it. Adapt on the people and places \
+            the recogniser will hear: a transform made from other voices made it worse. Needs \
+            Debian's sphinxtrain, sphinxbase-utils and pocketsphinx.
 
-            Exit status: 0 when the transform was written, 1 when a listed recording could not \
+            Exit status: 0 when the adaptation was written, 1 when a listed recording could not \
             be read or the tools failed, 2 on usage errors.
 
             Examples:
               intake adapt-voice samples/voice-transcripts.tsv --output intake-data/voice/site.mllr
               intake adapt-voice recordings/ --output intake-data/voice/site.mllr --json
               intake adapt-voice a.tsv b.tsv extra.wav --output intake-data/voice/site.mllr
+              intake adapt-voice --method map recordings/ --output intake-data/voice/site-model
             """)
 
     @OptionGroup var master: MasterDataOptions
@@ -46,8 +52,11 @@ struct AdaptVoiceCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Transcripts files (.tsv: WAV path, a tab, what was said), WAV files or folders.", valueName: "input"))
     var inputs: [String]
 
-    @Option(name: .long, help: ArgumentHelp("Where to write the transform (replaced whole).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Where to write the transform file (mllr) or model directory (map), replaced whole.", valueName: "path"))
     var output: String
+
+    @Option(name: .long, help: ArgumentHelp("mllr: one transform, for a few minutes of speech; map: every Gaussian adapted, for more.", valueName: "method"))
+    var method: SpeakerAdaptation.Method = .mllr
 
     @Flag(name: .long, help: "Print the summary as one JSON object.")
     var json = false
@@ -99,20 +108,21 @@ struct AdaptVoiceCommand: ParsableCommand {
         }
         FileHandle.standardError.write(Data(String(format: "adapting on %d recordings (%.0f s of speech)…\n",
                                                    recordings.count, recordings.reduce(0) { $0 + $1.audio.duration }).utf8))
-        let summary = try stage.speakerAdaptation().adapt(recordings, writingTo: URL(fileURLWithPath: output))
+        let summary = try stage.speakerAdaptation().adapt(recordings, method: method, writingTo: URL(fileURLWithPath: output))
+        let option = method == .mllr ? "adaptation" : "model"
         if json {
             let object: [String: Any] = [
                 "recordings": summary.recordings, "skipped": summary.skipped, "not_heard": notHeard, "unreadable": unreadable, "audio_seconds": summary.seconds,
-                "aligned_frames": summary.frames, "transform": summary.transform.path,
+                "aligned_frames": summary.frames, "method": method.rawValue, "output": summary.output.path, "option": option,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print(String(format: "wrote %@: %d recordings, %.1f s of audio, %d frames aligned", summary.transform.path,
+            print(String(format: "wrote %@ (%@): %d recordings, %.1f s of audio, %d frames aligned", summary.output.path, method.rawValue,
                          summary.recordings, summary.seconds, summary.frames))
             for name in summary.skipped { print("  skipped (could not be aligned to its transcript): \(name)") }
             for name in notHeard { print("  left out (heard nothing, or mostly words outside the vocabulary): \(name)") }
             for reason in unreadable { print("  left out (not readable audio): \(reason)") }
-            print("use it with voice.recognize's option `adaptation: \(summary.transform.path)`")
+            print("use it with voice.recognize's option `\(option): \(summary.output.path)`")
         }
     }
 

@@ -82,6 +82,30 @@ import Testing
         #expect(after >= before + 2, "held-out lines heard right: \(before) unadapted, \(after) adapted, of \(Self.heldOut.count * 2)")
     }
 
+    @Test func aMAPAdaptedModelFromTheVoiceItselfHearsItsOtherSentencesBetter() throws {
+        let unadapted = VoiceRecognitionTests.stage
+        let recordings = try Self.training.enumerated().map { index, text in
+            SpeakerAdaptation.Recording(name: "training \(index)", audio: try Self.distorted(text), transcript: text)
+        }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-\(UUID().uuidString)/model")
+        defer { try? FileManager.default.removeItem(at: output.deletingLastPathComponent()) }
+        // Written twice: the second replaces the first whole.
+        _ = try unadapted.speakerAdaptation().adapt(Array(recordings.prefix(3)), method: .map, writingTo: output)
+        let summary = try unadapted.speakerAdaptation().adapt(recordings, method: .map, writingTo: output)
+        #expect(summary.skipped.isEmpty)
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: output.path))
+        #expect(files == ["mdef", "feat.params", "noisedict", "means", "variances", "mixture_weights", "transition_matrices"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.deletingLastPathComponent().path) == ["model"])
+
+        let adapted = RecognizeStage(
+            vocabulary: unadapted.vocabulary, files: unadapted.files, acousticModel: output.path,
+            reader: IntentAligner(master: VoiceRecognitionTests.master).parser, settings: unadapted.settings)
+        let heldOut = try Self.heldOut.map { try Self.distorted($0.0) }
+        let before = try Self.linesHeard(unadapted, heldOut)
+        let after = try Self.linesHeard(adapted, heldOut)
+        #expect(after >= before + 2, "held-out lines heard right: \(before) unadapted, \(after) adapted, of \(Self.heldOut.count * 2)")
+    }
+
     @Test func bwsReportsAreReadEvenWhenAShortUtteranceRunsIntoTheSummary() {
         let log = """
             utt>     0                    u00000  412    0   160 18  7 7 2.850620e-102 -1.498028e+02 -6.171877e+04 utt 0.010x 1.000e

@@ -42,6 +42,20 @@ struct AdaptVoiceCommandTests {
         let refused = try IntakeBinary.run(["pipelines", "check", missing.path], timeout: 300)
         #expect(refused.status == 2, "\(refused)")
         #expect(refused.stderrText.contains("none.mllr does not exist; make it with `intake adapt-voice`"), "\(refused)")
+
+        // MAP: a model directory for the `model` option.
+        let model = folder.appendingPathComponent("site-model")
+        let map = try IntakeBinary.run(
+            ["adapt-voice", "--method", "map", IntakeBinary.packageFile("samples/voice-transcripts.tsv").path, "--output", model.path, "--json",
+             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
+            timeout: 300)
+        #expect(map.status == 0, "\(map)")
+        let mapLine = try #require(map.stdoutLines.first)
+        let mapSummary = try #require(try JSONSerialization.jsonObject(with: mapLine) as? [String: Any])
+        #expect(mapSummary["option"] as? String == "model")
+        let withModel = try Self.pipeline(in: folder, recognizeOptions: "          model: \(model.path)\n")
+        let modelCheck = try IntakeBinary.run(["pipelines", "check", withModel.path], timeout: 300)
+        #expect(modelCheck.status == 0, "\(modelCheck)")
     }
 
     @Test func aFolderOfRecordingsAdaptsOnWhatTheRecogniserHeardAndLeavesOutTheRest() throws {

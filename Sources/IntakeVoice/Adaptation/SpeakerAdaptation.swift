@@ -1,8 +1,9 @@
 import Foundation
 import IntakeCore
 
-/// Recordings of a site's own couriers with what they said → an MLLR transform of the acoustic
-/// model (`voice.recognize` option `adaptation`), made with SphinxTrain's `bw` and `mllr_solve`.
+/// Recordings of a site's own couriers with what they said → the acoustic model adapted to them,
+/// with SphinxTrain's `bw` and then `mllr_solve` (a transform: `voice.recognize` option
+/// `adaptation`) or `map_adapt` (a model directory: option `model`).
 ///
 /// Why: the en-us model was trained on other voices and rooms. One linear transform of its
 /// Gaussian means, estimated from a few minutes of the people and vans a deployment actually
@@ -35,19 +36,21 @@ public struct SpeakerAdaptation: Sendable {
         public var skipped: [String]
         public var seconds: Double
         public var frames: Int
-        public var transform: URL
+        /// The transform file (MLLR) or model directory (MAP) written.
+        public var output: URL
     }
 
     /// Where the Debian tools live (`sphinxtrain`, `sphinxbase-utils`, `pocketsphinx`).
     public struct Tools: Sendable {
         public var bw = "/usr/lib/sphinxtrain/bw"
         public var mllrSolve = "/usr/lib/sphinxtrain/mllr_solve"
+        public var mapAdapt = "/usr/lib/sphinxtrain/map_adapt"
         public var featureExtractor = "/usr/bin/sphinx_fe"
         public var mdefConverter = "/usr/bin/pocketsphinx_mdef_convert"
         public init() {}
 
         var missing: [String] {
-            [bw, mllrSolve, featureExtractor, mdefConverter].filter { !FileManager.default.isExecutableFile(atPath: $0) }
+            [bw, mllrSolve, mapAdapt, featureExtractor, mdefConverter].filter { !FileManager.default.isExecutableFile(atPath: $0) }
         }
     }
 
@@ -70,8 +73,19 @@ public struct SpeakerAdaptation: Sendable {
         self.tools = tools
     }
 
-    /// Estimates the transform from `recordings` and writes it to `output` (replaced whole).
-    public func adapt(_ recordings: [Recording], writingTo output: URL) throws -> Summary {
+    /// How the model is adapted.
+    public enum Method: String, Sendable, CaseIterable {
+        /// One linear transform of the means (a small file for `voice.recognize`'s `adaptation`):
+        /// robust with a few minutes of speech.
+        case mllr
+        /// Every Gaussian moved towards the speech by its own evidence (MAP): a model directory
+        /// for `voice.recognize`'s `model`. Needs more speech, and gains more from it.
+        case map
+    }
+
+    /// Adapts the model to `recordings` and writes the result to `output` (replaced whole): an
+    /// MLLR transform file, or a MAP-adapted model directory.
+    public func adapt(_ recordings: [Recording], method: Method = .mllr, writingTo output: URL) throws -> Summary {
         if !tools.missing.isEmpty {
             throw VoiceError.adaptationFailed("\(tools.missing.joined(separator: ", ")) not found; install them with `apt-get install sphinxtrain sphinxbase-utils pocketsphinx`")
         }
@@ -139,20 +153,57 @@ public struct SpeakerAdaptation: Sendable {
             throw VoiceError.adaptationFailed("no recording could be aligned to its transcript (\(skipped.count) skipped); check that the transcripts say what the recordings do")
         }
 
-        let transform = work.appendingPathComponent("mllr_matrix")
-        try run(tools.mllrSolve, [
-            "-meanfn", model.appendingPathComponent("means").path, "-varfn", model.appendingPathComponent("variances").path,
-            "-outmllrfn", transform.path, "-accumdir", accumulated.path,
-        ])
-        try manager.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let staged = output.appendingPathExtension("tmp-\(UUID().uuidString)")
-        try manager.moveItem(at: transform, to: staged)
-        guard rename(staged.path, output.path) == 0 else {
+        switch method {
+        case .mllr:
+            let transform = work.appendingPathComponent("mllr_matrix")
+            try run(tools.mllrSolve, [
+                "-meanfn", model.appendingPathComponent("means").path, "-varfn", model.appendingPathComponent("variances").path,
+                "-outmllrfn", transform.path, "-accumdir", accumulated.path,
+            ])
+            try install(transform, at: output)
+        case .map:
+            // A whole model directory: the base model's definition and front end, the adapted
+            // parameters, and no `sendump` (PocketSphinx would read it before `mixture_weights`).
+            let adapted = work.appendingPathComponent("model")
+            try manager.createDirectory(at: adapted, withIntermediateDirectories: true)
+            try run(tools.mapAdapt, [
+                "-moddeffn", definition.path, "-ts2cbfn", ".\(features["model"] ?? "cont").",
+                "-meanfn", model.appendingPathComponent("means").path, "-varfn", model.appendingPathComponent("variances").path,
+                "-mixwfn", mixtureWeights.path, "-tmatfn", model.appendingPathComponent("transition_matrices").path,
+                "-accumdir", accumulated.path,
+                "-mapmeanfn", adapted.appendingPathComponent("means").path, "-mapvarfn", adapted.appendingPathComponent("variances").path,
+                "-mapmixwfn", adapted.appendingPathComponent("mixture_weights").path,
+                "-maptmatfn", adapted.appendingPathComponent("transition_matrices").path,
+            ])
+            for name in ["mdef", "feat.params", "noisedict"] {
+                try manager.copyItem(at: model.appendingPathComponent(name), to: adapted.appendingPathComponent(name))
+            }
+            try install(adapted, at: output)
+        }
+        return Summary(recordings: recordings.count, skipped: skipped, seconds: seconds, frames: frames, output: output)
+    }
+
+    /// Moves `item` (a file or a directory) to `url`, replacing what is there only once the new
+    /// one is complete: a reader sees the old or the new, never half of either.
+    private func install(_ item: URL, at url: URL) throws {
+        let manager = FileManager.default
+        try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let staged = url.appendingPathExtension("tmp-\(UUID().uuidString)")
+        try manager.moveItem(at: item, to: staged)
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            // rename(2) does not replace a non-empty directory: move the old one aside first.
+            let old = url.appendingPathExtension("old-\(UUID().uuidString)")
+            try manager.moveItem(at: url, to: old)
+            defer { try? manager.removeItem(at: old) }
+            try manager.moveItem(at: staged, to: url)
+            return
+        }
+        guard rename(staged.path, url.path) == 0 else {
             let code = errno
             try? manager.removeItem(at: staged)
-            throw VoiceError.adaptationFailed("cannot write \(output.path) (errno \(code))")
+            throw VoiceError.adaptationFailed("cannot write \(url.path) (errno \(code))")
         }
-        return Summary(recordings: recordings.count, skipped: skipped, seconds: seconds, frames: frames, transform: output)
     }
 
     /// A transcript as the words a speaker says: lowercase, no punctuation, digits and codes
