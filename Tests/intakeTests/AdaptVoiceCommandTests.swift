@@ -84,6 +84,14 @@ struct AdaptVoiceCommandTests {
             timeout: 300)
         #expect(bad.status == 1, "\(bad)")
         #expect(bad.stderrText.contains("bad-truncated.wav: the WAV header promises"), "\(bad)")
+
+        // MAP follows its transcripts, so it is not given guessed ones.
+        let map = try IntakeBinary.run(
+            ["adapt-voice", "--method", "map", samples.path, "--output", folder.appendingPathComponent("model").path,
+             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
+            timeout: 300)
+        #expect(map.status == 2, "\(map)")
+        #expect(map.stderrText.contains("--method map needs transcripts"), "\(map)")
     }
 
     @Test func aTranscriptsLineWithoutATabIsAUsageErrorNamingTheLine() throws {
