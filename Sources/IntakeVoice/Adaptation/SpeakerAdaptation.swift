@@ -5,12 +5,12 @@ import IntakeCore
 /// with SphinxTrain's `bw` and then `mllr_solve` (a transform: `voice.recognize` option
 /// `adaptation`) or `map_adapt` (a model directory: option `model`).
 ///
-/// Why: the en-us model was trained on other voices and rooms. One linear transform of its
-/// Gaussian means, estimated from a few minutes of the people and vans a deployment actually
-/// hears, is PocketSphinx's documented way to close that gap, and it needs no retraining.
-/// Measured (docs/benchmarks.md): adapted on one set of flite sentences, tested on others in
-/// the same voices, exact orders at 10 dB SNR rose from 19 to 28 of 72; adapted on two other
-/// voices instead, they fell to 16. It adapts to speakers, so adapt on your own.
+/// Why: the en-us model was trained on other voices and rooms. Adapting it to the people and
+/// vans a deployment actually hears is PocketSphinx's documented way to close that gap, with
+/// no retraining. Measured (docs/benchmarks.md): adapted on one set of synthetic reports and
+/// tested on others in the same voices, exact orders at 10 dB SNR rose from 19 to 27 of 72
+/// (MLLR) and to 37 (MAP); an MLLR transform from two other voices lowered them to 16. It
+/// adapts to speakers, so adapt on your own.
 ///
 /// Each recording goes through the recogniser's own front end first (`NoiseSuppressor`), so
 /// the transform is estimated on what the decoder will be given. Transcript words are written
