@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import IntakeCore
+import IntakeReview
+import IntakeServer
 import IntakeVoice
 
 extension SpeakerAdaptation.Method: ExpressibleByArgument {}
@@ -23,7 +25,10 @@ struct AdaptVoiceCommand: ParsableCommand {
             A recording named without a transcript is first heard by the recogniser, and what \
             it heard stands for what was said (self-adaptation: no one has to type anything). \
             Recordings it hears nothing in, or hears mostly outside the vocabulary, are left \
-            out; so are files in a folder that are not audio. Measured on synthetic speech, \
+            out; so are files in a folder that are not audio. With --approved, the recordings \
+            of voice orders reviewers approved without correction (the server's kept uploads, \
+            or the files `intake process` read) are heard the same way: an approved order \
+            vouches for what was heard. Measured on synthetic speech, \
             this did almost as well as true transcripts with --method mllr; it is refused with \
             --method map, which learnt a badly heard voice's mistakes (docs/benchmarks.md).
 
@@ -44,6 +49,7 @@ struct AdaptVoiceCommand: ParsableCommand {
             Examples:
               intake adapt-voice samples/voice-transcripts.tsv --output intake-data/voice/site.mllr
               intake adapt-voice recordings/ --output intake-data/voice/site.mllr --json
+              intake adapt-voice --approved --output intake-data/voice/site.mllr
               intake adapt-voice a.tsv b.tsv extra.wav --output intake-data/voice/site.mllr
               intake adapt-voice --method map recordings/ --output intake-data/voice/site-model
             """)
@@ -51,7 +57,12 @@ struct AdaptVoiceCommand: ParsableCommand {
     @OptionGroup var master: MasterDataOptions
 
     @Argument(help: ArgumentHelp("Transcripts files (.tsv: WAV path, a tab, what was said), WAV files or folders.", valueName: "input"))
-    var inputs: [String]
+    var inputs: [String] = []
+
+    @Flag(name: .long, help: "Also adapt on the recordings of voice orders approved without correction in the store (kept server uploads, or files processed by path).")
+    var approved = false
+
+    @OptionGroup var store: StoreOptions
 
     @Option(name: .long, help: ArgumentHelp("Where to write the transform file (mllr) or model directory (map), replaced whole.", valueName: "path"))
     var output: String
@@ -63,7 +74,7 @@ struct AdaptVoiceCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if inputs.isEmpty { throw ValidationError("name at least one transcripts file, recording or folder") }
+        if inputs.isEmpty && !approved { throw ValidationError("name at least one transcripts file, recording or folder, or pass --approved") }
     }
 
     func run() throws {
@@ -82,31 +93,38 @@ struct AdaptVoiceCommand: ParsableCommand {
         }
         // Recordings beside a JSON sidecar (a courier app's metadata) are its companions: heard too.
         let recordingInputs = inputs.filter { !$0.hasSuffix(".tsv") }
-        if method == .map && !recordingInputs.isEmpty {
+        if method == .map && (!recordingInputs.isEmpty || approved) {
             // Measured: MAP on what was heard learnt a badly heard voice's mistakes (espeak-ng 4 → 0 of 36 orders).
-            throw ValidationError("--method map needs transcripts: it follows them closely, mistakes included; use --method mllr for \(recordingInputs.joined(separator: ", "))")
+            throw ValidationError("--method map needs transcripts: it follows them closely, mistakes included; use --method mllr for recordings without them")
         }
-        let unlabelled = try InputCollector.collect(recordingInputs)
-            .flatMap { input in [(input.uri, input.load)] + input.companions.map { ($0.path, $0.load) } }
+        // Recordings beside a JSON sidecar (a courier app's metadata) are its companions: heard too.
         let named = Set(inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-        for (index, (path, load)) in unlabelled.enumerated() {
-            let bytes = try? load()
+        var unlabelled = try InputCollector.collect(recordingInputs)
+            .flatMap { input in [(input.uri, input.load)] + input.companions.map { ($0.path, $0.load) } }
+            .map { path, load in (name: path, bytes: try? load(), named: named.contains(path)) }
+        var missing: [String] = []
+        if approved {
+            let (found, lost) = try approvedRecordings(configuration)
+            unlabelled += found.map { (name: $0.order, bytes: $0.bytes, named: false) }
+            missing = lost
+        }
+        for (index, (name, bytes, named)) in unlabelled.enumerated() {
             // In a folder, what is not audio is someone else's input; a file named on its own must be audio.
-            if let bytes, !AudioSniffer().accepts(bytes), !named.contains(path) { continue }
+            if let bytes, !AudioSniffer().accepts(bytes), !named { continue }
             let audio: SpeechAudio
             do { audio = try WAVDecoder.decode(bytes ?? Data()) } catch {
                 // One bad file in a folder of kept inputs does not stop the rest.
-                guard named.contains(path) else { unreadable.append("\(path): \(error.intakeMessage)"); continue }
-                _ = try Self.audio(path, bytes)
+                guard named else { unreadable.append("\(name): \(error.intakeMessage)"); continue }
+                _ = try Self.audio(name, bytes)
                 continue
             }
             let heard = try stage.transcribe(audio, worker: 0)
             if heard.text.isEmpty || heard.segments.contains(where: { $0.outOfDomainShare >= stage.settings.doubtfulShare }) {
-                notHeard.append(path)
+                notHeard.append(name)
             } else {
-                recordings.append(.init(name: path, audio: audio, transcript: heard.text))
+                recordings.append(.init(name: name, audio: audio, transcript: heard.text))
             }
-            if !json, (index + 1) % 50 == 0 { FileHandle.standardError.write(Data("heard \(index + 1) of \(unlabelled.count) files…\n".utf8)) }
+            if !json, (index + 1) % 50 == 0 { FileHandle.standardError.write(Data("heard \(index + 1) of \(unlabelled.count) recordings…\n".utf8)) }
         }
         guard !recordings.isEmpty else {
             FileHandle.standardError.write(Data("intake: no recording to adapt on (\(notHeard.count) heard as nothing or as speech outside the vocabulary)\n".utf8))
@@ -118,7 +136,7 @@ struct AdaptVoiceCommand: ParsableCommand {
         let option = method == .mllr ? "adaptation" : "model"
         if json {
             let object: [String: Any] = [
-                "recordings": summary.recordings, "skipped": summary.skipped, "not_heard": notHeard, "unreadable": unreadable, "audio_seconds": summary.seconds,
+                "recordings": summary.recordings, "skipped": summary.skipped, "not_heard": notHeard, "unreadable": unreadable, "recordings_gone": missing, "audio_seconds": summary.seconds,
                 "aligned_frames": summary.frames, "method": method.rawValue, "output": summary.output.path, "option": option,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
@@ -128,8 +146,30 @@ struct AdaptVoiceCommand: ParsableCommand {
             for name in summary.skipped { print("  skipped (could not be aligned to its transcript): \(name)") }
             for name in notHeard { print("  left out (heard nothing, or mostly words outside the vocabulary): \(name)") }
             for reason in unreadable { print("  left out (not readable audio): \(reason)") }
+            for order in missing { print("  left out (approved, but its recording is no longer kept): \(order)") }
             print("use it with voice.recognize's option `\(option): \(summary.output.path)`")
         }
+    }
+
+    /// The recordings of voice orders approved without correction: the server's kept upload, or
+    /// the file the order was processed from if it still holds the same bytes. Orders whose
+    /// recording is gone are returned apart.
+    private func approvedRecordings(_ configuration: PipelineConfiguration) throws -> (found: [(order: String, bytes: Data)], missing: [String]) {
+        let queue = try store.openQueue(configuration)
+        let corrected = Set(try queue.corrections().map(\.orderID))
+        let dataFolder = try ServerConfiguration(pipeline: configuration, storeFolder: queue.store.folder).dataFolder
+        var found: [(order: String, bytes: Data)] = []
+        var missing: [String] = []
+        for order in try queue.list(status: .approved, limit: 1_000_000) where order.source.modality == .voice && !corrected.contains(order.id) {
+            if let kept = Spool.keptInput(order.id, dataFolder: dataFolder) {
+                found.append((order.id, kept.bytes))
+            } else if let bytes = try? Data(contentsOf: URL(fileURLWithPath: order.source.uri)), ContentHash.sha256(bytes) == order.source.sha256 {
+                found.append((order.id, bytes))
+            } else {
+                missing.append(order.id)
+            }
+        }
+        return (found, missing)
     }
 
     /// The recording in `bytes`, or exit status 1 with the reason.

@@ -61,10 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         let pipeline = try master.loadConfiguration()
         let masterData = try master.loadMasterData(for: pipeline)
         let queue = try store.openQueue(pipeline)
-        let storeFolder = queue.store.folder ?? URL(fileURLWithPath: "intake-data").standardizedFileURL
-        var settings = try ServerConfiguration(
-            node: pipeline.server, directory: URL(fileURLWithPath: pipeline.file).deletingLastPathComponent(),
-            defaultDataFolder: storeFolder.appendingPathComponent("server"))
+        var settings = try ServerConfiguration(pipeline: pipeline, storeFolder: queue.store.folder)
         if let host { settings.host = host }
         if let port { settings.port = port }
         if let data { settings.dataFolder = URL(fileURLWithPath: data).standardizedFileURL }
@@ -78,5 +75,16 @@ struct ServeCommand: AsyncParsableCommand {
         try await server.run { port in
             if let portFile { try? Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic) }
         }
+    }
+}
+
+extension ServerConfiguration {
+    /// The pipeline file's `server:` section; the data folder defaults to `server/` beside the
+    /// store (`storeFolder`, or intake-data when the store is not a local file).
+    init(pipeline: PipelineConfiguration, storeFolder: URL?) throws {
+        let folder = storeFolder ?? URL(fileURLWithPath: "intake-data").standardizedFileURL
+        try self.init(
+            node: pipeline.server, directory: URL(fileURLWithPath: pipeline.file).deletingLastPathComponent(),
+            defaultDataFolder: folder.appendingPathComponent("server"))
     }
 }

@@ -94,6 +94,9 @@ import Testing
         let kept = try #require(spool.keptInput(entry.id))
         #expect(kept.bytes == data)
         #expect(kept.contentType == "text/plain")
+        // Read the same way from the data folder alone, as tools beside the server do.
+        #expect(Spool.keptInput(entry.id, dataFolder: folder)?.bytes == data)
+        #expect(Spool.keptInput("ord_ffffffffffffffffffffffff", dataFolder: folder) == nil)
     }
 
     /// A file whose trailer or entry did not all reach the disk is not an entry: it was never

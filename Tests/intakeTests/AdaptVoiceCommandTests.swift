@@ -94,6 +94,30 @@ struct AdaptVoiceCommandTests {
         #expect(map.stderrText.contains("--method map needs transcripts"), "\(map)")
     }
 
+    @Test func approvedVoiceOrdersLendTheirRecordingsCorrectedAndPendingOnesDoNot() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = ["--db", folder.appendingPathComponent("intake.db").path]
+        let samples = ["kiosk4-muffins.wav", "chai-almond.wav", "office-paper.wav", "cold-brew-to-go.wav"].map { "samples/voice/\($0)" }
+        let processed = try IntakeBinary.run(["process", "--quiet", "--no-events"] + samples + db, timeout: 300)
+        #expect(processed.status == 0, "\(processed)")
+        let ids = try IntakeBinary.run(["review", "list", "--json"] + db).jsonObjects().compactMap { $0["id"] as? String }
+        try #require(ids.count == 4)
+        #expect(try IntakeBinary.run(["review", "approve", ids[0], ids[1], "--actor", "alice"] + db).status == 0)
+        #expect(try IntakeBinary.run(["review", "correct", ids[2], "--set", "lines[0].quantity=40", "--actor", "alice"] + db).status == 0)
+
+        let run = try IntakeBinary.run(
+            ["adapt-voice", "--approved", "--output", folder.appendingPathComponent("site.mllr").path, "--json",
+             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path] + db,
+            timeout: 300)
+        #expect(run.status == 0, "\(run)")
+        let line = try #require(run.stdoutLines.first)
+        let summary = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+        #expect(summary["recordings"] as? Int == 2)
+        #expect((summary["recordings_gone"] as? [String])?.isEmpty == true)
+    }
+
     @Test func aTranscriptsLineWithoutATabIsAUsageErrorNamingTheLine() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -15,7 +15,7 @@ import Hummingbird
 /// An entry file: the upload's bytes, the entry's JSON, then `SpoolTrailer` (the JSON's
 /// length and a magic). Pending entries written before this layout (bytes in `<id>`, JSON in
 /// `<id>.json`) are rewritten in it on start; inputs kept in it are still served.
-final class Spool: Sendable {
+public final class Spool: Sendable {
     /// What the spool knows about one accepted upload.
     struct Entry: Codable, Sendable, Equatable {
         var id: String
@@ -51,7 +51,7 @@ final class Spool: Sendable {
     init(dataFolder: URL, keepInputs: Bool) throws {
         incoming = dataFolder.appendingPathComponent("spool/incoming")
         pending = dataFolder.appendingPathComponent("spool/pending")
-        kept = keepInputs ? dataFolder.appendingPathComponent("inputs") : nil
+        kept = keepInputs ? Self.keptFolder(dataFolder) : nil
         pendingSync = DirectorySync(pending)
         for folder in [incoming, pending] + (kept.map { [$0] } ?? []) {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -224,7 +224,20 @@ final class Spool: Sendable {
 
     /// The kept bytes of `id`'s input and their content type, if the server received and kept them.
     func keptInput(_ id: String) -> (bytes: Data, contentType: String)? {
-        guard let kept, id.range(of: #"^ord_[0-9a-f]{24}$"#, options: .regularExpression) != nil else { return nil }
+        kept.flatMap { Self.keptInput(id, in: $0) }
+    }
+
+    /// The kept input of `id` in the server data folder `dataFolder`, read without opening the
+    /// spool (which would tidy it): for tools beside a running server (`intake adapt-voice`).
+    public static func keptInput(_ id: String, dataFolder: URL) -> (bytes: Data, contentType: String)? {
+        keptInput(id, in: keptFolder(dataFolder))
+    }
+
+    /// Where a server with data folder `dataFolder` keeps inputs for review.
+    static func keptFolder(_ dataFolder: URL) -> URL { dataFolder.appendingPathComponent("inputs") }
+
+    private static func keptInput(_ id: String, in kept: URL) -> (bytes: Data, contentType: String)? {
+        guard id.range(of: #"^ord_[0-9a-f]{24}$"#, options: .regularExpression) != nil else { return nil }
         let file = kept.appendingPathComponent(id)
         guard let data = try? Data(contentsOf: file, options: .alwaysMapped) else { return nil }
         // Kept before entry files: the entry beside the bytes.
