@@ -51,7 +51,7 @@ struct AdaptVoiceCommand: ParsableCommand {
               intake adapt-voice recordings/ --output intake-data/voice/site.mllr --json
               intake adapt-voice --approved --output intake-data/voice/site.mllr
               intake adapt-voice a.tsv b.tsv extra.wav --output intake-data/voice/site.mllr
-              intake adapt-voice --method map recordings/ --output intake-data/voice/site-model
+              intake adapt-voice --method map transcripts.tsv --output intake-data/voice/site-model
             """)
 
     @OptionGroup var master: MasterDataOptions
