@@ -99,6 +99,39 @@ import Testing
         #expect(Spool.keptInput("ord_ffffffffffffffffffffffff", dataFolder: folder) == nil)
     }
 
+    /// Kept inputs are read rarely (the review page), so they leave the page cache: new uploads
+    /// are written into those pages again, not into fresh ones.
+    @Test func aKeptInputIsNotLeftInThePageCache() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-spool-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spool = try Spool(dataFolder: folder, keepInputs: true)
+        let data = Data((0..<1_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let upload = try await spool.receive(body(data, chunk: 65_536), limit: 1 << 22)
+        let entry = entry(for: upload, id: "ord_00000000000000000000beef")
+        try spool.commit(upload, as: entry)
+        let pending = spool.pending.appendingPathComponent(entry.id)
+        #expect(try Self.residentPages(pending) > 0)  // just written: cached
+
+        spool.finished(entry.id)
+        #expect(try Self.residentPages(spool.kept!.appendingPathComponent(entry.id)) == 0)
+        #expect(spool.keptInput(entry.id)?.bytes == data)  // still there, read from disk
+    }
+
+    /// How many of `file`'s pages are in the page cache (mincore over a mapping, which reads nothing).
+    static func residentPages(_ file: URL) throws -> Int {
+        let descriptor = open(file.path, O_RDONLY)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        let size = Int(lseek(descriptor, 0, SEEK_END))
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let mapping = try #require(mmap(nil, size, PROT_READ, MAP_SHARED, descriptor, 0))
+        try #require(mapping != MAP_FAILED)
+        defer { munmap(mapping, size) }
+        var resident = [UInt8](repeating: 0, count: (size + page - 1) / page)
+        try #require(mincore(mapping, size, &resident) == 0)
+        return resident.filter { $0 & 1 == 1 }.count
+    }
+
     /// A file whose trailer or entry did not all reach the disk is not an entry: it was never
     /// answered, so it is dropped, never read as a shorter upload.
     @Test func anEntryFileCutShortIsDroppedOnStart() async throws {

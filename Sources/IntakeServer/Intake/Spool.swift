@@ -207,10 +207,22 @@ public final class Spool: Sendable {
 
     /// Called once the order for `id` is stored: keeps the entry file in `inputs/` (replacing an
     /// earlier copy) or deletes it.
+    ///
+    /// A kept file leaves the page cache: it was fsync'ed before `202`, so its pages are clean
+    /// and dropping them is free, and the next upload is written into those pages again instead
+    /// of new ones. Measured: keeping 1.5 MB alerts cached cost the server 1–1.5 ms of CPU per
+    /// alert over deleting them (copies into fresh pages); the review page reads a kept input
+    /// from disk instead, once.
     func finished(_ id: String) {
         let file = pending.appendingPathComponent(id)
         if let kept {
-            try? Self.rename(file, to: kept.appendingPathComponent(id))
+            let destination = kept.appendingPathComponent(id)
+            try? Self.rename(file, to: destination)
+            let descriptor = open(destination.path, O_RDONLY | O_CLOEXEC)
+            if descriptor >= 0 {
+                _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+                close(descriptor)
+            }
         } else {
             unlink(file.path)
         }
