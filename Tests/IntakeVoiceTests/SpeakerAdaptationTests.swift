@@ -55,14 +55,24 @@ import Testing
         return right
     }
 
+    /// The training sentences through the channel, rendered once for the suite.
+    static let trainingRecordings: [SpeakerAdaptation.Recording] = try! training.enumerated().map { index, text in
+        SpeakerAdaptation.Recording(name: "training \(index)", audio: try distorted(text), transcript: text)
+    }
+    static let heldOutAudio: [SpeechAudio] = try! heldOut.map { try distorted($0.0) }
+
+    /// `adapted` hears at least two more held-out lines right than the unadapted recogniser.
+    static func expectHeldOutHeardBetter(by adapted: RecognizeStage) throws {
+        let before = try linesHeard(VoiceRecognitionTests.stage, heldOutAudio)
+        let after = try linesHeard(adapted, heldOutAudio)
+        #expect(after >= before + 2, "held-out lines heard right: \(before) unadapted, \(after) adapted, of \(heldOut.count * 2)")
+    }
+
     @Test func aTransformFromTheVoiceItselfHearsItsOtherSentencesBetter() throws {
         let unadapted = VoiceRecognitionTests.stage
-        let recordings = try Self.training.enumerated().map { index, text in
-            SpeakerAdaptation.Recording(name: "training \(index)", audio: try Self.distorted(text), transcript: text)
-        }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-\(UUID().uuidString)/deep.mllr")
         defer { try? FileManager.default.removeItem(at: output.deletingLastPathComponent()) }
-        let summary = try unadapted.speakerAdaptation().adapt(recordings, writingTo: output)
+        let summary = try unadapted.speakerAdaptation().adapt(Self.trainingRecordings, writingTo: output)
         #expect(summary.recordings == Self.training.count)
         #expect(summary.skipped.isEmpty)
         #expect(summary.frames > 5_000)
@@ -76,34 +86,24 @@ import Testing
             vocabulary: unadapted.vocabulary, files: unadapted.files, reader: IntentAligner(master: VoiceRecognitionTests.master).parser,
             settings: unadapted.settings, adaptation: output.path)
         #expect(adapted.configuration.arguments.suffix(2) == ["-mllr", output.path])
-        let heldOut = try Self.heldOut.map { try Self.distorted($0.0) }
-        let before = try Self.linesHeard(unadapted, heldOut)
-        let after = try Self.linesHeard(adapted, heldOut)
-        #expect(after >= before + 2, "held-out lines heard right: \(before) unadapted, \(after) adapted, of \(Self.heldOut.count * 2)")
+        try Self.expectHeldOutHeardBetter(by: adapted)
     }
 
     @Test func aMAPAdaptedModelFromTheVoiceItselfHearsItsOtherSentencesBetter() throws {
         let unadapted = VoiceRecognitionTests.stage
-        let recordings = try Self.training.enumerated().map { index, text in
-            SpeakerAdaptation.Recording(name: "training \(index)", audio: try Self.distorted(text), transcript: text)
-        }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-\(UUID().uuidString)/model")
         defer { try? FileManager.default.removeItem(at: output.deletingLastPathComponent()) }
         // Written twice: the second replaces the first whole.
-        _ = try unadapted.speakerAdaptation().adapt(Array(recordings.prefix(3)), method: .map, writingTo: output)
-        let summary = try unadapted.speakerAdaptation().adapt(recordings, method: .map, writingTo: output)
+        _ = try unadapted.speakerAdaptation().adapt(Array(Self.trainingRecordings.prefix(3)), method: .map, writingTo: output)
+        let summary = try unadapted.speakerAdaptation().adapt(Self.trainingRecordings, method: .map, writingTo: output)
         #expect(summary.skipped.isEmpty)
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: output.path))
         #expect(files == ["mdef", "feat.params", "noisedict", "means", "variances", "mixture_weights", "transition_matrices"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: output.deletingLastPathComponent().path) == ["model"])
 
-        let adapted = RecognizeStage(
+        try Self.expectHeldOutHeardBetter(by: RecognizeStage(
             vocabulary: unadapted.vocabulary, files: unadapted.files, acousticModel: output.path,
-            reader: IntentAligner(master: VoiceRecognitionTests.master).parser, settings: unadapted.settings)
-        let heldOut = try Self.heldOut.map { try Self.distorted($0.0) }
-        let before = try Self.linesHeard(unadapted, heldOut)
-        let after = try Self.linesHeard(adapted, heldOut)
-        #expect(after >= before + 2, "held-out lines heard right: \(before) unadapted, \(after) adapted, of \(Self.heldOut.count * 2)")
+            reader: IntentAligner(master: VoiceRecognitionTests.master).parser, settings: unadapted.settings))
     }
 
     @Test func bwsReportsAreReadEvenWhenAShortUtteranceRunsIntoTheSummary() {

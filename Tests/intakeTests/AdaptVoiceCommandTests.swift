@@ -4,6 +4,11 @@ import Testing
 /// `intake adapt-voice`, run as a real process on the voice samples and their transcripts.
 @Suite("intake adapt-voice")
 struct AdaptVoiceCommandTests {
+    /// `intake adapt-voice <arguments>` with the default pipeline.
+    static func adaptVoice(_ arguments: [String]) throws -> IntakeRun {
+        try IntakeBinary.run(["adapt-voice"] + arguments + ["--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path], timeout: 300)
+    }
+
     /// The default pipeline, written into `folder` with its relative paths made absolute and
     /// `extra` added to `voice.recognize`'s options.
     static func pipeline(in folder: URL, recognizeOptions extra: String) throws -> URL {
@@ -18,14 +23,10 @@ struct AdaptVoiceCommandTests {
     }
 
     @Test func theSamplesTranscriptsMakeATransformThePipelineAccepts() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryDirectory(prefix: "intake-adapt-cli")
         defer { try? FileManager.default.removeItem(at: folder) }
         let transform = folder.appendingPathComponent("site.mllr")
-        let run = try IntakeBinary.run(
-            ["adapt-voice", IntakeBinary.packageFile("samples/voice-transcripts.tsv").path, "--output", transform.path, "--json",
-             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
-            timeout: 300)
+        let run = try Self.adaptVoice([IntakeBinary.packageFile("samples/voice-transcripts.tsv").path, "--output", transform.path, "--json"])
         #expect(run.status == 0, "\(run)")
         let line = try #require(run.stdoutLines.first)
         let summary = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
@@ -45,10 +46,7 @@ struct AdaptVoiceCommandTests {
 
         // MAP: a model directory for the `model` option.
         let model = folder.appendingPathComponent("site-model")
-        let map = try IntakeBinary.run(
-            ["adapt-voice", "--method", "map", IntakeBinary.packageFile("samples/voice-transcripts.tsv").path, "--output", model.path, "--json",
-             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
-            timeout: 300)
+        let map = try Self.adaptVoice(["--method", "map", IntakeBinary.packageFile("samples/voice-transcripts.tsv").path, "--output", model.path, "--json"])
         #expect(map.status == 0, "\(map)")
         let mapLine = try #require(map.stdoutLines.first)
         let mapSummary = try #require(try JSONSerialization.jsonObject(with: mapLine) as? [String: Any])
@@ -59,14 +57,10 @@ struct AdaptVoiceCommandTests {
     }
 
     @Test func aFolderOfRecordingsAdaptsOnWhatTheRecogniserHeardAndLeavesOutTheRest() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryDirectory(prefix: "intake-adapt-cli")
         defer { try? FileManager.default.removeItem(at: folder) }
         let samples = IntakeBinary.packageFile("samples/voice")
-        let run = try IntakeBinary.run(
-            ["adapt-voice", samples.path, "--output", folder.appendingPathComponent("self.mllr").path, "--json",
-             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
-            timeout: 300)
+        let run = try Self.adaptVoice([samples.path, "--output", folder.appendingPathComponent("self.mllr").path, "--json"])
         #expect(run.status == 0, "\(run)")
         let line = try #require(run.stdoutLines.first)
         let summary = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
@@ -78,25 +72,18 @@ struct AdaptVoiceCommandTests {
         #expect(summary["recordings"] as? Int == wavs.count - 3)
 
         // Named on its own, a recording that cannot be read stops the run.
-        let bad = try IntakeBinary.run(
-            ["adapt-voice", samples.appendingPathComponent("bad-truncated.wav").path, "--output", folder.appendingPathComponent("bad.mllr").path,
-             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
-            timeout: 300)
+        let bad = try Self.adaptVoice([samples.appendingPathComponent("bad-truncated.wav").path, "--output", folder.appendingPathComponent("bad.mllr").path])
         #expect(bad.status == 1, "\(bad)")
         #expect(bad.stderrText.contains("bad-truncated.wav: the WAV header promises"), "\(bad)")
 
         // MAP follows its transcripts, so it is not given guessed ones.
-        let map = try IntakeBinary.run(
-            ["adapt-voice", "--method", "map", samples.path, "--output", folder.appendingPathComponent("model").path,
-             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
-            timeout: 300)
+        let map = try Self.adaptVoice(["--method", "map", samples.path, "--output", folder.appendingPathComponent("model").path])
         #expect(map.status == 2, "\(map)")
         #expect(map.stderrText.contains("--method map needs transcripts"), "\(map)")
     }
 
     @Test func approvedVoiceOrdersLendTheirRecordingsCorrectedAndPendingOnesDoNot() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryDirectory(prefix: "intake-adapt-cli")
         defer { try? FileManager.default.removeItem(at: folder) }
         let db = ["--db", folder.appendingPathComponent("intake.db").path]
         let samples = ["kiosk4-muffins.wav", "chai-almond.wav", "office-paper.wav", "cold-brew-to-go.wav"].map { "samples/voice/\($0)" }
@@ -107,10 +94,7 @@ struct AdaptVoiceCommandTests {
         #expect(try IntakeBinary.run(["review", "approve", ids[0], ids[1], "--actor", "alice"] + db).status == 0)
         #expect(try IntakeBinary.run(["review", "correct", ids[2], "--set", "lines[0].quantity=40", "--actor", "alice"] + db).status == 0)
 
-        let run = try IntakeBinary.run(
-            ["adapt-voice", "--approved", "--output", folder.appendingPathComponent("site.mllr").path, "--json",
-             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path] + db,
-            timeout: 300)
+        let run = try Self.adaptVoice(["--approved", "--output", folder.appendingPathComponent("site.mllr").path, "--json"] + db)
         #expect(run.status == 0, "\(run)")
         let line = try #require(run.stdoutLines.first)
         let summary = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
@@ -119,15 +103,11 @@ struct AdaptVoiceCommandTests {
     }
 
     @Test func aTranscriptsLineWithoutATabIsAUsageErrorNamingTheLine() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryDirectory(prefix: "intake-adapt-cli")
         defer { try? FileManager.default.removeItem(at: folder) }
         let transcripts = folder.appendingPathComponent("transcripts.tsv")
         try Data("# what was said\nstore12.wav store twelve, three lattes\n".utf8).write(to: transcripts)
-        let run = try IntakeBinary.run(
-            ["adapt-voice", transcripts.path, "--output", folder.appendingPathComponent("x.mllr").path,
-             "--pipeline", IntakeBinary.packageFile("pipelines/default.yaml").path],
-            timeout: 300)
+        let run = try Self.adaptVoice([transcripts.path, "--output", folder.appendingPathComponent("x.mllr").path])
         #expect(run.status == 2, "\(run)")
         #expect(run.stderrText.contains("transcripts.tsv:2: expected a WAV path, a tab and what was said"), "\(run)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.mllr").path))
