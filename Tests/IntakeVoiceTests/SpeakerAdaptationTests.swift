@@ -82,10 +82,9 @@ import Testing
         #expect(lines.prefix(3) == ["1", "3", "13"])
         #expect(lines.count == 2 + 3 * 16)
 
-        let adapted = RecognizeStage(
-            vocabulary: unadapted.vocabulary, files: unadapted.files, reader: IntentAligner(master: VoiceRecognitionTests.master).parser,
-            settings: unadapted.settings, adaptation: output.path)
+        let adapted = unadapted.adapted(output, method: .mllr)
         #expect(adapted.configuration.arguments.suffix(2) == ["-mllr", output.path])
+        #expect(adapted.configuration.acousticModel == unadapted.configuration.acousticModel)
         try Self.expectHeldOutHeardBetter(by: adapted)
     }
 
@@ -101,9 +100,10 @@ import Testing
         #expect(files == ["mdef", "feat.params", "noisedict", "means", "variances", "mixture_weights", "transition_matrices"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: output.deletingLastPathComponent().path) == ["model"])
 
-        try Self.expectHeldOutHeardBetter(by: RecognizeStage(
-            vocabulary: unadapted.vocabulary, files: unadapted.files, acousticModel: output.path,
-            reader: IntentAligner(master: VoiceRecognitionTests.master).parser, settings: unadapted.settings))
+        let adapted = unadapted.adapted(output, method: .map)
+        #expect(adapted.configuration.acousticModel == output.path)
+        #expect(adapted.configuration.adaptation == nil)
+        try Self.expectHeldOutHeardBetter(by: adapted)
     }
 
     @Test func bwsReportsAreReadEvenWhenAShortUtteranceRunsIntoTheSummary() {

@@ -30,6 +30,7 @@ public struct RecognizeStage: Stage {
     public let settings: SpeechRecognizer.Settings
     /// Where pronunciations come from: the CMU dictionary and local additions.
     public let pronunciationFiles: (dictionary: URL, additions: [URL])
+    private let reader: TextIntentParser?
     private let recognizers: WorkerLocal<SpeechRecognizer>
 
     public init(
@@ -41,6 +42,7 @@ public struct RecognizeStage: Stage {
     ) {
         self.vocabulary = vocabulary
         self.pronunciationFiles = pronunciationFiles
+        self.reader = reader
         self.files = files
         self.settings = settings
         var configuration = PocketSphinxDecoder.Configuration(
@@ -98,6 +100,16 @@ public struct RecognizeStage: Stage {
             acousticModel: configuration.acousticModel, dictionary: files.dictionary,
             pronunciations: try PronunciationDictionary(files: [pronunciationFiles.dictionary], additions: pronunciationFiles.additions),
             noise: settings.noise)
+    }
+
+    /// This stage with what `speakerAdaptation()` wrote to `output` in use: the transform (MLLR)
+    /// or the model directory (MAP).
+    public func adapted(_ output: URL, method: SpeakerAdaptation.Method) -> RecognizeStage {
+        RecognizeStage(
+            vocabulary: vocabulary, files: files, acousticModel: method == .map ? output.path : configuration.acousticModel,
+            reader: reader, settings: settings, languageWeight: configuration.languageWeight,
+            insertionPenalty: configuration.insertionPenalty, adaptation: method == .mllr ? output.path : configuration.adaptation,
+            pronunciationFiles: pronunciationFiles)
     }
 
     /// What `worker`'s recogniser hears in `audio` (also used by `intake transcribe`).
