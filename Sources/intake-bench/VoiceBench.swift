@@ -118,8 +118,10 @@ struct VoiceBench: ParsableCommand {
             var training: [SpeakerAdaptation.Recording] = []
             for recording in rendered.recordings {
                 let audio = try WAVDecoder.decode(Data(contentsOf: recording.file))
-                let transcript = adaptHeard ? try stage.transcribe(audio, worker: 0).text : said[recording.sentence] ?? ""
-                if !transcript.isEmpty { training.append(.init(name: recording.file.path, audio: audio, transcript: transcript)) }
+                let transcript = adaptHeard
+                    ? SpeakerAdaptation.heardTranscript(try stage.transcribe(audio, worker: 0), doubtfulShare: stage.settings.doubtfulShare)
+                    : said[recording.sentence]
+                if let transcript { training.append(.init(name: recording.file.path, audio: audio, transcript: transcript)) }
             }
             let output = URL(fileURLWithPath: "intake-data/voice/bench-adapted-seed\(adaptSeed)-\(adaptMethod.rawValue)\(adaptHeard ? "-heard" : "")")
             let started = DispatchTime.now()

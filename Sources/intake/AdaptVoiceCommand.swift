@@ -119,10 +119,10 @@ struct AdaptVoiceCommand: ParsableCommand {
                 continue
             }
             let heard = try stage.transcribe(audio, worker: 0)
-            if heard.text.isEmpty || heard.segments.contains(where: { $0.outOfDomainShare >= stage.settings.doubtfulShare }) {
-                notHeard.append(name)
+            if let transcript = SpeakerAdaptation.heardTranscript(heard, doubtfulShare: stage.settings.doubtfulShare) {
+                recordings.append(.init(name: name, audio: audio, transcript: transcript))
             } else {
-                recordings.append(.init(name: name, audio: audio, transcript: heard.text))
+                notHeard.append(name)
             }
             if !json, (index + 1) % 50 == 0 { FileHandle.standardError.write(Data("heard \(index + 1) of \(unlabelled.count) recordings…\n".utf8)) }
         }

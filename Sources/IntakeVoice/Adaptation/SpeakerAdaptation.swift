@@ -206,6 +206,14 @@ public struct SpeakerAdaptation: Sendable {
         }
     }
 
+    /// What the recogniser heard in a recording, to adapt on when no one wrote down what was said;
+    /// nil when it heard nothing, or a segment mostly outside the vocabulary (`doubtfulShare`), as
+    /// adapting on a wrong transcript teaches the model the mistake.
+    public static func heardTranscript(_ heard: Transcript, doubtfulShare: Double) -> String? {
+        guard !heard.text.isEmpty, !heard.segments.contains(where: { $0.outOfDomainShare >= doubtfulShare }) else { return nil }
+        return heard.text
+    }
+
     /// A transcript as the words a speaker says: lowercase, no punctuation, digits and codes
     /// spoken ("Store 12: 3 x 6205-2RS" → store twelve three x sixty two oh five two r s).
     public static func spokenWords(_ transcript: String) -> [String] {
