@@ -75,6 +75,10 @@ struct AdaptVoiceCommand: ParsableCommand {
 
     func validate() throws {
         if inputs.isEmpty && !approved { throw ValidationError("name at least one transcripts file, recording or folder, or pass --approved") }
+        if method == .map && (approved || inputs.contains { !$0.hasSuffix(".tsv") }) {
+            // Measured: MAP on what was heard learnt a badly heard voice's mistakes (espeak-ng 4 → 0 of 36 orders).
+            throw ValidationError("--method map needs transcripts: it follows them closely, mistakes included; use --method mllr for recordings without them")
+        }
     }
 
     func run() throws {
@@ -88,18 +92,14 @@ struct AdaptVoiceCommand: ParsableCommand {
         var unreadable: [String] = []
         for input in inputs where input.hasSuffix(".tsv") {
             for (path, said) in try Self.entries(of: URL(fileURLWithPath: input)) {
-                recordings.append(.init(name: path.path, audio: try Self.audio(path.path, try? Data(contentsOf: path)), transcript: said))
+                do {
+                    recordings.append(.init(name: path.path, audio: try Self.decode(try? Data(contentsOf: path)), transcript: said))
+                } catch { throw Self.failure(path.path, error) }
             }
         }
         // Recordings beside a JSON sidecar (a courier app's metadata) are its companions: heard too.
-        let recordingInputs = inputs.filter { !$0.hasSuffix(".tsv") }
-        if method == .map && (!recordingInputs.isEmpty || approved) {
-            // Measured: MAP on what was heard learnt a badly heard voice's mistakes (espeak-ng 4 → 0 of 36 orders).
-            throw ValidationError("--method map needs transcripts: it follows them closely, mistakes included; use --method mllr for recordings without them")
-        }
-        // Recordings beside a JSON sidecar (a courier app's metadata) are its companions: heard too.
         let named = Set(inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-        var unlabelled = try InputCollector.collect(recordingInputs)
+        var unlabelled = try InputCollector.collect(inputs.filter { !$0.hasSuffix(".tsv") })
             .flatMap { input in [(input.uri, input.load)] + input.companions.map { ($0.path, $0.load) } }
             .map { path, load in (name: path, bytes: try? load(), named: named.contains(path)) }
         var missing: [String] = []
@@ -112,11 +112,10 @@ struct AdaptVoiceCommand: ParsableCommand {
             // In a folder, what is not audio is someone else's input; a file named on its own must be audio.
             if let bytes, !AudioSniffer().accepts(bytes), !named { continue }
             let audio: SpeechAudio
-            do { audio = try WAVDecoder.decode(bytes ?? Data()) } catch {
+            do { audio = try Self.decode(bytes) } catch {
                 // One bad file in a folder of kept inputs does not stop the rest.
                 guard named else { unreadable.append("\(name): \(error.intakeMessage)"); continue }
-                _ = try Self.audio(name, bytes)
-                continue
+                throw Self.failure(name, error)
             }
             let heard = try stage.transcribe(audio, worker: 0)
             if let transcript = SpeakerAdaptation.heardTranscript(heard, doubtfulShare: stage.settings.doubtfulShare) {
@@ -172,15 +171,16 @@ struct AdaptVoiceCommand: ParsableCommand {
         return (found, missing)
     }
 
-    /// The recording in `bytes`, or exit status 1 with the reason.
-    static func audio(_ name: String, _ bytes: Data?) throws -> SpeechAudio {
-        do {
-            guard let bytes else { throw InputFailure(code: "input_unreadable", message: "cannot read the file") }
-            return try WAVDecoder.decode(bytes)
-        } catch {
-            FileHandle.standardError.write(Data("intake: \(name): \(error.intakeMessage) [\(error.intakeCode)]\n".utf8))
-            throw ExitCode(1)
-        }
+    /// The recording in `bytes` (nil: the file could not be read).
+    static func decode(_ bytes: Data?) throws -> SpeechAudio {
+        guard let bytes else { throw InputFailure(code: "input_unreadable", message: "cannot read the file") }
+        return try WAVDecoder.decode(bytes)
+    }
+
+    /// Exit status 1, with why `name` could not be used on standard error.
+    static func failure(_ name: String, _ error: any Error) -> ExitCode {
+        FileHandle.standardError.write(Data("intake: \(name): \(error.intakeMessage) [\(error.intakeCode)]\n".utf8))
+        return ExitCode(1)
     }
 
     /// The (recording, transcript) pairs of a transcripts file.
