@@ -83,9 +83,7 @@ struct AdaptVoiceCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try master.loadConfiguration()
-        let data = try master.loadMasterData(for: configuration)
-        let options = configuration.routes.flatMap(\.stages).first { $0.uses == "voice.recognize" }?.options
-        let stage = try RecognizeStage(master: data, options: options ?? ConfigNode.empty(file: configuration.file))
+        let stage = try master.recognizeStage(configuration)
 
         var recordings: [SpeakerAdaptation.Recording] = []
         var notHeard: [String] = []

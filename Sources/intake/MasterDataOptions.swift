@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IntakeAlignment
 import IntakeCore
+import IntakeVoice
 
 /// `--pipeline`, `--materials`, `--devices`, `--graph`: which pipeline file and which master
 /// data to use. Flags win over the pipeline file's `master:` paths.
@@ -39,5 +40,15 @@ struct MasterDataOptions: ParsableArguments {
             devices: devices.map(URL.init(fileURLWithPath:)) ?? configuration.devices,
             graph: graph.map(URL.init(fileURLWithPath:)) ?? configuration.graph,
             maintenance: maintenance.map(URL.init(fileURLWithPath:)) ?? configuration.maintenance)
+    }
+}
+
+extension MasterDataOptions {
+    /// The pipeline's speech recogniser over its master data, with its `voice.recognize` options,
+    /// as `intake process` builds it (`intake transcribe`, `intake adapt-voice`).
+    func recognizeStage(_ configuration: PipelineConfiguration) throws -> RecognizeStage {
+        let data = try loadMasterData(for: configuration)
+        let options = configuration.routes.flatMap(\.stages).first { $0.uses == "voice.recognize" }?.options
+        return try RecognizeStage(master: data, options: options ?? ConfigNode.empty(file: configuration.file))
     }
 }

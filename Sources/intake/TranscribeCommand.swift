@@ -89,10 +89,7 @@ struct TranscribeCommand: ParsableCommand {
     /// The pipeline's own recogniser, unless the user brought a search of their own.
     private func domainStage() throws -> RecognizeStage? {
         guard grammar == nil && lm == nil else { return nil }
-        let configuration = try master.loadConfiguration()
-        let data = try master.loadMasterData(for: configuration)
-        let options = configuration.routes.flatMap(\.stages).first { $0.uses == "voice.recognize" }?.options
-        return try RecognizeStage(master: data, options: options ?? ConfigNode.empty(file: configuration.file))
+        return try master.recognizeStage(master.loadConfiguration())
     }
 
     private func customRecognizer() throws -> SpeechRecognizer? {

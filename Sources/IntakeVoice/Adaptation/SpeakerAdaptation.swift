@@ -129,6 +129,9 @@ public struct SpeakerAdaptation: Sendable {
             try SenoneMixtureWeights(sendump: dump).sphinxTrainFile.write(to: mixtureWeights)
         }
         let features = try Self.featureParameters(model.appendingPathComponent("feat.params"))
+        let means = model.appendingPathComponent("means").path, variances = model.appendingPathComponent("variances").path
+        let transitions = model.appendingPathComponent("transition_matrices").path
+        let tiedStates = ".\(features["model"] ?? "cont")."  // the model type: .ptm., .cont. or .semi.
 
         try run(tools.featureExtractor, [
             "-argfile", model.appendingPathComponent("feat.params").path, "-samprate", String(SpeechAudio.sampleRate),
@@ -138,9 +141,8 @@ public struct SpeakerAdaptation: Sendable {
         let accumulated = work.appendingPathComponent("counts")
         try manager.createDirectory(at: accumulated, withIntermediateDirectories: true)
         var statistics = [
-            "-moddeffn", definition.path, "-ts2cbfn", ".\(features["model"] ?? "cont").",
-            "-meanfn", model.appendingPathComponent("means").path, "-varfn", model.appendingPathComponent("variances").path,
-            "-mixwfn", mixtureWeights.path, "-tmatfn", model.appendingPathComponent("transition_matrices").path,
+            "-moddeffn", definition.path, "-ts2cbfn", tiedStates, "-meanfn", means, "-varfn", variances,
+            "-mixwfn", mixtureWeights.path, "-tmatfn", transitions,
             "-dictfn", work.appendingPathComponent("dictionary").path, "-fdictfn", model.appendingPathComponent("noisedict").path,
             "-ctlfn", work.appendingPathComponent("fileids").path, "-lsnfn", work.appendingPathComponent("transcription").path,
             "-cepdir", work.appendingPathComponent("features").path, "-accumdir", accumulated.path,
@@ -156,10 +158,7 @@ public struct SpeakerAdaptation: Sendable {
         switch method {
         case .mllr:
             let transform = work.appendingPathComponent("mllr_matrix")
-            try run(tools.mllrSolve, [
-                "-meanfn", model.appendingPathComponent("means").path, "-varfn", model.appendingPathComponent("variances").path,
-                "-outmllrfn", transform.path, "-accumdir", accumulated.path,
-            ])
+            try run(tools.mllrSolve, ["-meanfn", means, "-varfn", variances, "-outmllrfn", transform.path, "-accumdir", accumulated.path])
             try install(transform, at: output)
         case .map:
             // A whole model directory: the base model's definition and front end, the adapted
@@ -167,10 +166,8 @@ public struct SpeakerAdaptation: Sendable {
             let adapted = work.appendingPathComponent("model")
             try manager.createDirectory(at: adapted, withIntermediateDirectories: true)
             try run(tools.mapAdapt, [
-                "-moddeffn", definition.path, "-ts2cbfn", ".\(features["model"] ?? "cont").",
-                "-meanfn", model.appendingPathComponent("means").path, "-varfn", model.appendingPathComponent("variances").path,
-                "-mixwfn", mixtureWeights.path, "-tmatfn", model.appendingPathComponent("transition_matrices").path,
-                "-accumdir", accumulated.path,
+                "-moddeffn", definition.path, "-ts2cbfn", tiedStates, "-meanfn", means, "-varfn", variances,
+                "-mixwfn", mixtureWeights.path, "-tmatfn", transitions, "-accumdir", accumulated.path,
                 "-mapmeanfn", adapted.appendingPathComponent("means").path, "-mapvarfn", adapted.appendingPathComponent("variances").path,
                 "-mapmixwfn", adapted.appendingPathComponent("mixture_weights").path,
                 "-maptmatfn", adapted.appendingPathComponent("transition_matrices").path,
