@@ -20,12 +20,23 @@ public enum ExternalCommand {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        // Read stdout before waiting, so a full pipe cannot block the child.
+        // Both pipes are drained at once, and before waiting: a tool that fills one pipe
+        // (sphinx_fe logs a line per file to stderr, 64 KiB by a few hundred files) while
+        // we read only the other would block for ever.
+        let message = Drained()
+        let draining = DispatchGroup()
+        let errorsHandle = errors.fileHandleForReading
+        DispatchQueue.global().async(group: draining) { message.data = errorsHandle.readDataToEndOfFile() }
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        draining.wait()
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, output: data,
-            errors: String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            errors: String(decoding: message.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// What one pipe held; written by the thread that drains it, read after `draining.wait()`.
+    private final class Drained: @unchecked Sendable {
+        var data = Data()
     }
 }
