@@ -39,7 +39,7 @@ struct VoiceBench: ParsableCommand {
               swift run -c release intake-bench voice --sentences 20 --show-errors 30
               swift run -c release intake-bench voice --noise white --accuracy-only
               .build/release/intake-bench voice --accuracy-only --condition snr10 --condition snr20
-              .build/release/intake-bench voice --accuracy-only --adapt-seed 11 --adapt-method map
+              .build/release/intake-bench voice --accuracy-only --adapt-seed 11 --adapt-seed 13 --adapt-seed 17 --adapt-method map
               .build/release/intake-bench voice --json
             """)
 
@@ -62,12 +62,12 @@ struct VoiceBench: ParsableCommand {
         valueName: "name"))
     var condition: [String] = []
     @Option(help: ArgumentHelp(
-        "First adapt the recogniser (intake adapt-voice) on the sentences of this seed, rendered in the same conditions into --adapt-corpus.",
+        "First adapt the recogniser (intake adapt-voice) on the sentences of this seed, rendered in the same conditions into --adapt-corpus; repeatable (more seeds, more speech).",
         valueName: "seed"))
-    var adaptSeed: UInt64?
+    var adaptSeed: [UInt64] = []
     @Option(help: ArgumentHelp("Adaptation method: mllr or map.", valueName: "method")) var adaptMethod: SpeakerAdaptation.Method = .mllr
     @Flag(help: "Adapt on what the recogniser heard in the adaptation recordings, not on what was said (mllr only).") var adaptHeard = false
-    @Option(help: ArgumentHelp("Folder for the adaptation recordings (default: intake-data/voice-corpus-seed<adapt-seed>).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder for the adaptation recordings of a single --adapt-seed (default: intake-data/voice-corpus-seed<adapt-seed>).", valueName: "dir"))
     var adaptCorpus: String?
     @Flag(help: "Skip the speed passes (bare decoder, parallel workers).") var accuracyOnly = false
     @Flag(help: "Print the figures as one JSON object.") var json = false
@@ -76,9 +76,12 @@ struct VoiceBench: ParsableCommand {
         guard sentences >= 1 else { throw ValidationError("--sentences must be at least 1") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard ["pink", "white"].contains(noise) else { throw ValidationError("--noise is pink or white") }
-        if adaptSeed == seed { throw ValidationError("--adapt-seed must differ from --seed: adapting on the sentences measured would measure nothing") }
+        if adaptSeed.contains(seed) { throw ValidationError("--adapt-seed must differ from --seed: adapting on the sentences measured would measure nothing") }
         if adaptHeard && adaptMethod == .map { throw ValidationError("--adapt-heard works with --adapt-method mllr only (MAP learns what was misheard)") }
-        if (adaptHeard || adaptCorpus != nil) && adaptSeed == nil { throw ValidationError("--adapt-heard and --adapt-corpus need --adapt-seed") }
+        if (adaptHeard || adaptCorpus != nil) && adaptSeed.isEmpty { throw ValidationError("--adapt-heard and --adapt-corpus need --adapt-seed") }
+        if adaptCorpus != nil && adaptSeed.count > 1 {
+            throw ValidationError("--adapt-corpus names one seed's folder; with several --adapt-seed each is rendered into intake-data/voice-corpus-seed<seed>")
+        }
         guard !conditions.isEmpty else {
             throw ValidationError("no condition matches --condition \(condition.joined(separator: ", ")); folders are \(VoiceCondition.all.map(\.folder).joined(separator: ", "))")
         }
@@ -108,30 +111,33 @@ struct VoiceBench: ParsableCommand {
 
         // Adaptation first, on other sentences in the same voices and conditions.
         var adaptation: [String: Any]?
-        if let adaptSeed {
-            var adaptGenerator = VoiceSentenceGenerator(
-                master: master, aligner: aligner, vocabulary: stage.vocabulary, guessed: Set(stage.files.guessed.keys), seed: adaptSeed)
-            let adaptUtterances = adaptGenerator.sentences(sentences)
-            let adaptFolder = URL(fileURLWithPath: adaptCorpus ?? "intake-data/voice-corpus-seed\(adaptSeed)")
-            let rendered = try VoiceCorpusRenderer(folder: adaptFolder, whiteNoise: noise == "white").render(adaptUtterances, conditions: conditions)
-            let said = Dictionary(uniqueKeysWithValues: adaptUtterances.map { ($0.id, $0.spoken) })
+        if !adaptSeed.isEmpty {
             var training: [SpeakerAdaptation.Recording] = []
-            for recording in rendered.recordings {
-                let audio = try WAVDecoder.decode(Data(contentsOf: recording.file))
-                let transcript = adaptHeard
-                    ? SpeakerAdaptation.heardTranscript(try stage.transcribe(audio, worker: 0), doubtfulShare: stage.settings.doubtfulShare)
-                    : said[recording.sentence]
-                if let transcript { training.append(.init(name: recording.file.path, audio: audio, transcript: transcript)) }
+            for adaptSeed in adaptSeed {
+                var adaptGenerator = VoiceSentenceGenerator(
+                    master: master, aligner: aligner, vocabulary: stage.vocabulary, guessed: Set(stage.files.guessed.keys), seed: adaptSeed)
+                let adaptUtterances = adaptGenerator.sentences(sentences)
+                let adaptFolder = URL(fileURLWithPath: adaptCorpus ?? "intake-data/voice-corpus-seed\(adaptSeed)")
+                let rendered = try VoiceCorpusRenderer(folder: adaptFolder, whiteNoise: noise == "white").render(adaptUtterances, conditions: conditions)
+                let said = Dictionary(uniqueKeysWithValues: adaptUtterances.map { ($0.id, $0.spoken) })
+                for recording in rendered.recordings {
+                    let audio = try WAVDecoder.decode(Data(contentsOf: recording.file))
+                    let transcript = adaptHeard
+                        ? SpeakerAdaptation.heardTranscript(try stage.transcribe(audio, worker: 0), doubtfulShare: stage.settings.doubtfulShare)
+                        : said[recording.sentence]
+                    if let transcript { training.append(.init(name: recording.file.path, audio: audio, transcript: transcript)) }
+                }
             }
-            let output = URL(fileURLWithPath: "intake-data/voice/bench-adapted-seed\(adaptSeed)-\(adaptMethod.rawValue)\(adaptHeard ? "-heard" : "")")
+            let seeds = adaptSeed.map(String.init).joined(separator: ", ")
+            let output = URL(fileURLWithPath: "intake-data/voice/bench-adapted-seed\(adaptSeed.map(String.init).joined(separator: "-"))-\(adaptMethod.rawValue)\(adaptHeard ? "-heard" : "")")
             let started = DispatchTime.now()
             let summary = try stage.speakerAdaptation().adapt(training, method: adaptMethod, writingTo: output)
             let seconds = elapsedSeconds(since: started)
-            log(String(format: "adapted (%@, on %@) on %d recordings of seed %llu, %.0f s of audio, in %.1f s: %@", adaptMethod.rawValue,
-                       adaptHeard ? "what was heard" : "what was said", summary.recordings, adaptSeed, summary.seconds, seconds, output.path))
+            log(String(format: "adapted (%@, on %@) on %d recordings of seeds %@, %.0f s of audio, in %.1f s: %@", adaptMethod.rawValue,
+                       adaptHeard ? "what was heard" : "what was said", summary.recordings, seeds, summary.seconds, seconds, output.path))
             stage = stage.adapted(output, method: adaptMethod)
             adaptation = [
-                "seed": adaptSeed, "method": adaptMethod.rawValue, "transcripts": adaptHeard ? "heard" : "said", "recordings": summary.recordings,
+                "seeds": adaptSeed, "method": adaptMethod.rawValue, "transcripts": adaptHeard ? "heard" : "said", "recordings": summary.recordings,
                 "skipped": summary.skipped.count, "audio_seconds": summary.seconds, "seconds": seconds, "output": output.path,
             ]
         }
@@ -291,7 +297,7 @@ struct VoiceBench: ParsableCommand {
         print(String(format: "voice orders: %d sentences × %d conditions = %d recordings, %.1f s of audio (mean %.2f s), seed %llu",
                      utterances.count, conditions.count, recordings.count, audioSeconds, audioSeconds / Double(max(recordings.count, 1)), seed))
         if let adaptation {
-            print("  recogniser adapted first (\(adaptation["method"]!), on what was \(adaptation["transcripts"]!)) on \(adaptation["recordings"]!) recordings of seed \(adaptation["seed"]!): \(adaptation["output"]!)")
+            print("  recogniser adapted first (\(adaptation["method"]!), on what was \(adaptation["transcripts"]!)) on \(adaptation["recordings"]!) recordings of seeds \(adaptSeed.map(String.init).joined(separator: ", ")): \(adaptation["output"]!)")
         }
         print("  \(generator.generated) sentences generated, \(generator.rejected) dropped because their own words do not align exactly (text path, not speech)")
         print("  exact order = every line's SKU, quantity and modifiers, and no extra line")
