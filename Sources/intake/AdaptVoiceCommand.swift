@@ -39,7 +39,10 @@ struct AdaptVoiceCommand: ParsableCommand {
             `adaptation` option at it. A few minutes of speech is enough. With --method map \
             `map_adapt` moves every Gaussian towards the speech by its own evidence and \
             writes a whole model directory: point the `model` option at it. MAP needs more \
-            speech (tens of minutes) and gains more from it. Adapt on the people and places \
+            speech (tens of minutes) and gains more from it; --passes 2 collects the \
+            statistics again through the adapted model and adapts once more (measured on 78 \
+            minutes of synthetic reports: exact orders at 10 dB SNR 36 → 44 and 34 → 39 of 72; \
+            a third pass added nothing on both). Adapt on the people and places \
             the recogniser will hear: a transform made from other voices made it worse. Needs \
             Debian's sphinxtrain, sphinxbase-utils and pocketsphinx.
 
@@ -52,6 +55,7 @@ struct AdaptVoiceCommand: ParsableCommand {
               intake adapt-voice --approved --output intake-data/voice/site.mllr
               intake adapt-voice a.tsv b.tsv extra.wav --output intake-data/voice/site.mllr
               intake adapt-voice --method map transcripts.tsv --output intake-data/voice/site-model
+              intake adapt-voice --method map --passes 2 a.tsv b.tsv --output intake-data/voice/site-model
             """)
 
     @OptionGroup var master: MasterDataOptions
@@ -70,10 +74,15 @@ struct AdaptVoiceCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("mllr: one transform, for a few minutes of speech; map: every Gaussian adapted, for more.", valueName: "method"))
     var method: SpeakerAdaptation.Method = .mllr
 
+    @Option(name: .long, help: ArgumentHelp("MAP only: statistics and estimate passes, each from the model the last one made.", valueName: "n"))
+    var passes = 1
+
     @Flag(name: .long, help: "Print the summary as one JSON object.")
     var json = false
 
     func validate() throws {
+        guard (1...5).contains(passes) else { throw ValidationError("--passes is 1 to 5") }
+        if passes > 1 && method != .map { throw ValidationError("--passes is for --method map; MLLR makes one transform in one pass") }
         if inputs.isEmpty && !approved { throw ValidationError("name at least one transcripts file, recording or folder, or pass --approved") }
         if method == .map && (approved || inputs.contains { !$0.hasSuffix(".tsv") }) {
             // Measured: MAP on what was heard learnt a badly heard voice's mistakes (espeak-ng 4 → 0 of 36 orders).
@@ -129,17 +138,17 @@ struct AdaptVoiceCommand: ParsableCommand {
         }
         FileHandle.standardError.write(Data(String(format: "adapting on %d recordings (%.0f s of speech)…\n",
                                                    recordings.count, recordings.reduce(0) { $0 + $1.audio.duration }).utf8))
-        let summary = try stage.speakerAdaptation().adapt(recordings, method: method, writingTo: URL(fileURLWithPath: output))
+        let summary = try stage.speakerAdaptation().adapt(recordings, method: method, passes: passes, writingTo: URL(fileURLWithPath: output))
         let option = method == .mllr ? "adaptation" : "model"
         if json {
             let object: [String: Any] = [
                 "recordings": summary.recordings, "skipped": summary.skipped, "not_heard": notHeard, "unreadable": unreadable, "recordings_gone": missing, "audio_seconds": summary.seconds,
-                "aligned_frames": summary.frames, "method": method.rawValue, "output": summary.output.path, "option": option,
+                "aligned_frames": summary.frames, "method": method.rawValue, "passes": summary.passes, "output": summary.output.path, "option": option,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print(String(format: "wrote %@ (%@): %d recordings, %.1f s of audio, %d frames aligned", summary.output.path, method.rawValue,
-                         summary.recordings, summary.seconds, summary.frames))
+            print(String(format: "wrote %@ (%@%@): %d recordings, %.1f s of audio, %d frames aligned", summary.output.path, method.rawValue,
+                         summary.passes > 1 ? ", \(summary.passes) passes" : "", summary.recordings, summary.seconds, summary.frames))
             for name in summary.skipped { print("  skipped (could not be aligned to its transcript): \(name)") }
             for name in notHeard { print("  left out (heard nothing, or mostly words outside the vocabulary): \(name)") }
             for reason in unreadable { print("  left out (not readable audio): \(reason)") }

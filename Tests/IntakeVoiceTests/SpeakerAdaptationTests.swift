@@ -106,6 +106,29 @@ import Testing
         try Self.expectHeldOutHeardBetter(by: adapted)
     }
 
+    @Test func aSecondMAPPassAdaptsTheModelTheFirstPassMade() throws {
+        let unadapted = VoiceRecognitionTests.stage
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let once = folder.appendingPathComponent("once"), twice = folder.appendingPathComponent("twice")
+        let first = try unadapted.speakerAdaptation().adapt(Self.trainingRecordings, method: .map, writingTo: once)
+        let second = try unadapted.speakerAdaptation().adapt(Self.trainingRecordings, method: .map, passes: 2, writingTo: twice)
+        #expect(first.passes == 1)
+        #expect(second.passes == 2)
+        #expect(second.skipped.isEmpty)
+        // Same speech, same start: only a second estimate from the first pass's model can differ.
+        for file in ["means", "variances", "mixture_weights"] {
+            #expect(try Data(contentsOf: once.appendingPathComponent(file)) != Data(contentsOf: twice.appendingPathComponent(file)), "\(file)")
+        }
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == ["once", "twice"])
+        try Self.expectHeldOutHeardBetter(by: unadapted.adapted(twice, method: .map))
+
+        // MLLR estimates one transform from the base model: a second pass is refused, not ignored.
+        #expect(throws: VoiceError.self) {
+            try unadapted.speakerAdaptation().adapt(Self.trainingRecordings, method: .mllr, passes: 2, writingTo: folder.appendingPathComponent("x.mllr"))
+        }
+    }
+
     @Test func bwsReportsAreReadEvenWhenAShortUtteranceRunsIntoTheSummary() {
         let log = """
             utt>     0                    u00000  412    0   160 18  7 7 2.850620e-102 -1.498028e+02 -6.171877e+04 utt 0.010x 1.000e

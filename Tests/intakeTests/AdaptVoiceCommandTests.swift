@@ -80,6 +80,11 @@ struct AdaptVoiceCommandTests {
         let map = try Self.adaptVoice(["--method", "map", samples.path, "--output", folder.appendingPathComponent("model").path])
         #expect(map.status == 2, "\(map)")
         #expect(map.stderrText.contains("--method map needs transcripts"), "\(map)")
+
+        // Several passes are a MAP matter.
+        let passes = try Self.adaptVoice(["--passes", "2", samples.path, "--output", folder.appendingPathComponent("passes.mllr").path])
+        #expect(passes.status == 2, "\(passes)")
+        #expect(passes.stderrText.contains("--passes is for --method map"), "\(passes)")
     }
 
     @Test func approvedVoiceOrdersLendTheirRecordingsCorrectedAndPendingOnesDoNot() throws {

@@ -32,10 +32,14 @@ public struct SpeakerAdaptation: Sendable {
     /// What an adaptation used.
     public struct Summary: Sendable, Equatable {
         public var recordings: Int
-        /// Recordings `bw` could not align to their transcript (wrong transcript, or no speech).
+        /// Recordings `bw` could not align to their transcript (wrong transcript, or no speech)
+        /// in the last pass.
         public var skipped: [String]
         public var seconds: Double
+        /// Frames aligned in the last pass.
         public var frames: Int
+        /// Statistics-and-estimate passes made (MAP can make several).
+        public var passes: Int
         /// The transform file (MLLR) or model directory (MAP) written.
         public var output: URL
     }
@@ -85,7 +89,16 @@ public struct SpeakerAdaptation: Sendable {
 
     /// Adapts the model to `recordings` and writes the result to `output` (replaced whole): an
     /// MLLR transform file, or a MAP-adapted model directory.
-    public func adapt(_ recordings: [Recording], method: Method = .mllr, writingTo output: URL) throws -> Summary {
+    ///
+    /// With MAP, `passes` above 1 collects the statistics again through the model the last pass
+    /// made and adapts that model once more: the alignment improves and the speech counts for
+    /// more against the original model. Measured on 78 minutes of synthetic reports: a second
+    /// pass raised exact orders at 10 dB SNR from 36 to 44 and 34 to 39 of 72; a third did not
+    /// add on both test corpora (docs/benchmarks.md).
+    public func adapt(_ recordings: [Recording], method: Method = .mllr, passes: Int = 1, writingTo output: URL) throws -> Summary {
+        guard passes >= 1, method == .map || passes == 1 else {
+            throw VoiceError.adaptationFailed("MLLR makes one pass; several passes are for MAP (asked for \(passes))")
+        }
         if !tools.missing.isEmpty {
             throw VoiceError.adaptationFailed("\(tools.missing.joined(separator: ", ")) not found; install them with `apt-get install sphinxtrain sphinxbase-utils pocketsphinx`")
         }
@@ -129,8 +142,9 @@ public struct SpeakerAdaptation: Sendable {
             try SenoneMixtureWeights(sendump: dump).sphinxTrainFile.write(to: mixtureWeights)
         }
         let features = try Self.featureParameters(model.appendingPathComponent("feat.params"))
-        let means = model.appendingPathComponent("means").path, variances = model.appendingPathComponent("variances").path
-        let transitions = model.appendingPathComponent("transition_matrices").path
+        let base = Parameters(
+            means: model.appendingPathComponent("means").path, variances: model.appendingPathComponent("variances").path,
+            mixtureWeights: mixtureWeights.path, transitions: model.appendingPathComponent("transition_matrices").path)
         let tiedStates = ".\(features["model"] ?? "cont")."  // the model type: .ptm., .cont. or .semi.
 
         try run(tools.featureExtractor, [
@@ -138,46 +152,61 @@ public struct SpeakerAdaptation: Sendable {
             "-c", work.appendingPathComponent("fileids").path, "-di", work.appendingPathComponent("audio").path, "-ei", "raw",
             "-raw", "yes", "-input_endian", "little", "-do", work.appendingPathComponent("features").path, "-eo", "mfc",
         ])
-        let accumulated = work.appendingPathComponent("counts")
-        try manager.createDirectory(at: accumulated, withIntermediateDirectories: true)
-        var statistics = [
-            "-moddeffn", definition.path, "-ts2cbfn", tiedStates, "-meanfn", means, "-varfn", variances,
-            "-mixwfn", mixtureWeights.path, "-tmatfn", transitions,
-            "-dictfn", work.appendingPathComponent("dictionary").path, "-fdictfn", model.appendingPathComponent("noisedict").path,
-            "-ctlfn", work.appendingPathComponent("fileids").path, "-lsnfn", work.appendingPathComponent("transcription").path,
-            "-cepdir", work.appendingPathComponent("features").path, "-accumdir", accumulated.path,
-        ]
-        for key in ["feat", "svspec", "agc", "cmn", "varnorm"] { if let value = features[key] { statistics += ["-\(key)", value] } }
-        let log = try run(tools.bw, statistics)
-        let skipped = Self.skippedUtterances(log, ids: fileIDs).compactMap { id in Int(id.dropFirst()).map { recordings[$0].name } }
-        let frames = Self.alignedFrames(log)
-        guard frames > 0, skipped.count < recordings.count else {
-            throw VoiceError.adaptationFailed("no recording could be aligned to its transcript (\(skipped.count) skipped); check that the transcripts say what the recordings do")
-        }
-
-        switch method {
-        case .mllr:
-            let transform = work.appendingPathComponent("mllr_matrix")
-            try run(tools.mllrSolve, ["-meanfn", means, "-varfn", variances, "-outmllrfn", transform.path, "-accumdir", accumulated.path])
-            try install(transform, at: output)
-        case .map:
-            // A whole model directory: the base model's definition and front end, the adapted
-            // parameters, and no `sendump` (PocketSphinx would read it before `mixture_weights`).
-            let adapted = work.appendingPathComponent("model")
-            try manager.createDirectory(at: adapted, withIntermediateDirectories: true)
-            try run(tools.mapAdapt, [
-                "-moddeffn", definition.path, "-ts2cbfn", tiedStates, "-meanfn", means, "-varfn", variances,
-                "-mixwfn", mixtureWeights.path, "-tmatfn", transitions, "-accumdir", accumulated.path,
-                "-mapmeanfn", adapted.appendingPathComponent("means").path, "-mapvarfn", adapted.appendingPathComponent("variances").path,
-                "-mapmixwfn", adapted.appendingPathComponent("mixture_weights").path,
-                "-maptmatfn", adapted.appendingPathComponent("transition_matrices").path,
-            ])
-            for name in ["mdef", "feat.params", "noisedict"] {
-                try manager.copyItem(at: model.appendingPathComponent(name), to: adapted.appendingPathComponent(name))
+        var current = base
+        var skipped: [String] = []
+        var frames = 0
+        for pass in 1...passes {
+            let accumulated = work.appendingPathComponent("counts-\(pass)")
+            try manager.createDirectory(at: accumulated, withIntermediateDirectories: true)
+            var statistics = [
+                "-moddeffn", definition.path, "-ts2cbfn", tiedStates, "-meanfn", current.means, "-varfn", current.variances,
+                "-mixwfn", current.mixtureWeights, "-tmatfn", current.transitions,
+                "-dictfn", work.appendingPathComponent("dictionary").path, "-fdictfn", model.appendingPathComponent("noisedict").path,
+                "-ctlfn", work.appendingPathComponent("fileids").path, "-lsnfn", work.appendingPathComponent("transcription").path,
+                "-cepdir", work.appendingPathComponent("features").path, "-accumdir", accumulated.path,
+            ]
+            for key in ["feat", "svspec", "agc", "cmn", "varnorm"] { if let value = features[key] { statistics += ["-\(key)", value] } }
+            let log = try run(tools.bw, statistics)
+            skipped = Self.skippedUtterances(log, ids: fileIDs).compactMap { id in Int(id.dropFirst()).map { recordings[$0].name } }
+            frames = Self.alignedFrames(log)
+            guard frames > 0, skipped.count < recordings.count else {
+                throw VoiceError.adaptationFailed("no recording could be aligned to its transcript (\(skipped.count) skipped); check that the transcripts say what the recordings do")
             }
-            try install(adapted, at: output)
+
+            switch method {
+            case .mllr:
+                let transform = work.appendingPathComponent("mllr_matrix")
+                try run(tools.mllrSolve, ["-meanfn", base.means, "-varfn", base.variances, "-outmllrfn", transform.path, "-accumdir", accumulated.path])
+                try install(transform, at: output)
+            case .map:
+                // Each pass's model moves from the one before; the last becomes the output.
+                let adapted = work.appendingPathComponent("model-\(pass)")
+                try manager.createDirectory(at: adapted, withIntermediateDirectories: true)
+                let next = Parameters(
+                    means: adapted.appendingPathComponent("means").path, variances: adapted.appendingPathComponent("variances").path,
+                    mixtureWeights: adapted.appendingPathComponent("mixture_weights").path,
+                    transitions: adapted.appendingPathComponent("transition_matrices").path)
+                try run(tools.mapAdapt, [
+                    "-moddeffn", definition.path, "-ts2cbfn", tiedStates, "-meanfn", current.means, "-varfn", current.variances,
+                    "-mixwfn", current.mixtureWeights, "-tmatfn", current.transitions, "-accumdir", accumulated.path,
+                    "-mapmeanfn", next.means, "-mapvarfn", next.variances, "-mapmixwfn", next.mixtureWeights, "-maptmatfn", next.transitions,
+                ])
+                current = next
+                guard pass == passes else { continue }
+                // A whole model directory: the base model's definition and front end, the adapted
+                // parameters, and no `sendump` (PocketSphinx would read it before `mixture_weights`).
+                for name in ["mdef", "feat.params", "noisedict"] {
+                    try manager.copyItem(at: model.appendingPathComponent(name), to: adapted.appendingPathComponent(name))
+                }
+                try install(adapted, at: output)
+            }
         }
-        return Summary(recordings: recordings.count, skipped: skipped, seconds: seconds, frames: frames, output: output)
+        return Summary(recordings: recordings.count, skipped: skipped, seconds: seconds, frames: frames, passes: passes, output: output)
+    }
+
+    /// A model's parameter files, as `bw` and `map_adapt` read them.
+    private struct Parameters {
+        var means: String, variances: String, mixtureWeights: String, transitions: String
     }
 
     /// Moves `item` (a file or a directory) to `url`, replacing what is there only once the new
