@@ -96,7 +96,8 @@ public struct SpeakerAdaptation: Sendable {
     /// pass raised exact orders at 10 dB SNR from 36 to 44 and 34 to 39 of 72; a third did not
     /// add on both test corpora (docs/benchmarks.md).
     public func adapt(_ recordings: [Recording], method: Method = .mllr, passes: Int = 1, writingTo output: URL) throws -> Summary {
-        guard passes >= 1, method == .map || passes == 1 else {
+        guard passes >= 1 else { throw VoiceError.adaptationFailed("at least one pass is needed (asked for \(passes))") }
+        guard method == .map || passes == 1 else {
             throw VoiceError.adaptationFailed("MLLR makes one pass; several passes are for MAP (asked for \(passes))")
         }
         if !tools.missing.isEmpty {
