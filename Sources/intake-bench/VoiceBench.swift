@@ -39,7 +39,7 @@ struct VoiceBench: ParsableCommand {
               swift run -c release intake-bench voice --sentences 20 --show-errors 30
               swift run -c release intake-bench voice --noise white --accuracy-only
               .build/release/intake-bench voice --accuracy-only --condition snr10 --condition snr20
-              .build/release/intake-bench voice --accuracy-only --adapt-seed 11 --adapt-seed 13 --adapt-seed 17 --adapt-method map --adapt-passes 2
+              .build/release/intake-bench voice --accuracy-only --adapt-seed 11 --adapt-seed 13 --adapt-seed 17 --adapt-method map
               .build/release/intake-bench voice --json
             """)
 
@@ -66,7 +66,8 @@ struct VoiceBench: ParsableCommand {
         valueName: "seed"))
     var adaptSeed: [UInt64] = []
     @Option(help: ArgumentHelp("Adaptation method: mllr or map.", valueName: "method")) var adaptMethod: SpeakerAdaptation.Method = .mllr
-    @Option(help: ArgumentHelp("MAP passes (intake adapt-voice --passes).", valueName: "n")) var adaptPasses = 1
+    @Option(help: ArgumentHelp("Adaptation passes (intake adapt-voice --passes; default: 2 for map, 1 for mllr).", valueName: "n"))
+    var adaptPasses: Int?
     @Flag(help: "Adapt on what the recogniser heard in the adaptation recordings, not on what was said (mllr only).") var adaptHeard = false
     @Option(help: ArgumentHelp("Folder for the adaptation recordings of a single --adapt-seed (default: intake-data/voice-corpus-seed<adapt-seed>).", valueName: "dir"))
     var adaptCorpus: String?
@@ -78,7 +79,9 @@ struct VoiceBench: ParsableCommand {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard ["pink", "white"].contains(noise) else { throw ValidationError("--noise is pink or white") }
         if adaptSeed.contains(seed) { throw ValidationError("--adapt-seed must differ from --seed: adapting on the sentences measured would measure nothing") }
-        if adaptPasses != 1 && (adaptMethod != .map || !(1...5).contains(adaptPasses)) { throw ValidationError("--adapt-passes is 1 to 5, with --adapt-method map") }
+        if let adaptPasses, adaptPasses != 1 && (adaptMethod != .map || !(1...5).contains(adaptPasses)) {
+            throw ValidationError("--adapt-passes is 1 to 5, with --adapt-method map")
+        }
         if adaptHeard && adaptMethod == .map { throw ValidationError("--adapt-heard works with --adapt-method mllr only (MAP learns what was misheard)") }
         if (adaptHeard || adaptCorpus != nil) && adaptSeed.isEmpty { throw ValidationError("--adapt-heard and --adapt-corpus need --adapt-seed") }
         if adaptCorpus != nil && adaptSeed.count > 1 {
@@ -131,16 +134,17 @@ struct VoiceBench: ParsableCommand {
                 }
             }
             let seeds = adaptSeed.map(String.init).joined(separator: ", ")
-            let output = URL(fileURLWithPath: "intake-data/voice/bench-adapted-seed\(adaptSeed.map(String.init).joined(separator: "-"))-\(adaptMethod.rawValue)\(adaptHeard ? "-heard" : "")\(adaptPasses > 1 ? "-\(adaptPasses)passes" : "")")
+            let passes = adaptPasses ?? adaptMethod.defaultPasses
+            let output = URL(fileURLWithPath: "intake-data/voice/bench-adapted-seed\(adaptSeed.map(String.init).joined(separator: "-"))-\(adaptMethod.rawValue)\(adaptHeard ? "-heard" : "")\(passes > 1 ? "-\(passes)passes" : "")")
             let started = DispatchTime.now()
-            let summary = try stage.speakerAdaptation().adapt(training, method: adaptMethod, passes: adaptPasses, writingTo: output)
+            let summary = try stage.speakerAdaptation().adapt(training, method: adaptMethod, passes: passes, writingTo: output)
             let seconds = elapsedSeconds(since: started)
             log(String(format: "adapted (%@%@, on %@) on %d recordings of seeds %@, %.0f s of audio, in %.1f s: %@", adaptMethod.rawValue,
-                       adaptPasses > 1 ? ", \(adaptPasses) passes" : "",
+                       passes > 1 ? ", \(passes) passes" : "",
                        adaptHeard ? "what was heard" : "what was said", summary.recordings, seeds, summary.seconds, seconds, output.path))
             stage = stage.adapted(output, method: adaptMethod)
             adaptation = [
-                "seeds": adaptSeed, "method": adaptMethod.rawValue, "passes": adaptPasses, "transcripts": adaptHeard ? "heard" : "said", "recordings": summary.recordings,
+                "seeds": adaptSeed, "method": adaptMethod.rawValue, "passes": passes, "transcripts": adaptHeard ? "heard" : "said", "recordings": summary.recordings,
                 "skipped": summary.skipped.count, "audio_seconds": summary.seconds, "seconds": seconds, "output": output.path,
             ]
         }
@@ -300,7 +304,7 @@ struct VoiceBench: ParsableCommand {
         print(String(format: "voice orders: %d sentences × %d conditions = %d recordings, %.1f s of audio (mean %.2f s), seed %llu",
                      utterances.count, conditions.count, recordings.count, audioSeconds, audioSeconds / Double(max(recordings.count, 1)), seed))
         if let adaptation {
-            print("  recogniser adapted first (\(adaptation["method"]!)\(adaptPasses > 1 ? ", \(adaptPasses) passes" : ""), on what was \(adaptation["transcripts"]!)) on \(adaptation["recordings"]!) recordings of seeds \(adaptSeed.map(String.init).joined(separator: ", ")): \(adaptation["output"]!)")
+            print("  recogniser adapted first (\(adaptation["method"]!)\((adaptation["passes"] as? Int ?? 1) > 1 ? ", \(adaptation["passes"]!) passes" : ""), on what was \(adaptation["transcripts"]!)) on \(adaptation["recordings"]!) recordings of seeds \(adaptSeed.map(String.init).joined(separator: ", ")): \(adaptation["output"]!)")
         }
         print("  \(generator.generated) sentences generated, \(generator.rejected) dropped because their own words do not align exactly (text path, not speech)")
         print("  exact order = every line's SKU, quantity and modifiers, and no extra line")

@@ -85,17 +85,23 @@ public struct SpeakerAdaptation: Sendable {
         /// Every Gaussian moved towards the speech by its own evidence (MAP): a model directory
         /// for `voice.recognize`'s `model`. Needs more speech, and gains more from it.
         case map
+
+        /// Passes made unless asked otherwise. MAP makes two: on four test corpora (two never
+        /// used to choose anything) the second pass gained exact orders at 10 dB SNR on every
+        /// one (36 → 44, 34 → 39, 30 → 34, 34 → 40 of 72) and lost nothing elsewhere.
+        public var defaultPasses: Int { self == .map ? 2 : 1 }
     }
 
     /// Adapts the model to `recordings` and writes the result to `output` (replaced whole): an
     /// MLLR transform file, or a MAP-adapted model directory.
     ///
-    /// With MAP, `passes` above 1 collects the statistics again through the model the last pass
-    /// made and adapts that model once more: the alignment improves and the speech counts for
-    /// more against the original model. Measured on 78 minutes of synthetic reports: a second
-    /// pass raised exact orders at 10 dB SNR from 36 to 44 and 34 to 39 of 72; a third did not
-    /// add on both test corpora (docs/benchmarks.md).
-    public func adapt(_ recordings: [Recording], method: Method = .mllr, passes: Int = 1, writingTo output: URL) throws -> Summary {
+    /// With MAP, each pass after the first collects the statistics again through the model the
+    /// last pass made and adapts that model once more: the alignment improves and the speech
+    /// counts for more against the original model. `passes` defaults to the method's
+    /// `defaultPasses`; a third MAP pass did not add on both corpora it was tried on
+    /// (docs/benchmarks.md).
+    public func adapt(_ recordings: [Recording], method: Method = .mllr, passes: Int? = nil, writingTo output: URL) throws -> Summary {
+        let passes = passes ?? method.defaultPasses
         guard passes >= 1 else { throw VoiceError.adaptationFailed("at least one pass is needed (asked for \(passes))") }
         guard method == .map || passes == 1 else {
             throw VoiceError.adaptationFailed("MLLR makes one pass; several passes are for MAP (asked for \(passes))")
