@@ -9,8 +9,9 @@ import IntakeCore
 /// vans a deployment actually hears is PocketSphinx's documented way to close that gap, with
 /// no retraining. Measured (docs/benchmarks.md): adapted on one set of synthetic reports and
 /// tested on others in the same voices, exact orders at 10 dB SNR rose from 19 to 27 of 72
-/// (MLLR) and to 37 (MAP); an MLLR transform from two other voices lowered them to 16. It
-/// adapts to speakers, so adapt on your own.
+/// (MLLR) and to 37 (MAP); with three times the speech and two MAP passes, to 44. An MLLR
+/// transform from two other voices lowered them to 16. It adapts to speakers, so adapt on
+/// your own.
 ///
 /// Each recording goes through the recogniser's own front end first (`NoiseSuppressor`), so
 /// the transform is estimated on what the decoder will be given. Transcript words are written
