@@ -83,18 +83,15 @@ struct VoiceCorpusRenderer {
         try FileManager.default.moveItem(at: temporary, to: url)
     }
 
+    /// Runs `tool` from PATH (through `env`, which exits 127 when it is not installed).
     static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        do { try process.run() } catch { throw ValidationError("cannot run \(tool): \(error); install it (apt-get install flite espeak-ng sox)") }
-        let message = String(decoding: errorPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("\(tool) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(message)")
+        let result: ExternalCommand.Result?
+        do { result = try ExternalCommand.run("/usr/bin/env", [tool] + arguments) } catch {
+            throw ValidationError("cannot run \(tool): \(error); install it (apt-get install flite espeak-ng sox)")
+        }
+        guard let result else { throw ValidationError("cannot run \(tool): /usr/bin/env is missing") }
+        guard result.status == 0 else {
+            throw ValidationError("\(tool) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.errors); install it if missing (apt-get install flite espeak-ng sox)")
         }
     }
 
