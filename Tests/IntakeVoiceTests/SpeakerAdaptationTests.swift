@@ -24,6 +24,10 @@ import Testing
         "hi, seven brownies.",
         "store twenty two, nine heavy duty staplers, and sixteen spiral notebooks.",
     ]
+    /// The recogniser before adaptation, as the pipeline builds it. Its own, not
+    /// `VoiceRecognitionTests.stage`: that suite runs beside this one, and two threads in one
+    /// worker's PocketSphinx decoder crashed the test run (`create_dag_nodes` assertion).
+    static let unadapted = VoiceRecognitionTests.makeStage(alternatives: SpeechRecognizer.Settings().alternatives)
     /// Other sentences, never adapted on, with their order lines (SKU and quantity).
     static let heldOut = [
         ("we need twenty gasket sheets and six bearing seal kits", ["MRO-3065 20", "MRO-3055 6"]),
@@ -63,13 +67,13 @@ import Testing
 
     /// `adapted` hears at least two more held-out lines right than the unadapted recogniser.
     static func expectHeldOutHeardBetter(by adapted: RecognizeStage) throws {
-        let before = try linesHeard(VoiceRecognitionTests.stage, heldOutAudio)
+        let before = try linesHeard(Self.unadapted, heldOutAudio)
         let after = try linesHeard(adapted, heldOutAudio)
         #expect(after >= before + 2, "held-out lines heard right: \(before) unadapted, \(after) adapted, of \(heldOut.count * 2)")
     }
 
     @Test func aTransformFromTheVoiceItselfHearsItsOtherSentencesBetter() throws {
-        let unadapted = VoiceRecognitionTests.stage
+        let unadapted = Self.unadapted
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-\(UUID().uuidString)/deep.mllr")
         defer { try? FileManager.default.removeItem(at: output.deletingLastPathComponent()) }
         let summary = try unadapted.speakerAdaptation().adapt(Self.trainingRecordings, writingTo: output)
@@ -89,7 +93,7 @@ import Testing
     }
 
     @Test func aMAPAdaptedModelFromTheVoiceItselfHearsItsOtherSentencesBetter() throws {
-        let unadapted = VoiceRecognitionTests.stage
+        let unadapted = Self.unadapted
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-\(UUID().uuidString)/model")
         defer { try? FileManager.default.removeItem(at: output.deletingLastPathComponent()) }
         // Written twice: the second replaces the first whole.
@@ -107,7 +111,7 @@ import Testing
     }
 
     @Test func aSecondMAPPassAdaptsTheModelTheFirstPassMade() throws {
-        let unadapted = VoiceRecognitionTests.stage
+        let unadapted = Self.unadapted
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let once = folder.appendingPathComponent("once"), twice = folder.appendingPathComponent("twice")
@@ -140,7 +144,7 @@ import Testing
     }
 
     @Test func aRecordingThatDoesNotSayItsTranscriptIsReportedAsSkipped() throws {
-        let stage = VoiceRecognitionTests.stage
+        let stage = Self.unadapted
         let silence = SpeechAudio(samples: [Int16](repeating: 0, count: 16_000), sourceFormat: "test")
         let recordings = [
             SpeakerAdaptation.Recording(name: "spoken", audio: try Self.distorted(Self.training[1]), transcript: Self.training[1]),
@@ -153,7 +157,7 @@ import Testing
     }
 
     @Test func missingToolsNameThePackagesToInstall() throws {
-        var adaptation = try VoiceRecognitionTests.stage.speakerAdaptation()
+        var adaptation = try Self.unadapted.speakerAdaptation()
         adaptation.tools.bw = "/nonexistent/bw"
         let recording = SpeakerAdaptation.Recording(name: "x", audio: SpeechAudio(samples: [0], sourceFormat: "test"), transcript: "hi")
         #expect(throws: VoiceError.adaptationFailed("/nonexistent/bw not found; install them with `apt-get install sphinxtrain sphinxbase-utils pocketsphinx`")) {
