@@ -92,6 +92,15 @@ struct VoiceBench: ParsableCommand {
         }
     }
 
+    /// Passes the adaptation makes: `--adapt-passes`, or the method's default.
+    var adaptationPasses: Int { adaptPasses ?? adaptMethod.defaultPasses }
+
+    /// The adaptation seeds as printed: "11, 13, 17".
+    var adaptationSeeds: String { adaptSeed.map(String.init).joined(separator: ", ") }
+
+    /// A note of the passes for the printed lines: ", 2 passes", or nothing for one.
+    var adaptationPassesNote: String { adaptationPasses > 1 ? ", \(adaptationPasses) passes" : "" }
+
     /// The conditions measured: all, or those `--condition` names (clean ones have no suffix).
     var conditions: [VoiceCondition] {
         guard !condition.isEmpty else { return VoiceCondition.all }
@@ -133,18 +142,16 @@ struct VoiceBench: ParsableCommand {
                     if let transcript { training.append(.init(name: recording.file.path, audio: audio, transcript: transcript)) }
                 }
             }
-            let seeds = adaptSeed.map(String.init).joined(separator: ", ")
-            let passes = adaptPasses ?? adaptMethod.defaultPasses
-            let output = URL(fileURLWithPath: "intake-data/voice/bench-adapted-seed\(adaptSeed.map(String.init).joined(separator: "-"))-\(adaptMethod.rawValue)\(adaptHeard ? "-heard" : "")\(passes > 1 ? "-\(passes)passes" : "")")
+            let output = URL(fileURLWithPath: "intake-data/voice/bench-adapted-seed\(adaptSeed.map(String.init).joined(separator: "-"))-\(adaptMethod.rawValue)\(adaptHeard ? "-heard" : "")\(adaptationPasses > 1 ? "-\(adaptationPasses)passes" : "")")
             let started = DispatchTime.now()
-            let summary = try stage.speakerAdaptation().adapt(training, method: adaptMethod, passes: passes, writingTo: output)
+            let summary = try stage.speakerAdaptation().adapt(training, method: adaptMethod, passes: adaptationPasses, writingTo: output)
             let seconds = elapsedSeconds(since: started)
             log(String(format: "adapted (%@%@, on %@) on %d recordings of seeds %@, %.0f s of audio, in %.1f s: %@", adaptMethod.rawValue,
-                       passes > 1 ? ", \(passes) passes" : "",
-                       adaptHeard ? "what was heard" : "what was said", summary.recordings, seeds, summary.seconds, seconds, output.path))
+                       adaptationPassesNote,
+                       adaptHeard ? "what was heard" : "what was said", summary.recordings, adaptationSeeds, summary.seconds, seconds, output.path))
             stage = stage.adapted(output, method: adaptMethod)
             adaptation = [
-                "seeds": adaptSeed, "method": adaptMethod.rawValue, "passes": passes, "transcripts": adaptHeard ? "heard" : "said", "recordings": summary.recordings,
+                "seeds": adaptSeed, "method": adaptMethod.rawValue, "passes": adaptationPasses, "transcripts": adaptHeard ? "heard" : "said", "recordings": summary.recordings,
                 "skipped": summary.skipped.count, "audio_seconds": summary.seconds, "seconds": seconds, "output": output.path,
             ]
         }
@@ -304,7 +311,7 @@ struct VoiceBench: ParsableCommand {
         print(String(format: "voice orders: %d sentences × %d conditions = %d recordings, %.1f s of audio (mean %.2f s), seed %llu",
                      utterances.count, conditions.count, recordings.count, audioSeconds, audioSeconds / Double(max(recordings.count, 1)), seed))
         if let adaptation {
-            print("  recogniser adapted first (\(adaptation["method"]!)\((adaptation["passes"] as? Int ?? 1) > 1 ? ", \(adaptation["passes"]!) passes" : ""), on what was \(adaptation["transcripts"]!)) on \(adaptation["recordings"]!) recordings of seeds \(adaptSeed.map(String.init).joined(separator: ", ")): \(adaptation["output"]!)")
+            print("  recogniser adapted first (\(adaptation["method"]!)\(adaptationPassesNote), on what was \(adaptation["transcripts"]!)) on \(adaptation["recordings"]!) recordings of seeds \(adaptationSeeds): \(adaptation["output"]!)")
         }
         print("  \(generator.generated) sentences generated, \(generator.rejected) dropped because their own words do not align exactly (text path, not speech)")
         print("  exact order = every line's SKU, quantity and modifiers, and no extra line")
