@@ -46,9 +46,10 @@ public struct PronunciationDictionary: Sendable {
 
     public func contains(_ word: String) -> Bool { additions[word] != nil || entries[word] != nil }
 
-    /// "lattes" from "latte": the singular's phones plus S, Z or IH Z by its last sound.
+    /// "lattes" from "latte": the singular's phones plus S, Z or IH Z by its last sound. Three
+    /// letters are enough ("ojs" from "oj"): only words the dictionaries lack get here.
     private func pluralPronunciation(_ word: String) -> String? {
-        guard word.count > 3, word.hasSuffix("s"), !word.hasSuffix("ss") else { return nil }
+        guard word.count >= 3, word.hasSuffix("s"), !word.hasSuffix("ss") else { return nil }
         let stems = word.hasSuffix("es") ? [String(word.dropLast()), String(word.dropLast(2))] : [String(word.dropLast())]
         for stem in stems {
             guard let phones = additions[stem]?.first ?? entries[stem]?.first, let last = phones.split(separator: " ").last else { continue }
