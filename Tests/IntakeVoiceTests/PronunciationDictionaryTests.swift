@@ -16,6 +16,7 @@ import Testing
             h EY CH
             p P IY
             oj OW JH EY
+            tidy T AY D IY
             """.write(to: base, atomically: true, encoding: .utf8)
         let local = folder.appendingPathComponent("local.dict")
         try additions.write(to: local, atomically: true, encoding: .utf8)
@@ -28,6 +29,7 @@ import Testing
         #expect(words.pronunciations(of: "lattes") == (["L AA T EY Z"], .plural))
         #expect(words.pronunciations(of: "brushes").phones == ["B R AH SH IH Z"])
         #expect(words.pronunciations(of: "ojs") == (["OW JH EY Z"], .plural))
+        #expect(words.pronunciations(of: "tidies") == (["T AY D IY Z"], .plural))
         #expect(words.pronunciations(of: "flatwhite") == (["F L AE T W AY T"], .compound))
         #expect(words.pronunciations(of: "hp") == (["EY CH P IY"], .spelled))
         let guessed = words.pronunciations(of: "cafiza")

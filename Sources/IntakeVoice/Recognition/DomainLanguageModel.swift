@@ -14,8 +14,8 @@ import IntakeCore
 /// Smoothing: absolute discounting (D = 0.5) with back-off, as in Katz/Ney; probabilities log10.
 public enum DomainLanguageModel {
     /// Part of the recogniser files' cache key: bump it when `arpa` changes what it writes
-    /// for the same corpus, so cached models are rebuilt.
-    public static let formatVersion = "arpa-2"
+    /// for the same corpus, or `PronunciationDictionary` its rules, so cached files are rebuilt.
+    public static let formatVersion = "arpa-2 dict-2"
 
     /// Sentences (word lists) the model is trained on; deterministic for a vocabulary.
     ///

@@ -46,11 +46,12 @@ public struct PronunciationDictionary: Sendable {
 
     public func contains(_ word: String) -> Bool { additions[word] != nil || entries[word] != nil }
 
-    /// "lattes" from "latte": the singular's phones plus S, Z or IH Z by its last sound. Three
+    /// "lattes" from "latte", "tidies" from "tidy": the singular's phones plus S, Z or IH Z by its last sound. Three
     /// letters are enough ("ojs" from "oj"): only words the dictionaries lack get here.
     private func pluralPronunciation(_ word: String) -> String? {
         guard word.count >= 3, word.hasSuffix("s"), !word.hasSuffix("ss") else { return nil }
-        let stems = word.hasSuffix("es") ? [String(word.dropLast()), String(word.dropLast(2))] : [String(word.dropLast())]
+        var stems = word.hasSuffix("es") ? [String(word.dropLast()), String(word.dropLast(2))] : [String(word.dropLast())]
+        if word.hasSuffix("ies") { stems.append(String(word.dropLast(3)) + "y") }  // "tidies" from "tidy"
         for stem in stems {
             guard let phones = additions[stem]?.first ?? entries[stem]?.first, let last = phones.split(separator: " ").last else { continue }
             let sibilant: Set<Substring> = ["S", "Z", "SH", "ZH", "CH", "JH"]

@@ -24,6 +24,15 @@ public struct SpeechVocabulary: Sendable, Equatable {
     /// Spoken phrase → written form, for phrases that are not said as written.
     public var rewrites: [[String]: String]
 
+    /// The plural couriers say: "boxes", "batteries" (not "batterys"), "trays", "lattes".
+    static func plural(of noun: String) -> String {
+        if noun.hasSuffix("ch") || noun.hasSuffix("sh") || noun.hasSuffix("x") { return noun + "es" }
+        if noun.count > 2, noun.hasSuffix("y"), let before = noun.dropLast().last, !"aeiou".contains(before.lowercased()) {
+            return noun.dropLast() + "ies"
+        }
+        return noun + "s"
+    }
+
     public init(master: MasterData, extraWords: [String] = [], otherWords: [String] = Self.everydayWords) {
         var products: [[String]] = []
         var modifiers: [[String]] = []
@@ -44,7 +53,7 @@ public struct SpeechVocabulary: Sendable, Equatable {
                 add(name, to: &products, rewrite: true)
                 // Plurals of the head noun: "butter croissants", "lattes".
                 if let last = name.split(separator: " ").last, last.allSatisfy(\.isLetter), !last.hasSuffix("s") {
-                    add(name + (last.hasSuffix("ch") || last.hasSuffix("sh") || last.hasSuffix("x") ? "es" : "s"), to: &products, rewrite: false)
+                    add(name.dropLast(last.count) + Self.plural(of: String(last)), to: &products, rewrite: false)
                 }
             }
         }

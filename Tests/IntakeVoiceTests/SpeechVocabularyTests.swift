@@ -1,0 +1,20 @@
+import Testing
+@testable import IntakeVoice
+
+@Suite struct SpeechVocabularyTests {
+    @Test func headNounsTakeThePluralCouriersSay() {
+        #expect(SpeechVocabulary.plural(of: "battery") == "batteries")
+        #expect(SpeechVocabulary.plural(of: "diary") == "diaries")
+        #expect(SpeechVocabulary.plural(of: "tray") == "trays")
+        #expect(SpeechVocabulary.plural(of: "box") == "boxes")
+        #expect(SpeechVocabulary.plural(of: "brush") == "brushes")
+        #expect(SpeechVocabulary.plural(of: "latte") == "lattes")
+    }
+
+    @Test func theDemoCatalogsPluralsAreWords() {
+        let vocabulary = SpeechVocabulary(master: VoiceRecognitionTests.master)
+        #expect(vocabulary.products.contains(["desk", "diaries"]))
+        #expect(vocabulary.products.contains(["aaa", "batteries"]) || vocabulary.products.contains(["a", "a", "a", "batteries"]))
+        #expect(!vocabulary.products.contains { $0.contains("diarys") || $0.contains("batterys") })
+    }
+}
