@@ -67,7 +67,8 @@ struct VoiceCorpusRenderer {
         if source.path == recording.file.path { return }
         let temporary = recording.file.deletingLastPathComponent().appendingPathComponent(".\(UUID().uuidString).wav")
         if let tempo = condition.tempo {
-            try Self.run("sox", ["-R", source.path, temporary.path, "tempo", "-s", String(tempo)])  // -R: dither with a fixed seed, the same recording on every machine
+            // -R: sox dithers with a fixed seed, so the recording is the same on every machine.
+            try Self.run("sox", ["-R", source.path, temporary.path, "tempo", "-s", String(tempo)])
         } else if let snr = condition.snr {
             let speech = try WAVDecoder.decode(Data(contentsOf: source)).samples
             let noiseSeed = UInt64(utterance.id) &* 1_000_003 &+ UInt64(snr) &* 7919 &+ UInt64(condition.voice.rawValue.count)

@@ -91,7 +91,7 @@ import Testing
         #expect(adapted.configuration.arguments.suffix(2) == ["-mllr", output.path])
         #expect(adapted.configuration.acousticModel == unadapted.configuration.acousticModel)
         // MLLR from 15 sentences hears 3 of the 6 lines. The unadapted recogniser heard 0 of them
-        // before the catalog's pronunciations were fixed (5946f05), 2 since.
+        // before the catalog's pronunciations were fixed (589639a, 38c79e4), 2 since.
         try Self.expectHeldOutHeardBetter(by: adapted, margin: 1)
     }
 

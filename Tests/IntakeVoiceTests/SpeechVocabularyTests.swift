@@ -14,7 +14,7 @@ import Testing
     @Test func theDemoCatalogsPluralsAreWords() {
         let vocabulary = SpeechVocabulary(master: VoiceRecognitionTests.master)
         #expect(vocabulary.products.contains(["desk", "diaries"]))
-        #expect(vocabulary.products.contains(["aaa", "batteries"]) || vocabulary.products.contains(["a", "a", "a", "batteries"]))
+        #expect(vocabulary.products.contains(["aaa", "batteries"]))
         #expect(!vocabulary.products.contains { $0.contains("diarys") || $0.contains("batterys") })
     }
 }

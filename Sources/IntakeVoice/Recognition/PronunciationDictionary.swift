@@ -46,8 +46,9 @@ public struct PronunciationDictionary: Sendable {
 
     public func contains(_ word: String) -> Bool { additions[word] != nil || entries[word] != nil }
 
-    /// "lattes" from "latte", "tidies" from "tidy": the singular's phones plus S, Z or IH Z by its last sound. Three
-    /// letters are enough ("ojs" from "oj"): only words the dictionaries lack get here.
+    /// "lattes" from "latte", "tidies" from "tidy": the singular's phones plus S, Z or IH Z by
+    /// its last sound. Three letters are enough ("ojs" from "oj"): only words the dictionaries
+    /// lack get here.
     private func pluralPronunciation(_ word: String) -> String? {
         guard word.count >= 3, word.hasSuffix("s"), !word.hasSuffix("ss") else { return nil }
         var stems = word.hasSuffix("es") ? [String(word.dropLast()), String(word.dropLast(2))] : [String(word.dropLast())]
