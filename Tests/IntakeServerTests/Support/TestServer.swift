@@ -147,22 +147,25 @@ final class TestServer: @unchecked Sendable {
 
     /// Waits until the order `id` is stored (the pipeline runs beside the HTTP answer).
     func waitForOrder(_ id: String, timeout: Double = 20) async throws -> OrderRecord {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let record = try queue.record(id: id) { return record }
-            try await Task.sleep(for: .milliseconds(50))
+        var record: OrderRecord?
+        try await wait(timeout: timeout, for: "order \(id) to be stored") {
+            record = try queue.record(id: id)
+            return record != nil
         }
-        throw TestServerError("order \(id) was not stored within \(timeout)s")
+        return record!
     }
 
-    /// Polls `condition` until it holds or `timeout` passes.
+    /// Polls `condition` every 50 ms until it holds, for `timeout` seconds of polls. Counted in
+    /// polls, not by the clock: while the voice suites decode synchronously on both of the test
+    /// process's cooperative threads, this loop and the server's watch folder (also a task) both
+    /// wait for a thread, and a clock deadline ran out in CI before the server had its turn.
     func wait(timeout: Double = 20, for description: String, _ condition: () throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        for _ in 0..<Int(timeout / 0.05) {
             if try condition() { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TestServerError("timed out waiting for \(description)")
+        if try condition() { return }
+        throw TestServerError("timed out waiting for \(description) (\(timeout) s of polls)")
     }
 
     static func sample(_ path: String) throws -> Data {
