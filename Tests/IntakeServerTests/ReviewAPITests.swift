@@ -102,12 +102,10 @@ import Testing
         #expect(retried.json["id"] as? String == id)
         #expect(retried.headers["location"] == "/v1/orders/\(id)")
         // The bytes are still truncated: the retry fails again, under the same order, and is counted.
-        let deadline = Date().addingTimeInterval(20)
         var failures = 0
-        while Date() < deadline {
+        try await server.wait(for: "the retry's failure to be counted") {
             failures = try await server.request("GET", "/v1/deadletters/\(id)", token: server.reviewer).json["failures"] as? Int ?? 0
-            if failures >= 2 { break }
-            try await Task.sleep(for: .milliseconds(100))
+            return failures >= 2
         }
         #expect(failures == 2)
         #expect(try server.queue.record(id: id)?.status == .failed)

@@ -159,12 +159,12 @@ final class TestServer: @unchecked Sendable {
     /// polls, not by the clock: while the voice suites decode synchronously on both of the test
     /// process's cooperative threads, this loop and the server's watch folder (also a task) both
     /// wait for a thread, and a clock deadline ran out in CI before the server had its turn.
-    func wait(timeout: Double = 20, for description: String, _ condition: () throws -> Bool) async throws {
+    func wait(timeout: Double = 20, for description: String, _ condition: () async throws -> Bool) async throws {
         for _ in 0..<Int(timeout / 0.05) {
-            if try condition() { return }
+            if try await condition() { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        if try condition() { return }
+        if try await condition() { return }
         throw TestServerError("timed out waiting for \(description) (\(timeout) s of polls)")
     }
 
