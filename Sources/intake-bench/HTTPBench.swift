@@ -21,30 +21,32 @@ struct HTTPBench: AsyncParsableCommand {
             `swift build -c release`) on a fresh store and a free port, posts --alerts distinct \
             alerts from --connections concurrent clients, then waits until every order is stored. \
             The client runs on the same 2 cores as the server, as a load generator on loopback does. \
-            With --client wrk (Debian's `wrk`), posts for --duration seconds instead, each post \
-            under its own Idempotency-Key.
+            With --client wrk (Debian's `wrk`) or --client sendfile (one thread per connection \
+            handing each body to the kernel with sendfile(2), the least client CPU), posts for \
+            --duration seconds instead, each post under its own Idempotency-Key.
 
             Examples:
               swift build -c release && .build/release/intake-bench http
               .build/release/intake-bench http --alerts 3000 --connections 16 --format json
               .build/release/intake-bench http --client wrk --duration 20
+              .build/release/intake-bench http --client sendfile --duration 20
             """)
 
     @Option(help: "Alerts to post (--client urlsession).") var alerts = 1500
-    @Option(help: "Seconds to post for (--client wrk, which runs for a time, not a count).") var duration = 10
+    @Option(help: "Seconds to post for (--client wrk or sendfile, which run for a time, not a count).") var duration = 10
     @Option(help: "Concurrent clients.") var connections = 8
     @Option(help: "Seconds of signal per alert.") var seconds = 15.0
     @Option(help: "Samples per second.") var sampleRate = 25_600.0
     @Option(help: ArgumentHelp("Body format: binary (float32 with Alert-* headers) or json (samples_b64).", valueName: "format"))
     var format = "binary"
-    @Option(help: ArgumentHelp("Load generator: urlsession (in this process) or wrk (Debian's wrk, far less CPU per post).", valueName: "client"))
+    @Option(help: ArgumentHelp("Load generator: urlsession (in this process), wrk (Debian's wrk, far less CPU per post) or sendfile (in this process, least CPU per post).", valueName: "client"))
     var client = "urlsession"
     @Option(help: "Pipeline file.") var pipeline = "pipelines/default.yaml"
     @Flag(help: "Print the figures as one JSON object.") var json = false
 
     func validate() throws {
         guard ["binary", "json"].contains(format) else { throw ValidationError("--format is binary or json") }
-        guard ["urlsession", "wrk"].contains(client) else { throw ValidationError("--client is urlsession or wrk") }
+        guard ["urlsession", "wrk", "sendfile"].contains(client) else { throw ValidationError("--client is urlsession, wrk or sendfile") }
         guard alerts > 0, connections > 0, duration > 0 else { throw ValidationError("--alerts, --duration and --connections must be positive") }
     }
 
@@ -69,9 +71,11 @@ struct HTTPBench: AsyncParsableCommand {
         let started = clock.now
         let serverCPUBefore = processCPUSeconds(pid: server.process.processIdentifier)
         let url = URL(string: "http://127.0.0.1:\(server.port)/v1/alerts")!
-        let posts = client == "wrk"
-            ? try postWithWrk(alerts, url: url, token: token, folder: folder.appendingPathComponent("wrk"))
-            : try await postWithURLSession(alerts, url: url, token: token)
+        let posts = switch client {
+        case "wrk": try postWithWrk(alerts, url: url, token: token, folder: folder.appendingPathComponent("wrk"))
+        case "sendfile": try postWithSendfile(alerts, port: server.port, token: token, folder: folder.appendingPathComponent("sendfile"))
+        default: try await postWithURLSession(alerts, url: url, token: token)
+        }
         let posted = (clock.now - started) / .seconds(1)
         let accepted = posts.accepted
         let queue = ReviewQueue(store: store, settings: ReviewSettings())
@@ -84,7 +88,7 @@ struct HTTPBench: AsyncParsableCommand {
         let rss = await memory.samples
 
         let figures = Figures(
-            alerts: client == "wrk" ? accepted + posts.failures.values.reduce(0, +) : self.alerts, accepted: accepted, failed: posts.failures,
+            alerts: client != "urlsession" ? accepted + posts.failures.values.reduce(0, +) : self.alerts, accepted: accepted, failed: posts.failures,
             connections: connections, format: format, client: client, bodyBytes: bodyBytes,
             acceptedPerSecond: Double(accepted) / posted, p50Milliseconds: posts.p50 * 1000, p99Milliseconds: posts.p99 * 1000,
             maxMilliseconds: posts.max * 1000, storedPerSecond: Double(accepted) / stored, secondsToStoreAll: stored,
@@ -143,10 +147,9 @@ struct HTTPBench: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let sorted = tally.latencies.withLock { $0.sorted() }
-        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         return Posts(
             accepted: sorted.count, failures: tally.failures.withLock { $0 },
-            p50: percentile(0.5), p99: percentile(0.99), max: sorted.last ?? 0,
+            p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.last ?? 0,
             clientCPUSeconds: processCPUSeconds() - clientCPUBefore)
     }
 
@@ -161,6 +164,25 @@ struct HTTPBench: AsyncParsableCommand {
         return Posts(
             accepted: accepted, failures: failures, p50: result.p50Microseconds / 1e6, p99: result.p99Microseconds / 1e6,
             max: result.maxMicroseconds / 1e6, clientCPUSeconds: result.cpuSeconds)
+    }
+
+    /// Posts with `SendfileClient`: the eight base alerts in turn from files, each post under
+    /// its own idempotency key (so each is its own order).
+    private func postWithSendfile(_ alerts: [VibrationAlert], port: Int, token: String, folder: URL) throws -> Posts {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let files = try alerts.enumerated().map { index, alert in
+            let file = folder.appendingPathComponent("body-\(index).bin")
+            try Self.body(alert, index: index, binary: format == "binary").write(to: file)
+            return file
+        }
+        let result = try SendfileClient(host: "127.0.0.1", port: port, path: "/v1/alerts", token: token, headers: headers, connections: connections)
+            .post(bodies: files, seconds: Double(duration))
+        let sorted = result.latencies.sorted()
+        var failures: [String: Int] = [:]
+        for (status, count) in result.statuses where status != 202 { failures[status == 0 ? "dropped" : "\(status)"] = count }
+        return Posts(
+            accepted: result.statuses[202] ?? 0, failures: failures, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99),
+            max: sorted.last ?? 0, clientCPUSeconds: result.cpuSeconds)
     }
 
     private var headers: [String: String] {

@@ -38,7 +38,7 @@ struct WrkClient {
     /// not a count: a thread that stops early leaves its main thread asleep until the end.)
     func post(bodies: [Data], seconds: Int, folder: URL) throws -> Result {
         guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw WrkError("wrk is not installed; apt-get install wrk, or use --client urlsession")
+            throw LoadGeneratorError("wrk is not installed; apt-get install wrk, or use --client urlsession")
         }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var paths: [String] = []
@@ -64,7 +64,7 @@ struct WrkClient {
         guard process.terminationStatus == 0,
               let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") })
         else {
-            throw WrkError("wrk exited with status \(process.terminationStatus) and no figures:\n\(text)")
+            throw LoadGeneratorError("wrk exited with status \(process.terminationStatus) and no figures:\n\(text)")
         }
         var result = try JSONDecoder().decode(Result.self, from: Data(line.utf8))
         result.cpuSeconds = childrenCPUSeconds() - before
@@ -124,7 +124,7 @@ struct WrkClient {
     }
 }
 
-struct WrkError: Error, CustomStringConvertible {
+struct LoadGeneratorError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
