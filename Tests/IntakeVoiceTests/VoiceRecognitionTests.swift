@@ -91,6 +91,15 @@ import Testing
         #expect(segment.words.map(\.text).joined(separator: " ").contains("five oh five amp"))
     }
 
+    @Test func aNumberThatSoundsLikeANumberAndAWordIsReadAsTheOrderNamesIt() throws {
+        // "six tea" and "sixty" are the same phones; no reading the decoder offers says "six tea".
+        let (draft, transcript) = try order(try Self.speak("please send six tea bags"))
+        let segment = try #require(transcript.segments.first)
+        #expect(segment.readings.first?.text.contains("six tea") == false)
+        #expect(transcript.text == "please send six tea bags")
+        #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-1080 6"])
+    }
+
     @Test func outOfDomainSpeechGoesToReviewWithANoteNotIntoProducts() throws {
         let (draft, transcript) = try order(try Self.speak("the weather is lovely today, shall we go to the beach and swim", voice: "rms"))
         #expect(draft.intent.lines.isEmpty)

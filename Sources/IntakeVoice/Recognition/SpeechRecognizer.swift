@@ -13,7 +13,8 @@ import IntakeAlignment
 ///
 /// With a `reader`, each segment's reading is chosen from the decoder's N-best list by how well
 /// it reads as an order (`OrderPlausibility`): the acoustics alone confuse "oh" with "l" and
-/// "eight" with "a", the order's structure does not. A segment whose best path is doubtful
+/// "eight" with "a", the order's structure does not. Each reading is also weighed with its
+/// `NumberSplits` ("sixty bags" as "six tea bags"). A segment whose best path is doubtful
 /// keeps it, so out-of-domain speech is never rescored into products.
 public final class SpeechRecognizer {
     public struct Settings: Sendable, Equatable {
@@ -39,14 +40,24 @@ public final class SpeechRecognizer {
     private let rewrites: [[String]: String]
     /// Judges readings as orders; nil: the best path is taken as heard.
     private let reader: TextIntentParser?
+    /// Numbers that sound like a number and a word ("sixty", "six tea"), weighed both ways.
+    private let splits: NumberSplits?
 
-    public init(decoder: PocketSphinxDecoder, vocabulary: SpeechVocabulary?, reader: TextIntentParser? = nil, settings: Settings = Settings()) {
+    /// `pronunciations`: the decoder's dictionary, to find numbers that sound like a number and
+    /// a domain word; without it readings are weighed as decoded.
+    public init(
+        decoder: PocketSphinxDecoder, vocabulary: SpeechVocabulary?, reader: TextIntentParser? = nil,
+        pronunciations: PronunciationDictionary? = nil, settings: Settings = Settings()
+    ) {
         self.decoder = decoder
         self.settings = settings
         self.suppressor = NoiseSuppressor(settings: settings.noise)
         self.domain = vocabulary?.domainWords
         self.rewrites = vocabulary?.rewrites ?? [:]
         self.reader = reader
+        self.splits = vocabulary.flatMap { vocabulary in
+            pronunciations.map { NumberSplits(vocabulary: vocabulary, pronunciations: $0) }
+        }
     }
 
     public func transcribe(_ audio: SpeechAudio) -> Transcript {
@@ -59,19 +70,24 @@ public final class SpeechRecognizer {
             let decoding = decoder.decode(heard[cut.start..<cut.end], alternatives: reader == nil ? 0 : settings.alternatives)
             let best = segment(decoding.words, start: offset, end: end)
             guard let reader, !decoding.alternatives.isEmpty, best.outOfDomainShare < settings.doubtfulShare else { return best }
+            // The best path, then each N-best reading, each followed by its number splits.
+            let paths = [(decoding.words, 0)] + decoding.alternatives.map { ($0.words, decoding.score - $0.score) }
             var chosen = best
-            let bestText = written(best)
-            var readings = [Transcript.Reading(text: bestText, plausibility: reader.plausibility(of: bestText).score, scoreBelowBest: 0)]
-            var chosenScore = readings[0].plausibility + settings.rescoreMargin
-            for (rank, alternative) in decoding.alternatives.enumerated() {
-                var candidate = segment(alternative.words, start: offset, end: end)
-                let text = written(candidate)
-                let score = reader.plausibility(of: text).score
-                readings.append(Transcript.Reading(text: text, plausibility: score, scoreBelowBest: decoding.score - alternative.score))
-                if score > chosenScore, candidate.outOfDomainShare < settings.doubtfulShare {
-                    candidate.alternative = rank + 1
-                    chosen = candidate
-                    chosenScore = score
+            var chosenScore = -Double.infinity
+            var readings: [Transcript.Reading] = []
+            for (words, scoreBelowBest) in paths {
+                for variant in [words] + (splits?.variants(of: words) ?? []) {
+                    var candidate = segment(variant, start: offset, end: end)
+                    let text = written(candidate)
+                    let score = reader.plausibility(of: text).score
+                    readings.append(Transcript.Reading(text: text, plausibility: score, scoreBelowBest: scoreBelowBest))
+                    if readings.count == 1 {
+                        chosenScore = score + settings.rescoreMargin
+                    } else if score > chosenScore, candidate.outOfDomainShare < settings.doubtfulShare {
+                        candidate.alternative = readings.count - 1
+                        chosen = candidate
+                        chosenScore = score
+                    }
                 }
             }
             chosen.readings = readings

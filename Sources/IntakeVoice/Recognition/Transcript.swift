@@ -20,11 +20,12 @@ public struct Transcript: Sendable, Equatable {
         public var words: [Word]
         /// Share of the segment's word time spent in out-of-domain words.
         public var outOfDomainShare: Double
-        /// The rank of the decoder's N-best reading chosen over its best path because it reads
+        /// The index in `readings` of the reading chosen over the best path because it reads
         /// better as an order; nil for the best path.
         public var alternative: Int?
-        /// The readings weighed, best path first, as the aligner reads them, with their
-        /// `OrderPlausibility` scores; empty when none were.
+        /// The readings weighed, best path first, then the decoder's N-best list, each followed
+        /// by its number splits, as the aligner reads them, with their `OrderPlausibility`
+        /// scores; empty when none were.
         public var readings: [Reading]
 
         public init(start: Double, end: Double, words: [Word], outOfDomainShare: Double, alternative: Int? = nil, readings: [Reading] = []) {

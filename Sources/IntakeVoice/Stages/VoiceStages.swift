@@ -51,8 +51,13 @@ public struct RecognizeStage: Stage {
         configuration.insertionPenalty = insertionPenalty
         configuration.adaptation = adaptation
         self.configuration = configuration
+        // The decoder's own dictionary (written by `DomainRecognizerFiles`), read once for all
+        // workers: it says which numbers sound like a number and a word.
+        let heardAs = try? PronunciationDictionary(files: [files.dictionary])
         recognizers = WorkerLocal {
-            SpeechRecognizer(decoder: try PocketSphinxDecoder(configuration), vocabulary: vocabulary, reader: reader, settings: settings)
+            SpeechRecognizer(
+                decoder: try PocketSphinxDecoder(configuration), vocabulary: vocabulary, reader: reader,
+                pronunciations: heardAs, settings: settings)
         }
     }
 

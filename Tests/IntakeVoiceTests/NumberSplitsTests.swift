@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+@testable import IntakeVoice
+
+@Suite struct NumberSplitsTests {
+    /// The demo catalog's vocabulary with the Debian dictionary's pronunciations.
+    static let splits = NumberSplits(
+        vocabulary: SpeechVocabulary(master: VoiceRecognitionTests.master),
+        pronunciations: try! PronunciationDictionary(files: [URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary)]))
+
+    @Test func tensThatSoundLikeANumberAndTeaSplit() {
+        let sixty = Self.splits.splits["sixty"] ?? []
+        #expect(sixty.contains { $0.number == "six" && $0.word == "tea" })
+        #expect(Self.splits.splits["forty"]?.contains { $0.number == "four" && $0.word == "tea" } == true)
+        #expect(Self.splits.splits["seventy"]?.contains { $0.number == "seven" && $0.word == "tea" } == true)
+        // S IH K S T IY: "six" is four of its six phones.
+        #expect(sixty.first { $0.word == "tea" }?.share == 4.0 / 6.0)
+    }
+
+    @Test func numbersWithNoSoundAlikeWordAndLettersDoNotSplit() {
+        #expect(Self.splits.splits["sixteen"] == nil)
+        #expect(Self.splits.splits["twelve"] == nil)
+        #expect(Self.splits.splits.values.joined().allSatisfy { $0.word.count > 1 })
+    }
+
+    @Test func aVariantSplitsTheWordsTimeByItsPhones() {
+        let words: [PocketSphinxDecoder.Word] = [
+            .init(text: "sixty", startFrame: 100, endFrame: 160, acousticScore: -600),
+            .init(text: "bags", startFrame: 160, endFrame: 200, acousticScore: -300),
+        ]
+        let variant = Self.splits.variants(of: words).first { $0.map(\.text) == ["six", "tea", "bags"] }
+        #expect(variant?.map(\.startFrame) == [100, 140, 160])
+        #expect(variant?.map(\.endFrame) == [140, 160, 200])
+        #expect(variant?.map(\.acousticScore) == [-400, -200, -300])
+        #expect(Self.splits.variants(of: [words[1]]).isEmpty)
+    }
+}
