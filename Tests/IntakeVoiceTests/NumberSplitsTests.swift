@@ -34,4 +34,14 @@ import Testing
         #expect(variant?.map(\.acousticScore) == [-400, -200, -300])
         #expect(Self.splits.variants(of: [words[1]]).isEmpty)
     }
+
+    @Test func aSplitOffWordMustBeginAPhraseTheNextWordsComplete() {
+        func heard(_ text: String) -> [PocketSphinxDecoder.Word] {
+            text.split(separator: " ").enumerated().map { .init(text: String($1), startFrame: 10 * $0, endFrame: 10 * $0 + 10, acousticScore: -100) }
+        }
+        #expect(Self.splits.variants(of: heard("forty bags please")).map { $0.map(\.text).joined(separator: " ") } == ["four tea bags please"])
+        // "tea" alone names a product, but nothing after "forty" continues it: no split.
+        #expect(Self.splits.variants(of: heard("a forty a four ring")).isEmpty)
+        #expect(Self.splits.variants(of: heard("sixty")).isEmpty)
+    }
 }

@@ -3,7 +3,10 @@
 ///
 /// The language model settles such a pair by its counts, nearly always for the number, and the
 /// sound cannot settle it at all; the order can: "sixty bags" names no product, "six tea bags"
-/// does. So `SpeechRecognizer` weighs every reading that has such a number also split.
+/// does. So `SpeechRecognizer` weighs a reading with such a number also split, when the words
+/// after it complete a product or modifier phrase that the split-off word begins ("tea" +
+/// "bags"). A split-off word that would stand alone ("four tea" out of "forty") is not tried:
+/// it turned a misheard line into an extra one in the bench's noisy speech.
 ///
 /// In: the domain vocabulary and the recogniser's dictionary. Out: for a decoded word sequence,
 /// its variants with one such number split in two (timed by their share of the phones).
@@ -17,11 +20,18 @@ struct NumberSplits: Sendable, Equatable {
 
     /// Number word → the ways it splits.
     let splits: [String: [Split]]
+    /// First word → the rest of each phrase of two words or more it begins.
+    private let continuations: [String: [[String]]]
 
     init(vocabulary: SpeechVocabulary, pronunciations: PronunciationDictionary) {
         let numbers = SpokenForms.ones + SpokenForms.tens.filter { !$0.isEmpty }
+        var continuations: [String: [[String]]] = [:]
+        for phrase in vocabulary.products + vocabulary.modifiers where phrase.count > 1 {
+            continuations[phrase[0], default: []].append(Array(phrase.dropFirst()))
+        }
+        self.continuations = continuations
         // Letters (said in codes) left out: "six t" is a reading to weigh only in a code.
-        let words = vocabulary.domainWords.subtracting(SpeechVocabulary.numberWords).filter { $0.count > 1 }
+        let words = Set(continuations.keys).subtracting(SpeechVocabulary.numberWords).filter { $0.count > 1 }
         // Phones → the domain words said that way.
         var bySound: [[Substring]: [String]] = [:]
         for word in words.sorted() {
@@ -50,11 +60,13 @@ struct NumberSplits: Sendable, Equatable {
 
     var isEmpty: Bool { splits.isEmpty }
 
-    /// `words` with one number split, for each number and split there is; none when no word splits.
+    /// `words` with one number split, for each number and split whose word the next words
+    /// continue into a phrase; none when no word splits.
     func variants(of words: [PocketSphinxDecoder.Word]) -> [[PocketSphinxDecoder.Word]] {
         var variants: [[PocketSphinxDecoder.Word]] = []
         for (index, word) in words.enumerated() {
-            for split in splits[word.text] ?? [] {
+            let after = words[(index + 1)...].map(\.text)
+            for split in splits[word.text] ?? [] where continuations[split.word]?.contains(where: { after.starts(with: $0) }) == true {
                 let cut = word.startFrame + Int((Double(word.endFrame - word.startFrame) * split.share).rounded())
                 let score = Int((Double(word.acousticScore) * split.share).rounded())
                 var variant = words
