@@ -64,6 +64,7 @@ struct SendfileClient {
                     do {
                         if connection == nil { connection = try Connection(host: host, port: port) }
                         let status = try connection!.post(head: head, file: file.descriptor, size: file.size)
+                        if !connection!.isReusable { connection = nil }
                         statuses[status, default: 0] += 1
                         if status == 202 { latencies.append((ContinuousClock.now - started) / .seconds(1)) }
                     } catch {
@@ -119,6 +120,9 @@ private final class Connection {
 
     deinit { close(socket) }
 
+    /// False once the server has said it closes the connection after its answer.
+    private(set) var isReusable = true
+
     /// Sends `head` and then `size` bytes of `file`, reads the answer, returns its status.
     func post(head: [UInt8], file: Int32, size: Int) throws -> Int {
         var written = 0
@@ -149,11 +153,13 @@ private final class Connection {
               let status = Int(statusLine.split(separator: " ")[1]) else {
             throw LoadGeneratorError("not an HTTP answer: \(head.prefix(80))")
         }
-        let length = lines.dropFirst().compactMap { line -> Int? in
+        var fields: [String: String] = [:]
+        for line in lines.dropFirst() {
             let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
-            return Int(parts[1].trimmingCharacters(in: .whitespaces))
-        }.first ?? 0
+            if parts.count == 2 { fields[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces).lowercased() }
+        }
+        let length = fields["content-length"].flatMap { Int($0) } ?? 0
+        if fields["connection"] == "close" { isReusable = false }
         let total = headEnd! + 4 + length
         while buffer.count < total { try fill() }
         buffer.removeFirst(total)

@@ -58,8 +58,6 @@ struct NumberSplits: Sendable, Equatable {
         self.splits = splits
     }
 
-    var isEmpty: Bool { splits.isEmpty }
-
     /// `words` with one number split, for each number and split whose word the next words
     /// continue into a phrase; none when no word splits.
     func variants(of words: [PocketSphinxDecoder.Word]) -> [[PocketSphinxDecoder.Word]] {
