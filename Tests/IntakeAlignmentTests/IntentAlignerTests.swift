@@ -108,6 +108,20 @@ import Testing
         #expect(draft.intent.lines.map(\.unit) == ["ream", "each", "box"])
     }
 
+    @Test func aUnitWordThatIsPartOfTheNameCountsTowardsTheMatch() throws {
+        // "water" alone is half of "still water"; with "bottles" it is all of "water bottle".
+        let line = try #require(align("forty bottles of water").intent.lines.first)
+        #expect(line.sku == "CAF-8")
+        #expect(line.quantity == 40)
+        #expect(line.unit == "bottle")
+        #expect(line.confidence >= 0.95)
+        // The same with a modifier after it, which is matched apart from the product words.
+        let modified = try #require(align("forty bottles of water no straw").intent.lines.first)
+        #expect(modified.sku == "CAF-8" && modified.confidence >= 0.95 && modified.modifiers == ["no_straw"])
+        // A unit word that is not in the name adds nothing.
+        #expect(align("two cups of water").intent.lines.first?.confidence ?? 0 < 0.7)
+    }
+
     @Test func spokenRunOnSentencesSplitAtEachQuantity() throws {
         let draft = align("can i get four lattes one with oat milk and two croissants to go")
         #expect(draft.intent.lines.map(\.sku) == ["CAF-7", "CAF-5"])

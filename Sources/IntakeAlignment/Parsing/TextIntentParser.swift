@@ -341,15 +341,26 @@ public struct TextIntentParser: Sendable {
         }
 
         // Whole phrase first: "oat milk 1l" is a product even though "oat milk" is a modifier.
-        let productWords = MatchText.keys(product.map { norms[$0] })
-        var match = productWords.isEmpty ? nil : matcher.match(tokens: productWords)
+        // The material the words at `positions` name. "forty bottles of water": "water" alone is
+        // half of "still water", but the unit word is in the name too ("water bottle"), so the
+        // line says all of it. Only the same product's score rises; the unit stays the unit.
+        func material(_ positions: [Int]) -> MaterialMatch? {
+            let words = MatchText.keys(positions.map { norms[$0] })
+            guard !words.isEmpty, let found = matcher.match(tokens: words) else { return nil }
+            guard found.score < 1, let (_, at) = unit,
+                  let withUnit = matcher.match(tokens: MatchText.keys([norms[at]] + positions.map { norms[$0] })),
+                  withUnit.material.sku == found.material.sku, withUnit.score > found.score
+            else { return found }
+            return withUnit
+        }
+        var match = material(product)
         var modifiers: [ParsedMessage.ModifierHit] = []
         if match?.score != 1 {
             let hits = modifierHits(in: clause, tokens)
             if !hits.positions.isEmpty {
                 let remaining = product.filter { !hits.positions.contains($0) }
                 let trimmed = remaining.filter { !Lexicon.fillers.contains(norms[$0]) }
-                let remainingMatch = trimmed.isEmpty ? nil : matcher.match(tokens: MatchText.keys(remaining.map { norms[$0] }))
+                let remainingMatch = trimmed.isEmpty ? nil : material(remaining)
                 if trimmed.isEmpty && unit != nil && match != nil {
                     // "2 cartons of oat milk": the modifier words name the product.
                 } else if !trimmed.isEmpty, let whole = match, whole.score >= 0.8, whole.score >= (remainingMatch?.score ?? 0) {

@@ -12,6 +12,7 @@ enum DemoMaster {
         CAF-5,Butter Croissant,croissant|butter croissant,each,cafe.bakery,,2.10
         CAF-6,Oat Milk 1L,oat milk carton|oat milk 1l,carton,cafe.dairy,chilled,2.50
         CAF-7,Latte,latte|caffe latte,cup,cafe.coffee,,3.30
+        CAF-8,Still Water 500ml,still water|water bottle,bottle,cafe.beverage.cold,,1.50
         OFF-1,A4 Copy Paper 80gsm,a4 paper|copy paper,ream,office.paper,,4.20
         OFF-2,HP 26A Toner Cartridge,hp 26a|cf226a,each,office.toner,,89.00
         OFF-3,Staples 26/6,staples,box,office.stationery,,1.10
