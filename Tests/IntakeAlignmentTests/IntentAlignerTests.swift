@@ -34,6 +34,9 @@ import Testing
         // Recognisers hear "a" before numbers ("store seven a eight butter croissants").
         let draft = align("store seven a eight butter croissants and a latte")
         #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-5 8", "CAF-7 1"])
+        // Sometimes more than one.
+        let twice = align("store seven a a eight butter croissants and a latte")
+        #expect(twice.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-5 8", "CAF-7 1"])
     }
 
     /// Recognisers slip on vowels between catalog words ("belt" for "bolt"): a counted phrase

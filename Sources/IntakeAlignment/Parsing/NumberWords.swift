@@ -21,7 +21,7 @@ enum NumberWords {
 
     /// Reads a quantity starting at `words[start]`; returns its value and how many words it used
     /// (a trailing "of" included). `a`/`an` count as one only when something follows, and are
-    /// skipped before a number word ("a eight" is 8).
+    /// skipped before a number word ("a eight" and "a a eight" are 8).
     static func read(_ words: [String], from start: Int) -> (value: Double, length: Int)? {
         var index = start
         var total: Double = 0
@@ -40,9 +40,12 @@ enum NumberWords {
             return nil
         }
         if word(index) == "a" || word(index) == "an" {
-            // "a eight lemon drizzle": speech recognisers insert "a" before a count; the count wins.
-            if let next = word(index + 1), units[next] != nil || tens[next] != nil, let count = read(words, from: index + 1) {
-                return (count.value, count.length + 1)
+            // "a eight lemon drizzle", "a a fifteen staplers": speech recognisers insert "a"s
+            // before a count; the count wins.
+            var first = index + 1
+            while word(first) == "a" || word(first) == "an" { first += 1 }
+            if let next = word(first), units[next] != nil || tens[next] != nil, let count = read(words, from: first) {
+                return (count.value, count.length + first - index)
             }
             if let next = word(index + 1), let multiplier = multipliers[next] {
                 index += 2
