@@ -14,7 +14,7 @@ import IntakeAlignment
 /// With a `reader`, each segment's reading is chosen from the decoder's N-best list by how well
 /// it reads as an order (`OrderPlausibility`): the acoustics alone confuse "oh" with "l" and
 /// "eight" with "a", the order's structure does not. Each reading is also weighed with its
-/// `NumberSplits` ("sixty bags" as "six tea bags"). A segment whose best path is doubtful
+/// `NumberSoundAlikes` ("sixty bags" as "six tea bags", "for" as "four"). A segment whose best path is doubtful
 /// keeps it, so out-of-domain speech is never rescored into products.
 public final class SpeechRecognizer {
     public struct Settings: Sendable, Equatable {
@@ -40,8 +40,8 @@ public final class SpeechRecognizer {
     private let rewrites: [[String]: String]
     /// Judges readings as orders; nil: the best path is taken as heard.
     private let reader: TextIntentParser?
-    /// Numbers that sound like a number and a word ("sixty", "six tea"), weighed both ways.
-    private let splits: NumberSplits?
+    /// Words said like numbers ("sixty" and "six tea", "for" and "four"), weighed both ways.
+    private let soundAlikes: NumberSoundAlikes?
 
     /// `pronunciations`: the decoder's dictionary, to find numbers that sound like a number and
     /// a domain word; without it readings are weighed as decoded.
@@ -55,8 +55,8 @@ public final class SpeechRecognizer {
         self.domain = vocabulary?.domainWords
         self.rewrites = vocabulary?.rewrites ?? [:]
         self.reader = reader
-        self.splits = vocabulary.flatMap { vocabulary in
-            pronunciations.map { NumberSplits(vocabulary: vocabulary, pronunciations: $0) }
+        self.soundAlikes = vocabulary.flatMap { vocabulary in
+            pronunciations.map { NumberSoundAlikes(vocabulary: vocabulary, pronunciations: $0) }
         }
     }
 
@@ -70,13 +70,13 @@ public final class SpeechRecognizer {
             let decoding = decoder.decode(heard[cut.start..<cut.end], alternatives: reader == nil ? 0 : settings.alternatives)
             let best = segment(decoding.words, start: offset, end: end)
             guard let reader, !decoding.alternatives.isEmpty, best.outOfDomainShare < settings.doubtfulShare else { return best }
-            // The best path, then each N-best reading, each followed by its number splits.
+            // The best path, then each N-best reading, each followed by its `NumberSoundAlikes` variants.
             let paths = [(decoding.words, 0)] + decoding.alternatives.map { ($0.words, decoding.score - $0.score) }
             var chosen = best
             var chosenScore = -Double.infinity
             var readings: [Transcript.Reading] = []
             for (words, scoreBelowBest) in paths {
-                for variant in [words] + (splits?.variants(of: words) ?? []) {
+                for variant in [words] + (soundAlikes?.variants(of: words) ?? []) {
                     var candidate = segment(variant, start: offset, end: end)
                     let text = written(candidate)
                     let score = reader.plausibility(of: text).score

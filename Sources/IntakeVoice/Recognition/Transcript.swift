@@ -24,8 +24,8 @@ public struct Transcript: Sendable, Equatable {
         /// better as an order; nil for the best path.
         public var alternative: Int?
         /// The readings weighed, best path first, then the decoder's N-best list, each followed
-        /// by its number splits, as the aligner reads them, with their `OrderPlausibility`
-        /// scores; empty when none were.
+        /// by its `NumberSoundAlikes` variants, as the aligner reads them, with their
+        /// `OrderPlausibility` scores; empty when none were.
         public var readings: [Reading]
 
         public init(start: Double, end: Double, words: [Word], outOfDomainShare: Double, alternative: Int? = nil, readings: [Reading] = []) {

@@ -1,16 +1,21 @@
-/// Number words that sound exactly like a smaller number and a domain word said together:
-/// "sixty" (S IH K S T IY) is "six tea", "forty" is "four tea", "seventy" is "seven tea".
+/// Words said exactly like numbers, which the sound cannot tell apart and the language model
+/// settles by its counts. Two kinds:
+/// - a number that sounds like a smaller number and a domain word: "sixty" (S IH K S T IY) is
+///   "six tea", "forty" is "four tea", "seventy" is "seven tea";
+/// - a domain word said like a number: "for" and "four", "to" and "two".
 ///
-/// The language model settles such a pair by its counts, nearly always for the number, and the
-/// sound cannot settle it at all; the order can: "sixty bags" names no product, "six tea bags"
-/// does. So `SpeechRecognizer` weighs a reading with such a number also split, when the words
-/// after it complete a product or modifier phrase that the split-off word begins ("tea" +
-/// "bags"). A split-off word that would stand alone ("four tea" out of "forty") is not tried:
-/// it turned a misheard line into an extra one in the bench's noisy speech.
+/// The order can tell: "sixty bags" names no product, "six tea bags" does; "store two for
+/// c h five six two e e" orders nothing, "… four c h five six two e e" orders four. So
+/// `SpeechRecognizer` weighs each reading also with one such number split or one such word
+/// read as its number, and the order parser's plausibility chooses.
+///
+/// A split is tried only where the words after it complete a product or modifier phrase that
+/// the split-off word begins ("tea" + "bags"): split-off words that stood alone ("four tea" out
+/// of "forty") turned a misheard noisy line into an extra one in the bench.
 ///
 /// In: the domain vocabulary and the recogniser's dictionary. Out: for a decoded word sequence,
-/// its variants with one such number split in two (timed by their share of the phones).
-struct NumberSplits: Sendable, Equatable {
+/// its variants (a split number is timed by the two words' share of its phones).
+struct NumberSoundAlikes: Sendable, Equatable {
     struct Split: Sendable, Equatable {
         var number: String
         var word: String
@@ -20,6 +25,8 @@ struct NumberSplits: Sendable, Equatable {
 
     /// Number word → the ways it splits.
     let splits: [String: [Split]]
+    /// Domain word → the number said the same way ("for" → "four").
+    let numbersSaidAlike: [String: String]
     /// First word → the rest of each phrase of two words or more it begins.
     private let continuations: [String: [[String]]]
 
@@ -39,6 +46,15 @@ struct NumberSplits: Sendable, Equatable {
                 bySound[phones.split(separator: " "), default: []].append(word)
             }
         }
+        var alike: [String: String] = [:]
+        let others = vocabulary.domainWords.subtracting(SpeechVocabulary.numberWords).filter { $0.count > 1 }
+        for number in numbers {
+            let sounds = Set(pronunciations.pronunciations(of: number).phones)
+            for word in others.sorted() where alike[word] == nil && pronunciations.pronunciations(of: word).phones.contains(where: sounds.contains) {
+                alike[word] = number
+            }
+        }
+        numbersSaidAlike = alike
         var splits: [String: [Split]] = [:]
         for whole in numbers {
             for phones in pronunciations.pronunciations(of: whole).phones.map({ $0.split(separator: " ") }) {
@@ -58,11 +74,16 @@ struct NumberSplits: Sendable, Equatable {
         self.splits = splits
     }
 
-    /// `words` with one number split, for each number and split whose word the next words
-    /// continue into a phrase; none when no word splits.
+    /// `words` with one number split (where the next words continue the split-off word into a
+    /// phrase) or one word read as the number said like it, for each there is.
     func variants(of words: [PocketSphinxDecoder.Word]) -> [[PocketSphinxDecoder.Word]] {
         var variants: [[PocketSphinxDecoder.Word]] = []
         for (index, word) in words.enumerated() {
+            if let number = numbersSaidAlike[word.text] {
+                var variant = words
+                variant[index].text = number
+                variants.append(variant)
+            }
             let after = words[(index + 1)...].map(\.text)
             for split in splits[word.text] ?? [] where continuations[split.word]?.contains(where: { after.starts(with: $0) }) == true {
                 let cut = word.startFrame + Int((Double(word.endFrame - word.startFrame) * split.share).rounded())
