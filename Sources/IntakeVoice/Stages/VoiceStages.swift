@@ -52,7 +52,7 @@ public struct RecognizeStage: Stage {
         configuration.adaptation = adaptation
         self.configuration = configuration
         // The decoder's own dictionary (written by `DomainRecognizerFiles`), read once for all
-        // workers: it says which numbers sound like a number and a word.
+        // workers: it says which words sound like numbers.
         let heardAs = try? PronunciationDictionary(files: [files.dictionary])
         recognizers = WorkerLocal {
             SpeechRecognizer(
