@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func aNumberThatSoundsLikeANumberAndAWordIsReadAsTheOrderNamesIt() throws {
-        // "six tea" and "sixty" are the same phones; no reading the decoder offers says "six tea".
+        // "six tea" and "sixty" are the same phones; the decoder's best path does not say "six tea".
         let (draft, transcript) = try order(try Self.speak("please send six tea bags"))
         let segment = try #require(transcript.segments.first)
         #expect(segment.readings.first?.text.contains("six tea") == false)

@@ -38,23 +38,22 @@ struct NumberSoundAlikes: Sendable, Equatable {
         }
         self.continuations = continuations
         // Letters (said in codes) left out: "six t" is a reading to weigh only in a code.
-        let words = Set(continuations.keys).subtracting(SpeechVocabulary.numberWords).filter { $0.count > 1 }
-        // Phones → the domain words said that way.
-        var bySound: [[Substring]: [String]] = [:]
-        for word in words.sorted() {
-            for phones in pronunciations.pronunciations(of: word).phones {
-                bySound[phones.split(separator: " "), default: []].append(word)
-            }
-        }
+        let words = vocabulary.domainWords.subtracting(SpeechVocabulary.numberWords).filter { $0.count > 1 }.sorted()
         var alike: [String: String] = [:]
-        let others = vocabulary.domainWords.subtracting(SpeechVocabulary.numberWords).filter { $0.count > 1 }
         for number in numbers {
             let sounds = Set(pronunciations.pronunciations(of: number).phones)
-            for word in others.sorted() where alike[word] == nil && pronunciations.pronunciations(of: word).phones.contains(where: sounds.contains) {
+            for word in words where alike[word] == nil && pronunciations.pronunciations(of: word).phones.contains(where: sounds.contains) {
                 alike[word] = number
             }
         }
         numbersSaidAlike = alike
+        // Phones → the words that begin a phrase said that way (what a number may split into).
+        var bySound: [[Substring]: [String]] = [:]
+        for word in words where continuations[word] != nil {
+            for phones in pronunciations.pronunciations(of: word).phones {
+                bySound[phones.split(separator: " "), default: []].append(word)
+            }
+        }
         var splits: [String: [Split]] = [:]
         for whole in numbers {
             for phones in pronunciations.pronunciations(of: whole).phones.map({ $0.split(separator: " ") }) {
