@@ -156,9 +156,8 @@ struct HTTPBench: AsyncParsableCommand {
     /// Posts with `wrk`: the eight base alerts in turn, each post under its own idempotency key
     /// (so each is its own order). wrk's latencies count every answer, not only 202s.
     private func postWithWrk(_ alerts: [VibrationAlert], url: URL, token: String, folder: URL) throws -> Posts {
-        let bodies = try alerts.enumerated().map { try Self.body($1, index: $0, binary: format == "binary") }
         let result = try WrkClient(url: url, token: token, headers: headers, connections: connections)
-            .post(bodies: bodies, seconds: duration, folder: folder)
+            .post(bodies: try bodyFiles(alerts, in: folder), seconds: duration, folder: folder)
         var failures = result.statuses
         let accepted = failures.removeValue(forKey: "202") ?? 0
         return Posts(
@@ -169,20 +168,24 @@ struct HTTPBench: AsyncParsableCommand {
     /// Posts with `SendfileClient`: the eight base alerts in turn from files, each post under
     /// its own idempotency key (so each is its own order).
     private func postWithSendfile(_ alerts: [VibrationAlert], port: Int, token: String, folder: URL) throws -> Posts {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let files = try alerts.enumerated().map { index, alert in
-            let file = folder.appendingPathComponent("body-\(index).bin")
-            try Self.body(alert, index: index, binary: format == "binary").write(to: file)
-            return file
-        }
         let result = try SendfileClient(host: "127.0.0.1", port: port, path: "/v1/alerts", token: token, headers: headers, connections: connections)
-            .post(bodies: files, seconds: Double(duration))
+            .post(bodies: try bodyFiles(alerts, in: folder), seconds: Double(duration))
         let sorted = result.latencies.sorted()
         var failures: [String: Int] = [:]
         for (status, count) in result.statuses where status != 202 { failures[status == 0 ? "dropped" : "\(status)"] = count }
         return Posts(
             accepted: result.statuses[202] ?? 0, failures: failures, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99),
             max: sorted.last ?? 0, clientCPUSeconds: result.cpuSeconds)
+    }
+
+    /// The base alerts' bodies as files in `folder`, for the clients that post from files.
+    private func bodyFiles(_ alerts: [VibrationAlert], in folder: URL) throws -> [URL] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try alerts.enumerated().map { index, alert in
+            let file = folder.appendingPathComponent("body-\(index).bin")
+            try Self.body(alert, index: index, binary: format == "binary").write(to: file)
+            return file
+        }
     }
 
     private var headers: [String: String] {

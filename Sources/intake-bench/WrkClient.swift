@@ -4,7 +4,7 @@ import Foundation
 /// spends far less CPU per post than URLSession, so on a 2-core machine more of the cores go to
 /// the server under test.
 ///
-/// In: the bodies to post (rotated), the headers every post carries, for how long. Each post
+/// In: the body files to post (rotated), the headers every post carries, for how long. Each post
 /// gets its own `Idempotency-Key`, so each becomes its own order even when bodies repeat. Out:
 /// the answers by HTTP status, wrk's latency percentiles (request start to answer) and its
 /// client CPU.
@@ -34,19 +34,15 @@ struct WrkClient {
     /// wrk's event-loop threads: one per core.
     var threads = 2
 
-    /// Posts `bodies` in turn for `seconds` and waits for wrk to finish. (wrk runs for a time,
-    /// not a count: a thread that stops early leaves its main thread asleep until the end.)
-    func post(bodies: [Data], seconds: Int, folder: URL) throws -> Result {
+    /// Posts `bodies` (files) in turn for `seconds` and waits for wrk to finish; its script goes
+    /// in `folder`. (wrk runs for a time, not a count: a thread that stops early leaves its main
+    /// thread asleep until the end.)
+    func post(bodies: [URL], seconds: Int, folder: URL) throws -> Result {
         guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw LoadGeneratorError("wrk is not installed; apt-get install wrk, or use --client urlsession")
         }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var paths: [String] = []
-        for (index, body) in bodies.enumerated() {
-            let file = folder.appendingPathComponent("body-\(index).bin")
-            try body.write(to: file)
-            paths.append(file.path)
-        }
+        let paths = bodies.map(\.path)
         let threads = min(self.threads, connections)
         let script = folder.appendingPathComponent("post.lua")
         try Self.script(paths: paths, token: token, headers: headers)

@@ -14,8 +14,8 @@ import IntakeAlignment
 /// With a `reader`, each segment's reading is chosen from the decoder's N-best list by how well
 /// it reads as an order (`OrderPlausibility`): the acoustics alone confuse "oh" with "l" and
 /// "eight" with "a", the order's structure does not. Each reading is also weighed with its
-/// `NumberSoundAlikes` ("sixty bags" as "six tea bags", "for" as "four"). A segment whose best path is doubtful
-/// keeps it, so out-of-domain speech is never rescored into products.
+/// `NumberSoundAlikes` ("sixty bags" as "six tea bags", "for" as "four"). A segment whose best
+/// path is doubtful keeps it, so out-of-domain speech is never rescored into products.
 public final class SpeechRecognizer {
     public struct Settings: Sendable, Equatable {
         public var segmenter = SpeechSegmenter.Settings()
@@ -77,7 +77,7 @@ public final class SpeechRecognizer {
             var readings: [Transcript.Reading] = []
             for (words, scoreBelowBest) in paths {
                 for variant in [words] + (soundAlikes?.variants(of: words) ?? []) {
-                    var candidate = segment(variant, start: offset, end: end)
+                    var candidate = readings.isEmpty ? best : segment(variant, start: offset, end: end)
                     let text = written(candidate)
                     let score = reader.plausibility(of: text).score
                     readings.append(Transcript.Reading(text: text, plausibility: score, scoreBelowBest: scoreBelowBest))
