@@ -60,7 +60,9 @@ public struct IntakeServer: Sendable {
         return Application(
             router: parts.router,
             // A connection silent for request_timeout (a stalled upload, say) is closed.
-            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [LargeReads()],
+                idleTimeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "intake"),
             services: parts.services,
             onServerRunning: { channel in
