@@ -78,6 +78,11 @@ struct HTTPBench: AsyncParsableCommand {
         }
         let posted = (clock.now - started) / .seconds(1)
         let accepted = posts.accepted
+        // Figures per alert from a dead server or no accepted post would be noise, not a result.
+        guard server.process.isRunning else {
+            throw LoadGeneratorError("intake serve exited during the run (status \(server.process.terminationStatus)); its output is above")
+        }
+        guard accepted > 0 else { throw LoadGeneratorError("no post was answered 202 (\(posts.failures)); nothing to measure") }
         let queue = ReviewQueue(store: store, settings: ReviewSettings())
         while try queue.counts().values.reduce(0, +) < accepted {
             try await Task.sleep(for: .milliseconds(50))
