@@ -10,21 +10,57 @@ import Foundation
 /// then shared: executing a plan on new arrays (`fftwf_execute_dft_r2c`) from several worker
 /// threads is safe. Arrays come from `fftwf_alloc_*` so they have the alignment plans assume.
 /// With `rigor: .measure` plans are tuned (seconds per size) and the tuning is kept in a wisdom
-/// file, so it is paid once per machine.
+/// file, so it is paid once per machine; `.background` has them tuned by another process.
 public final class FFT: @unchecked Sendable {
-    // @unchecked: the plan tables and FFTW's planner are only touched under `planner`;
-    // plans are immutable once made and FFTW allows executing them concurrently on new arrays.
-    public enum Rigor: Sendable { case estimate, measure }
+    // @unchecked: the plan tables are only touched under `tables`, FFTW's planner only under
+    // `planner`; plans are immutable once made and FFTW allows executing them concurrently on
+    // new arrays.
+    public enum Rigor: String, Sendable, CaseIterable {
+        /// Plans from FFTW's estimate: made at once, slower to run (a 15 s alert's 384,000-point
+        /// transform: 1.23 ms against 0.78 ms tuned, on the machine this was written on).
+        case estimate
+        /// Tuned plans (`FFTW_MEASURE`): the first transform of a size waits while FFTW times
+        /// its candidates, up to 11 s for 384,000 points, then the tuning is kept in `wisdom`.
+        case measure
+        /// Tuned plans without the wait, for servers: a size the wisdom file does not know is
+        /// transformed with an estimated plan at once, and FFTW's own `fftwf-wisdom` (Debian's
+        /// libfftw3-bin, a dependency of libfftw3-dev) tunes it in a child process. Its result
+        /// takes over from the next transform on and is kept in `wisdom`. Tuning in this process
+        /// would hold FFTW's planner, which is global, for the whole measurement, and any alert
+        /// needing a plan of another size would wait that long. Batched short-time plans stay
+        /// estimated (the tool has no batches; they are 32 points). Without the tool, every plan
+        /// stays estimated.
+        case background
+    }
 
     public let rigor: Rigor
     public let wisdom: URL?
-    /// Guards FFTW's planner (plan, destroy, wisdom) and every instance's plan tables.
+    /// Guards FFTW's planner (plan, destroy, wisdom) across every instance. Taken before `tables`.
     private static let planner = NSLock()
+    /// Runs `.background` tunings one at a time, away from the threads that transform.
+    private static let tuner = DispatchQueue(label: "intake.fft.tuner", qos: .utility)
+    /// FFTW's tuning tool, if installed.
+    static let wisdomTool: URL? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("fftwf-wisdom") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+    /// Guards this instance's plan tables: held only to look up or swap a plan, never while
+    /// planning, so a background tuning of one size does not stall transforms of the others.
+    private let tables = NSLock()
     private var forward: [Int: OpaquePointer] = [:]
     private var inverse: [Int: OpaquePointer] = [:]
     private var realInverse: [Int: OpaquePointer] = [:]
     /// Batched forward plans, by frame length and frames per batch.
     private var batched: [SIMD2<Int>: OpaquePointer] = [:]
+    /// Estimated plans replaced by tuned ones: another thread may still be executing one, so
+    /// they are destroyed with the instance.
+    private var retired: [OpaquePointer] = []
+    /// Plans of `.background` that are tuned, from the wisdom or by the tool.
+    private var tunedCount = 0
+
+    /// How many of this instance's plans `.background` has tuned so far.
+    var tunedPlans: Int { tables.withLock { tunedCount } }
 
     public init(rigor: Rigor = .estimate, wisdom: URL? = nil) {
         self.rigor = rigor
@@ -40,7 +76,13 @@ public final class FFT: @unchecked Sendable {
             for plan in inverse.values { fftwf_destroy_plan(plan) }
             for plan in realInverse.values { fftwf_destroy_plan(plan) }
             for plan in batched.values { fftwf_destroy_plan(plan) }
+            for plan in retired { fftwf_destroy_plan(plan) }
         }
+    }
+
+    /// Waits until every background tuning asked for so far has finished (tests, benchmarks).
+    public func waitUntilTuned() {
+        Self.tuner.sync {}
     }
 
     /// The one-sided spectrum of `samples` (`count / 2 + 1` bins, unnormalised). FFTW reads
@@ -168,8 +210,6 @@ public final class FFT: @unchecked Sendable {
         }
     }
 
-    private var flags: UInt32 { UInt32(rigor == .measure ? FFTW_MEASURE : FFTW_ESTIMATE) }
-
     /// New-array execution needs arrays with the SIMD alignment of the planning arrays
     /// (`fftwf_malloc`'s). Swift's array storage has it in practice; when a buffer does not,
     /// it is copied into one that does rather than risk a wrong result.
@@ -185,60 +225,112 @@ public final class FFT: @unchecked Sendable {
     // Planning with MEASURE overwrites the arrays, so every plan is made on scratch ones.
 
     private func plan(forward n: Int) -> OpaquePointer {
-        plan(\.forward, n) {
+        plan(\.forward, n, problem: "rof\(n)") { flags in
             let input = fftwf_alloc_real(n)!
             let output = fftwf_alloc_complex(n / 2 + 1)!
             defer { fftwf_free(input); fftwf_free(output) }
-            return fftwf_plan_dft_r2c_1d(Int32(n), input, output, flags)!
+            return fftwf_plan_dft_r2c_1d(Int32(n), input, output, flags)
         }
     }
 
     /// `batch` transforms of `n` samples each, the frames back to back in input and output.
     private func plan(forward n: Int, batch: Int) -> OpaquePointer {
         if batch == 1 { return plan(forward: n) }
-        return plan(\.batched, SIMD2(n, batch)) {
+        return plan(\.batched, SIMD2(n, batch), problem: nil) { flags in
             let bins = n / 2 + 1
             let input = fftwf_alloc_real(n * batch)!
             let output = fftwf_alloc_complex(bins * batch)!
             defer { fftwf_free(input); fftwf_free(output) }
             var size = Int32(n)
-            return fftwf_plan_many_dft_r2c(1, &size, Int32(batch), input, nil, 1, Int32(n), output, nil, 1, Int32(bins), flags)!
+            return fftwf_plan_many_dft_r2c(1, &size, Int32(batch), input, nil, 1, Int32(n), output, nil, 1, Int32(bins), flags)
         }
     }
 
     private func plan(inverse n: Int) -> OpaquePointer {
-        plan(\.inverse, n) {
+        plan(\.inverse, n, problem: "cib\(n)") { flags in
             let buffer = fftwf_alloc_complex(n)!
             defer { fftwf_free(buffer) }
-            return fftwf_plan_dft_1d(Int32(n), buffer, buffer, FFTW_BACKWARD, flags)!
+            return fftwf_plan_dft_1d(Int32(n), buffer, buffer, FFTW_BACKWARD, flags)
         }
     }
 
     private func plan(realInverse n: Int) -> OpaquePointer {
-        plan(\.realInverse, n) {
+        plan(\.realInverse, n, problem: "rob\(n)") { flags in
             let spectrum = fftwf_alloc_complex(n / 2 + 1)!
             let signal = fftwf_alloc_real(n)!
             defer { fftwf_free(spectrum); fftwf_free(signal) }
-            return fftwf_plan_dft_c2r_1d(Int32(n), spectrum, signal, flags)!
+            return fftwf_plan_dft_c2r_1d(Int32(n), spectrum, signal, flags)
         }
     }
 
-    /// The plan kept in `table` under `key`, made by `make` the first time, under the planner
-    /// lock (which guards the tables too); new plans are added to the wisdom file.
-    private func plan<Key: Hashable>(
-        _ table: ReferenceWritableKeyPath<FFT, [Key: OpaquePointer]>, _ key: Key, make: () -> OpaquePointer
+    /// The plan kept in `table` under `key`, made by `make` (given FFTW planner flags) the first
+    /// time under the planner lock; new tuned plans are added to the wisdom file. With
+    /// `.background`, a plan the wisdom does not hold is estimated now and `problem` (the
+    /// transform in `fftwf-wisdom`'s notation; nil: not tunable there) is tuned later.
+    private func plan<Key: Hashable & Sendable>(
+        _ table: ReferenceWritableKeyPath<FFT, [Key: OpaquePointer]> & Sendable, _ key: Key, problem: String?,
+        make: @escaping @Sendable (UInt32) -> OpaquePointer?
     ) -> OpaquePointer {
-        Self.planner.withLock {
-            if let plan = self[keyPath: table][key] { return plan }
-            let plan = make()
-            self[keyPath: table][key] = plan
-            saveWisdom()
+        if let plan = tables.withLock({ self[keyPath: table][key] }) { return plan }
+        return Self.planner.withLock {
+            // Another thread may have made it while this one waited for the planner.
+            if let plan = tables.withLock({ self[keyPath: table][key] }) { return plan }
+            let plan: OpaquePointer
+            switch rigor {
+            case .estimate:
+                plan = make(UInt32(FFTW_ESTIMATE))!
+            case .measure:
+                plan = make(UInt32(FFTW_MEASURE))!
+                saveWisdom()
+            case .background:
+                if let known = make(UInt32(FFTW_MEASURE) | UInt32(FFTW_WISDOM_ONLY)) {
+                    plan = known
+                    tables.withLock { tunedCount += 1 }
+                } else {
+                    plan = make(UInt32(FFTW_ESTIMATE))!
+                    if let problem, let tool = Self.wisdomTool {
+                        Self.tuner.async { [weak self] in self?.tune(problem, with: tool, table, key, make: make) }
+                    }
+                }
+            }
+            tables.withLock { self[keyPath: table][key] = plan }
             return plan
         }
     }
 
+    /// Has `tool` measure `problem` in a child process, then imports its wisdom and puts the
+    /// tuned plan in place of the estimated one. A failed tuning leaves the estimated plan.
+    private func tune<Key: Hashable & Sendable>(
+        _ problem: String, with tool: URL,
+        _ table: ReferenceWritableKeyPath<FFT, [Key: OpaquePointer]> & Sendable, _ key: Key,
+        make: (UInt32) -> OpaquePointer?
+    ) {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("intake-fftw-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let process = Process()
+        process.executableURL = tool
+        // -n: no system wisdom, -m: FFTW_MEASURE (the tool's default is the far slower PATIENT).
+        process.arguments = ["-n", "-m", "-o", output.path, problem]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return }
+        Self.planner.withLock {
+            guard fftwf_import_wisdom_from_filename(output.path) != 0,
+                  let tuned = make(UInt32(FFTW_MEASURE) | UInt32(FFTW_WISDOM_ONLY))
+            else { return }
+            tables.withLock {
+                if let estimated = self[keyPath: table][key] { retired.append(estimated) }
+                self[keyPath: table][key] = tuned
+                tunedCount += 1
+            }
+            saveWisdom()
+        }
+    }
+
     private func saveWisdom() {
-        guard rigor == .measure, let wisdom else { return }
+        guard rigor != .estimate, let wisdom else { return }
         try? FileManager.default.createDirectory(at: wisdom.deletingLastPathComponent(), withIntermediateDirectories: true)
         _ = fftwf_export_wisdom_to_filename(wisdom.path)
     }

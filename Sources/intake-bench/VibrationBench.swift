@@ -28,9 +28,11 @@ struct VibrationBench: ParsableCommand {
     @Option(help: "Intent graph YAML.") var graph = "models/intent-graph.yaml"
     @Option(help: "Print this many misclassified alerts.") var showErrors = 10
     @Flag(help: "Skip the speed measurement.") var accuracyOnly = false
-    @Option(help: ArgumentHelp("FFTW planning: estimate, or measure (tuned plans, kept in --fft-wisdom).", valueName: "rigor"))
+    @Option(help: ArgumentHelp(
+        "FFTW planning: estimate, measure (tuned plans, kept in --fft-wisdom) or background (tuned while estimated plans serve; the timing waits for the tuning).",
+        valueName: "rigor"))
     var fftPlanning = "estimate"
-    @Option(help: ArgumentHelp("FFTW wisdom file for --fft-planning measure.", valueName: "file"))
+    @Option(help: ArgumentHelp("FFTW wisdom file for --fft-planning measure or background.", valueName: "file"))
     var fftWisdom = "intake-data/fftw-wisdom"
     @Option(help: ArgumentHelp("Write the sample alerts (samples/vibration) to this folder and exit.", valueName: "dir"))
     var writeSamples: String?
@@ -40,7 +42,10 @@ struct VibrationBench: ParsableCommand {
         let master = try MasterData.load(
             materials: URL(fileURLWithPath: materials), devices: URL(fileURLWithPath: devices), graph: URL(fileURLWithPath: graph))
         let machines = master.devices.devices.filter { $0.bearing != nil && $0.nominalRPM != nil }
-        let fft = fftPlanning == "measure" ? FFT(rigor: .measure, wisdom: URL(fileURLWithPath: fftWisdom)) : FFT()
+        guard let rigor = FFT.Rigor(rawValue: fftPlanning) else {
+            throw ValidationError("--fft-planning is one of \(FFT.Rigor.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let fft = FFT(rigor: rigor, wisdom: rigor == .estimate ? nil : URL(fileURLWithPath: fftWisdom))
         let analyzer = VibrationAnalyzer(fft: fft)
         let simulator = FaultSimulator()
         if let writeSamples { return try Self.writeSamples(to: URL(fileURLWithPath: writeSamples), master: master) }
@@ -106,6 +111,7 @@ struct VibrationBench: ParsableCommand {
             let bytes = try simulator.alert(FaultSimulator.Scenario(device: device, fault: .outerRace, seed: 7)).jsonData()
             let decoded = try AlertDecoder.decode(bytes)
             for _ in 0..<10 { _ = try builder.draft(for: analyzer.analyze(decoded, device: device)) }  // warm up plans
+            fft.waitUntilTuned()
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-bench-vibration-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
             let queue = ReviewQueue(store: try OrderStore(path: folder.appendingPathComponent("latency.db").path))

@@ -55,4 +55,33 @@ struct FFTTests {
             #expect(zip(samples, back).allSatisfy { abs($0 - $1 / Float(n)) < 1e-4 })
         }
     }
+
+    @Test("Background planning transforms at once with an estimated plan, then FFTW's tool tunes it into the wisdom file")
+    func backgroundPlanningTunesInAnotherProcess() throws {
+        // libfftw3-dev depends on libfftw3-bin, which has the tool: without it this mode only estimates.
+        #expect(FFT.wisdomTool != nil, "fftwf-wisdom (libfftw3-bin) is missing")
+        let wisdom = FileManager.default.temporaryDirectory.appendingPathComponent("intake-fft-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: wisdom) }
+        // A size no other test plans, so FFTW's process-wide wisdom does not know it yet.
+        let n = 3_003
+        var generator = SystemRandomNumberGenerator()
+        let samples = (0..<n).map { _ in Float.random(in: -1...1, using: &generator) }
+        let reference = FFT().forward(samples).interleaved
+
+        let fft = FFT(rigor: .background, wisdom: wisdom)
+        let first = fft.forward(samples).interleaved
+        fft.waitUntilTuned()
+        #expect(fft.tunedPlans == 1)
+        #expect(try Data(contentsOf: wisdom).count > 0)
+        let tuned = fft.forward(samples).interleaved
+
+        // Another instance finds the tuning in the wisdom: tuned from its first transform.
+        let again = FFT(rigor: .background, wisdom: wisdom)
+        let fromWisdom = again.forward(samples).interleaved
+        #expect(again.tunedPlans == 1)
+        for spectrum in [first, tuned, fromWisdom] {
+            let error = zip(spectrum, reference).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(error < 1e-3, "largest difference \(error)")
+        }
+    }
 }

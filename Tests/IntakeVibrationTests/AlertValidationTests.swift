@@ -1,5 +1,6 @@
 import Foundation
 import IntakeCore
+import IntakeSignal
 import Testing
 @testable import IntakeVibration
 
@@ -71,6 +72,21 @@ struct AlertValidationTests {
             deadline: .distantFuture, logger: .init(label: "test"))
         #expect(throws: VibrationError.unknownDevice("P-999")) { try stage.process(alert, context: context) }
         #expect(VibrationError.unknownDevice("P-999").code == "unknown_device")
+    }
+
+    @Test("The diagnose stage takes the three FFT plannings by name and refuses another, naming them")
+    func fftPlanningOption() throws {
+        for rigor in FFT.Rigor.allCases {
+            let options = try ConfigNode.parse("fft_planning: \(rigor.rawValue)\nfft_wisdom: /tmp/intake-test-wisdom\n", file: "/tmp/p.yaml")
+            #expect(try DiagnoseStage(devices: Demo.master.devices, options: options).analyzer.fft.rigor == rigor)
+        }
+        let wrong = try ConfigNode.parse("fft_planning: patient\n", file: "/tmp/p.yaml")
+        #expect {
+            try DiagnoseStage(devices: Demo.master.devices, options: wrong)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("fft_planning") && FFT.Rigor.allCases.allSatisfy { text.contains($0.rawValue) }
+        }
     }
 }
 

@@ -18,9 +18,9 @@ public struct AlertDecodeStage: Stage {
 /// `vibration.diagnose`: `VibrationAlert` → `VibrationReport`, for a device in the registry.
 ///
 /// Options: `severity_table` (path relative to the pipeline file; default: the ISO 10816-3
-/// values built in), `fft_planning` (`estimate`, default, or `measure` with `fft_wisdom`, a
-/// file where FFTW keeps its tuning), `bearing_score` (1.0): the envelope score a bearing
-/// defect needs.
+/// values built in), `fft_planning` (`estimate`, default; `measure`, tuned plans with
+/// `fft_wisdom`, a file where FFTW keeps its tuning; or `background`, the same tuning without
+/// making an alert wait for it), `bearing_score` (1.0): the envelope score a bearing defect needs.
 public struct DiagnoseStage: Stage {
     public let devices: DeviceRegistry
     public let analyzer: VibrationAnalyzer
@@ -33,11 +33,8 @@ public struct DiagnoseStage: Stage {
     public init(devices: DeviceRegistry, options: ConfigNode) throws {
         try options.allowOnly(["severity_table", "fft_planning", "fft_wisdom", "bearing_score"])
         let zones = try options.optionalPath("severity_table").map(SeverityZones.load) ?? .standard
-        let rigor: FFT.Rigor
-        switch try options.string("fft_planning", default: "estimate") {
-        case "estimate": rigor = .estimate
-        case "measure": rigor = .measure
-        default: throw options.error("use estimate or measure", key: "fft_planning")
+        guard let rigor = FFT.Rigor(rawValue: try options.string("fft_planning", default: "estimate")) else {
+            throw options.error("use \(FFT.Rigor.allCases.map(\.rawValue).joined(separator: ", or "))", key: "fft_planning")
         }
         var analyzer = VibrationAnalyzer(fft: FFT(rigor: rigor, wisdom: try options.optionalPath("fft_wisdom")), zones: zones)
         analyzer.classifier.bearingScore = try options.double("bearing_score", default: analyzer.classifier.bearingScore, in: 0...10)
