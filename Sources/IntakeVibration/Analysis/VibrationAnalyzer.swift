@@ -166,12 +166,11 @@ struct WaveformMoments: Sendable {
         let mean = sum / Double(max(n, 1))
         let margin = (high - low) * 1e-4
         var atLow = 0, atHigh = 0
-        var sum2 = 0.0, sum4 = 0.0, peak: Float = 0
+        var sum2 = 0.0, sum4 = 0.0
         samples.withUnsafeBufferPointer { values in
             let centre = Float(mean)
             let top = Lanes(repeating: high - margin), bottom = Lanes(repeating: low + margin)
             var countHigh = SIMD8<Int32>(), countLow = SIMD8<Int32>()
-            var lanesPeak = Lanes()
             let one = SIMD8<Int32>(repeating: 1)
             Self.forEachBlock(values) { lanes, count, rest in
                 var partial2 = Lanes(), partial4 = Lanes()
@@ -182,8 +181,6 @@ struct WaveformMoments: Sendable {
                     let x = chunk - centre, x2 = x * x
                     partial2 += x2
                     partial4 += x2 * x2
-                    let magnitude = x.replacing(with: -x, where: x .< 0)
-                    lanesPeak.replace(with: magnitude, where: magnitude .> lanesPeak)
                 }
                 sum2 += Double(partial2.sum())
                 sum4 += Double(partial4.sum())
@@ -193,12 +190,10 @@ struct WaveformMoments: Sendable {
                     let x = Double(value) - mean, x2 = x * x
                     sum2 += x2
                     sum4 += x2 * x2
-                    peak = max(peak, Float(abs(x)))
                 }
             }
             atHigh += Int(countHigh.wrappedSum())
             atLow += Int(countLow.wrappedSum())
-            peak = max(peak, lanesPeak.max())
         }
         let count = Double(max(n, 1))
         self.mean = mean
@@ -208,7 +203,8 @@ struct WaveformMoments: Sendable {
         self.atHigh = atHigh
         variance = sum2 / count
         fourth = sum4 / count
-        self.peak = Double(peak)
+        // The largest |x − mean| sits at one of the extremes: no sample needs looking at for it.
+        peak = Double(max(high - Float(mean), Float(mean) - low))
     }
 
     /// Hands `body` the samples block by block: whole groups of eight as lanes (`count` of them
