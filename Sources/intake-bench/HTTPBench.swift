@@ -82,7 +82,10 @@ struct HTTPBench: AsyncParsableCommand {
         guard server.process.isRunning else {
             throw LoadGeneratorError("intake serve exited during the run (status \(server.process.terminationStatus)); its output is above")
         }
-        guard accepted > 0 else { throw LoadGeneratorError("no post was answered 202 (\(posts.failures)); nothing to measure") }
+        guard accepted > 0 else {
+            let answers = posts.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            throw LoadGeneratorError("no post was answered 202 (\(answers.isEmpty ? "none was sent" : answers)); nothing to measure")
+        }
         let queue = ReviewQueue(store: store, settings: ReviewSettings())
         while try queue.counts().values.reduce(0, +) < accepted {
             try await Task.sleep(for: .milliseconds(50))

@@ -34,7 +34,7 @@ public struct DiagnoseStage: Stage {
         try options.allowOnly(["severity_table", "fft_planning", "fft_wisdom", "bearing_score"])
         let zones = try options.optionalPath("severity_table").map(SeverityZones.load) ?? .standard
         guard let rigor = FFT.Rigor(rawValue: try options.string("fft_planning", default: "estimate")) else {
-            throw options.error("use \(FFT.Rigor.allCases.map(\.rawValue).joined(separator: ", or "))", key: "fft_planning")
+            throw options.error("use one of \(FFT.Rigor.allCases.map(\.rawValue).joined(separator: ", "))", key: "fft_planning")
         }
         var analyzer = VibrationAnalyzer(fft: FFT(rigor: rigor, wisdom: try options.optionalPath("fft_wisdom")), zones: zones)
         analyzer.classifier.bearingScore = try options.double("bearing_score", default: analyzer.classifier.bearingScore, in: 0...10)
