@@ -31,7 +31,7 @@ struct VibrationBench: ParsableCommand {
     @Option(help: ArgumentHelp(
         "FFTW planning: estimate, measure (tuned plans, kept in --fft-wisdom) or background (tuned while estimated plans serve; the timing waits for the tuning).",
         valueName: "rigor"))
-    var fftPlanning = "estimate"
+    var fftPlanning: FFT.Rigor = .estimate
     @Option(help: ArgumentHelp("FFTW wisdom file for --fft-planning measure or background.", valueName: "file"))
     var fftWisdom = "intake-data/fftw-wisdom"
     @Option(help: ArgumentHelp("Write the sample alerts (samples/vibration) to this folder and exit.", valueName: "dir"))
@@ -42,10 +42,7 @@ struct VibrationBench: ParsableCommand {
         let master = try MasterData.load(
             materials: URL(fileURLWithPath: materials), devices: URL(fileURLWithPath: devices), graph: URL(fileURLWithPath: graph))
         let machines = master.devices.devices.filter { $0.bearing != nil && $0.nominalRPM != nil }
-        guard let rigor = FFT.Rigor(rawValue: fftPlanning) else {
-            throw ValidationError("--fft-planning is one of \(FFT.Rigor.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let fft = FFT(rigor: rigor, wisdom: rigor == .estimate ? nil : URL(fileURLWithPath: fftWisdom))
+        let fft = FFT(rigor: fftPlanning, wisdom: fftPlanning == .estimate ? nil : URL(fileURLWithPath: fftWisdom))
         let analyzer = VibrationAnalyzer(fft: fft)
         let simulator = FaultSimulator()
         if let writeSamples { return try Self.writeSamples(to: URL(fileURLWithPath: writeSamples), master: master) }
@@ -221,3 +218,5 @@ struct VibrationBench: ParsableCommand {
         print("wrote \(cases.count + 2) alerts to \(folder.path)")
     }
 }
+
+extension FFT.Rigor: ExpressibleByArgument {}
