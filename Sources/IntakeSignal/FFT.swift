@@ -299,25 +299,27 @@ public final class FFT: @unchecked Sendable {
     }
 
     /// Has `tool` measure `problem` in a child process, then imports its wisdom and puts the
-    /// tuned plan in place of the estimated one. A failed tuning leaves the estimated plan.
+    /// tuned plan in place of the estimated one. A failed tuning leaves the estimated plan. The
+    /// wisdom comes back on the child's standard output: no file is left behind when this
+    /// process stops first, and the child, writing into a closed pipe, stops too.
     private func tune<Key: Hashable & Sendable>(
         _ problem: String, with tool: URL,
         _ table: ReferenceWritableKeyPath<FFT, [Key: OpaquePointer]> & Sendable, _ key: Key,
         make: (UInt32) -> OpaquePointer?
     ) {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("intake-fftw-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: output) }
         let process = Process()
         process.executableURL = tool
         // -n: no system wisdom, -m: FFTW_MEASURE (the tool's default is the far slower PATIENT).
-        process.arguments = ["-n", "-m", "-o", output.path, problem]
-        process.standardOutput = FileHandle.nullDevice
+        process.arguments = ["-n", "-m", problem]
+        let output = Pipe()
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return }
+        let wisdom = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return }
         Self.planner.withLock {
-            guard fftwf_import_wisdom_from_filename(output.path) != 0,
+            guard String(decoding: wisdom, as: UTF8.self).withCString({ fftwf_import_wisdom_from_string($0) }) != 0,
                   let tuned = make(UInt32(FFTW_MEASURE) | UInt32(FFTW_WISDOM_ONLY))
             else { return }
             tables.withLock {
