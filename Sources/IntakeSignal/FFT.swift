@@ -300,8 +300,8 @@ public final class FFT: @unchecked Sendable {
 
     /// Has `tool` measure `problem` in a child process, then imports its wisdom and puts the
     /// tuned plan in place of the estimated one. A failed tuning leaves the estimated plan. The
-    /// wisdom comes back on the child's standard output: no file is left behind when this
-    /// process stops first, and the child, writing into a closed pipe, stops too.
+    /// wisdom comes back on the child's standard output, so when this process stops first no
+    /// file is left behind: the child measures to the end and writes into a closed pipe.
     private func tune<Key: Hashable & Sendable>(
         _ problem: String, with tool: URL,
         _ table: ReferenceWritableKeyPath<FFT, [Key: OpaquePointer]> & Sendable, _ key: Key,
