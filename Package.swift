@@ -79,7 +79,7 @@ let package = Package(
             ]),
 
         // MARK: Layer 2: signal processing shared by modalities (FFTW)
-        .target(name: "IntakeSignal", dependencies: ["CFFTW"]),
+        .target(name: "IntakeSignal", dependencies: ["IntakeCore", "CFFTW"]),
 
         // MARK: Layer 3: modalities
         .target(name: "IntakeText", dependencies: ["IntakeCore", "IntakeAlignment"]),

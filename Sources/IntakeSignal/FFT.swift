@@ -1,5 +1,6 @@
 import CFFTW
 import Foundation
+import IntakeCore
 
 /// Single-precision FFTs through FFTW: real-to-complex forward transforms, short-time frames,
 /// and complex and complex-to-real inverse transforms of any size. Shared by the modalities
@@ -307,19 +308,10 @@ public final class FFT: @unchecked Sendable {
         _ table: ReferenceWritableKeyPath<FFT, [Key: OpaquePointer]> & Sendable, _ key: Key,
         make: (UInt32) -> OpaquePointer?
     ) {
-        let process = Process()
-        process.executableURL = tool
         // -n: no system wisdom, -m: FFTW_MEASURE (the tool's default is the far slower PATIENT).
-        process.arguments = ["-n", "-m", problem]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return }
-        let wisdom = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return }
+        guard let result = try? ExternalCommand.run(tool.path, ["-n", "-m", problem]), result.status == 0 else { return }
         Self.planner.withLock {
-            guard String(decoding: wisdom, as: UTF8.self).withCString({ fftwf_import_wisdom_from_string($0) }) != 0,
+            guard String(decoding: result.output, as: UTF8.self).withCString({ fftwf_import_wisdom_from_string($0) }) != 0,
                   let tuned = make(UInt32(FFTW_MEASURE) | UInt32(FFTW_WISDOM_ONLY))
             else { return }
             tables.withLock {
