@@ -292,11 +292,14 @@ private final class HashingFileWriter: @unchecked Sendable {
     private var hasher = ContentHash.Streaming()
     private var count = 0
 
+    /// Creates `url`, which must not exist, with one open(2): FileManager's `createFile` writes a
+    /// temporary file and renames it, then the file had to be opened again to write.
     init(_ url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw APIError.storage("cannot create \(url.lastPathComponent) in \(url.deletingLastPathComponent().path)")
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw APIError.storage("cannot create \(url.lastPathComponent) in \(url.deletingLastPathComponent().path): \(String(cString: strerror(errno)))")
         }
-        handle = try FileHandle(forWritingTo: url)
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
