@@ -18,7 +18,8 @@ struct HTTPBench: AsyncParsableCommand {
         abstract: "Post 15 s vibration alerts to `intake serve` on loopback: alerts/s, p50/p99 latency, orders stored/s, server memory.",
         discussion: """
             Starts `intake serve` (the binary beside this one; build both with \
-            `swift build -c release`) on a fresh store and a free port, posts --alerts distinct \
+            `swift build -c release`) on a fresh store, data folder and events file and a free \
+            port (the pipeline's event sinks get nothing), posts --alerts distinct \
             alerts from --connections concurrent clients, then waits until every order is stored. \
             The client runs on the same 2 cores as the server, as a load generator on loopback does. \
             With --client wrk (Debian's `wrk`) or --client sendfile (one thread per connection \
@@ -229,6 +230,8 @@ struct HTTPBench: AsyncParsableCommand {
         process.arguments = [
             "serve", "--pipeline", pipeline, "--db", folder.appendingPathComponent("intake.db").path,
             "--data", folder.appendingPathComponent("server").path, "--port", "0", "--port-file", portFile.path,
+            // The pipeline's own event sinks (a file in intake-data, an ERP webhook) get nothing from a benchmark.
+            "--events-file", folder.appendingPathComponent("events.jsonl").path,
             "--log-level", "warning",
         ]
         try process.run()

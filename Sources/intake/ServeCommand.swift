@@ -26,6 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
               intake tokens create --role reviewer --name alice
               intake serve --port 8080
               intake serve --watch scans/inbox --db /var/lib/intake/intake.db
+              intake serve --db /tmp/trial.db --data /tmp/trial --events-file /tmp/trial/events.jsonl
               curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
                    --data-binary @samples/vibration/p101-outer-race.json http://127.0.0.1:8080/v1/alerts
             """)
@@ -47,6 +48,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Write the bound port to this file once listening (for scripts and tests).", valueName: "file"))
     var portFile: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Deliver events to this JSON Lines file instead of the pipeline's `events:` sinks (trials and benchmarks, which must not feed your ERP).",
+        valueName: "file"))
+    var eventsFile: String?
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .notice
@@ -70,7 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
         let server = IntakeServer(
             configuration: settings, pipelineConfiguration: pipeline,
             stages: StageCatalog.registry(pipeline: pipeline.name, master: masterData), queue: queue,
-            eventSinks: try EventSinkConfiguration.sinks(from: pipeline.events))
+            eventSinks: try eventsFile.map { [JSONLinesEventSink(name: "events-file", url: URL(fileURLWithPath: $0).standardizedFileURL)] }
+                ?? EventSinkConfiguration.sinks(from: pipeline.events))
         let portFile = portFile
         try await server.run { port in
             if let portFile { try? Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic) }

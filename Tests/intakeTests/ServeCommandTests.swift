@@ -5,7 +5,8 @@ import FoundationNetworking
 import Testing
 
 /// `intake serve` as a real process: tokens from `intake tokens create`, an alert posted over
-/// HTTP, stage latencies in /metrics, and a clean exit on SIGTERM.
+/// HTTP, stage latencies in /metrics, its events in the file `--events-file` names, and a clean
+/// exit on SIGTERM.
 @Suite struct ServeCommandTests {
     @Test func serveTakesAnAlertExposesStageMetricsAndStopsCleanlyOnSIGTERM() async throws {
         let folder = try makeTemporaryDirectory(prefix: "intake-serve")
@@ -22,8 +23,9 @@ import Testing
         let process = Process()
         process.executableURL = try IntakeBinary.executable()
         process.currentDirectoryURL = IntakeBinary.packageRoot
+        let events = folder.appendingPathComponent("events.jsonl")
         process.arguments = ["serve", "--db", db, "--data", folder.appendingPathComponent("server").path,
-                             "--port", "0", "--port-file", portFile.path, "--log-level", "warning"]
+                             "--port", "0", "--port-file", portFile.path, "--events-file", events.path, "--log-level", "warning"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -54,6 +56,14 @@ import Testing
         #expect(metrics.contains(#"intake_stage_latency_seconds_bucket{route="vibration",stage="vibration.diagnose""#))
         #expect(metrics.contains("intake_stage_queue_depth"))
         #expect(metrics.contains("hb_requests"))
+
+        // The order's event goes to the file named, not to the pipeline's own sinks.
+        var delivered = ""
+        for _ in 0..<200 where !delivered.contains(#""type":"order.created""#) {
+            delivered = (try? String(contentsOf: events, encoding: .utf8)) ?? ""
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(delivered.contains(#""type":"order.created""#), "no order.created event in \(events.path)")
 
         process.terminate()
         process.waitUntilExit()
