@@ -4,7 +4,18 @@ import Foundation
 import Synchronization
 import Testing
 
+/// Threads of their own, not Dispatch's pool: the workers block in the buffer, and a pool the
+/// size of the cores could give every thread to producers waiting for room.
 @Suite("Bounded buffer between stages") struct BoundedBufferTests {
+    /// Runs `body` on a new thread; `group` is left when it returns.
+    private func spawn(_ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+        group.enter()
+        Thread {
+            body()
+            group.leave()
+        }.start()
+    }
+
     @Test func itemsComeOutInTheOrderTheyWentIn() {
         let buffer = BoundedBuffer<Int>(capacity: 3)
         for value in 1...3 { #expect(buffer.put(value)) }
@@ -18,7 +29,7 @@ import Testing
         let buffer = BoundedBuffer<Int>(capacity: 1)
         buffer.put(1)
         let putDone = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        spawn(DispatchGroup()) {
             buffer.put(2)
             putDone.signal()
         }
@@ -32,7 +43,7 @@ import Testing
         let buffer = BoundedBuffer<Int>(capacity: 2)
         let taken = Mutex<Int?>(nil)
         let takeDone = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        spawn(DispatchGroup()) {
             let value = buffer.take()
             taken.withLock { $0 = value }
             takeDone.signal()
@@ -54,7 +65,7 @@ import Testing
         let empty = BoundedBuffer<Int>(capacity: 4)
         let woken = DispatchGroup()
         for _ in 0..<3 {
-            DispatchQueue.global().async(group: woken) { _ = empty.take() }
+            spawn(woken) { _ = empty.take() }
         }
         Thread.sleep(forTimeInterval: 0.1)
         empty.close()
@@ -69,12 +80,12 @@ import Testing
         let seen = Mutex([Int]())
         let producers = DispatchGroup(), consumers = DispatchGroup()
         for producer in 0..<4 {
-            DispatchQueue.global().async(group: producers) {
+            spawn(producers) {
                 for i in 0..<perProducer { buffer.put(producer * perProducer + i) }
             }
         }
         for consumer in 0..<4 {
-            DispatchQueue.global().async(group: consumers) {
+            spawn(consumers) {
                 var mine: [Int] = []
                 if consumer == 0 {
                     while case let batch = buffer.take(upTo: 3), !batch.isEmpty { mine += batch }

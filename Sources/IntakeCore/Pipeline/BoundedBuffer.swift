@@ -41,10 +41,10 @@ final class BoundedBuffer<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Appends `element`, waiting for room. Returns false (and drops nothing into the buffer) once closed.
-    @discardableResult
     ///
     /// The woken taker is signalled after the lock is released, so it does not wake only to
     /// wait for the lock; it was counted under the lock, so it is already waiting.
+    @discardableResult
     func put(_ element: Element) -> Bool {
         pthread_mutex_lock(mutex)
         while count == capacity && !closed {
