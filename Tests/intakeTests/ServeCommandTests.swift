@@ -57,7 +57,7 @@ import Testing
         #expect(metrics.contains("intake_stage_queue_depth"))
         #expect(metrics.contains("hb_requests"))
 
-        // The order's event goes to the file named, not to the pipeline's own sinks.
+        // The order's event is delivered to the file named.
         var delivered = ""
         for _ in 0..<200 where !delivered.contains(#""type":"order.created""#) {
             delivered = (try? String(contentsOf: events, encoding: .utf8)) ?? ""
