@@ -29,7 +29,7 @@ struct VibrationBench: ParsableCommand {
     @Option(help: "Print this many misclassified alerts.") var showErrors = 10
     @Flag(help: "Skip the speed measurement.") var accuracyOnly = false
     @Option(help: ArgumentHelp(
-        "FFTW planning: estimate, measure (tuned plans, kept in --fft-wisdom) or background (tuned while estimated plans serve; the timing waits for the tuning).",
+        "FFTW planning: estimate, measure (tuned plans, kept in --fft-wisdom) or background (tuned patiently while estimated plans serve; the timing waits for the tuning, minutes per size the wisdom file does not know yet).",
         valueName: "rigor"))
     var fftPlanning: FFT.Rigor = .estimate
     @Option(help: ArgumentHelp("FFTW wisdom file for --fft-planning measure or background.", valueName: "file"))

@@ -33,7 +33,7 @@ public enum DomainLanguageModel {
         var random = SeededRandom(seed: 0x1A7A_CE)
         let single: [[String]] = [["one"], ["a"]]
         let small = (2...12).map(SpokenForms.words) + [["a", "couple", "of"], ["a", "pair", "of"]]
-        let teens = (13...20).map(SpokenForms.words) + [30, 40, 50, 60].map(SpokenForms.words)
+        let teensAndTens = (13...20).map(SpokenForms.words) + [30, 40, 50, 60].map(SpokenForms.words)
             + [["a", "dozen"], ["half", "a", "dozen"]]
         let large = [24, 25, 36, 48, 100, 200].map(SpokenForms.words) + [["two", "dozen"]]
         let storeNumbers = (1...50).map(SpokenForms.words)
@@ -47,7 +47,7 @@ public enum DomainLanguageModel {
         func count(plural: Bool) -> [String] {
             if !plural { return random.pick(single) }
             let roll = random.uniform()
-            return random.pick(roll < 0.65 ? small : roll < 0.9 ? teens : large)
+            return random.pick(roll < 0.65 ? small : roll < 0.9 ? teensAndTens : large)
         }
         // Units agree with the count too: "a bottle of", "eight bottles of".
         let pluralUnits = vocabulary.units.filter { $0.hasSuffix("s") }
