@@ -83,6 +83,9 @@ struct DeadLettersCommand: ParsableCommand {
         @Flag(name: .long, help: "No progress bar or summary.")
         var quiet = false
 
+        @Flag(name: .customLong("no-events"), help: "Leave events in the outbox (for `intake events relay`) instead of delivering them after the run.")
+        var noEvents = false
+
         @Argument(help: "Order ids.")
         var ids: [String] = []
 
@@ -95,7 +98,8 @@ struct DeadLettersCommand: ParsableCommand {
             let queue = try store.openQueue(configuration)
             let chosen = all ? try queue.deadLetters().map(\.orderID) : ids
             let inputs = try chosen.map { try queue.retryInput($0).input }
-            try PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet).process(inputs, out: nil)
+            try PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet, deliverEvents: !noEvents)
+                .process(inputs, out: nil)
         }
     }
 }

@@ -17,6 +17,7 @@ struct OutboxRelayTests {
         let events = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
             .map { try JSONDecoder().decode(CloudEvent.self, from: Data($0.utf8)) }
         #expect(events.map(\.type) == ["sandbox.created", "order.created", "order.approved"])
+        #expect(events.map(\.source) == ["/intake/sandboxes", "/intake/orders", "/intake/orders"])
         #expect(events.allSatisfy { $0.specversion == "1.0" && !$0.id.isEmpty && !$0.time.isEmpty })
         #expect(events[2].subject == id)
         guard case let .object(data) = events[2].data, case let .object(order)? = data["order"] else {

@@ -265,7 +265,7 @@ struct ProcessCommandTests {
         let devices = folder.appendingPathComponent("devices.csv")
         let known = try String(contentsOf: IntakeBinary.packageFile("samples/master/devices.csv"), encoding: .utf8)
         try (known + "P-999,pump,plant-1,6305-2RS,8,10.32,44.0,0,2950,2,rigid\n").write(to: devices, atomically: true, encoding: .utf8)
-        let retry = try IntakeBinary.run(["deadletters", "retry", failed.id, "--quiet", "--devices", devices.path, "--db", db])
+        let retry = try IntakeBinary.run(["deadletters", "retry", failed.id, "--quiet", "--no-events", "--devices", devices.path, "--db", db])
         #expect(retry.status == 0, "\(retry)")
         let list = try IntakeBinary.run(["review", "list", "--status", "all", "--json", "--db", db])
         let stored = try #require(try list.jsonObjects().first { $0["id"] as? String == failed.id }, "\(list)")

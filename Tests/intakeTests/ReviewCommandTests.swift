@@ -85,6 +85,32 @@ struct ReviewCommandTests {
         #expect(try intake(["deadletters", "list", "--all", "--json"], in: folder).jsonObjects().first?["resolved_at"] != nil)
     }
 
+    @Test("A dead letter retried with --no-events leaves its order's events in the outbox until `events relay` delivers them")
+    func deadLetterRetryWithoutEvents() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let events = folder.appendingPathComponent("events.jsonl")
+        let sink = ["events:", "  - name: events-file", "    type: jsonl", "    path: \(events.path)"]
+        let strict = try ProcessCommandTests.writePipeline(in: folder, named: "strict.yaml", stageLines: [
+            "      - uses: text.decode", "        options: { max_characters: 10 }", "      - uses: align", "      - uses: record",
+        ]).url
+        let relaxed = try ProcessCommandTests.writePipeline(in: folder, named: "relaxed.yaml", stageLines: [
+            "      - uses: text.decode", "      - uses: align", "      - uses: record",
+        ] + sink).url
+        let failed = try intake(["process", "--quiet", "--no-events", "--pipeline", strict.path, "samples/messages/courier-store12.txt"], in: folder)
+        let id = try #require(try failed.jsonObjects().first?["id"] as? String, "\(failed)")
+
+        let retried = try intake(["deadletters", "retry", "--all", "--quiet", "--no-events", "--pipeline", relaxed.path], in: folder)
+        let status = try retried.jsonObjects().first?["status"] as? String
+        #expect(retried.status == 0 && status == "pending_review", "\(retried)")
+        #expect(!FileManager.default.fileExists(atPath: events.path))
+
+        let relayed = try intake(["events", "relay", "--once", "--pipeline", relaxed.path], in: folder)
+        #expect(relayed.status == 0, "\(relayed)")
+        let delivered = try String(contentsOf: events, encoding: .utf8)
+        #expect(delivered.contains(id) && delivered.contains("order.created"), "\(delivered)")
+    }
+
     @Test("Reviewer actions without an actor, or naming a missing order, fail with a clear message")
     func clearErrors() throws {
         let folder = try makeTemporaryDirectory()

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Types: `order.created`, `order.auto_approved`, `order.approved`, `order.corrected`,
 /// `order.rejected`, `order.recovered`, `sandbox.created`, `sandbox.promoted`, `sandbox.demoted`,
-/// `sandbox.policy_changed`, `deadletter.created`.
+/// `sandbox.policy_changed`, `deadletter.created`, `token.created`, `token.revoked`.
 public struct CloudEvent: Codable, Sendable, Equatable {
     public var specversion = "1.0"
     public var id: String

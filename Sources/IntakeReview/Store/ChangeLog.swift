@@ -32,9 +32,15 @@ struct ChangeLog {
         if let from { data["from_status"] = .string(from) }
         if let to { data["to_status"] = .string(to) }
         let event = CloudEvent(
-            id: "evt_" + UUID().uuidString.lowercased(), source: "/intake/\(kind)s", type: action,
+            id: "evt_" + UUID().uuidString.lowercased(), source: Self.source(of: kind), type: action,
             subject: subject, time: at, data: .object(data))
         try db.execute(sql: "INSERT INTO outbox (event) VALUES (?)", arguments: [event.json.description])
+    }
+
+    /// The CloudEvents `source` of a change to a `kind` ("order", "sandbox", …): the collection
+    /// it belongs to, `/intake/orders`, `/intake/sandboxes`.
+    static func source(of kind: String) -> String {
+        "/intake/" + (kind.hasSuffix("x") ? kind + "es" : kind + "s")
     }
 
     /// The evidence hash of a state: SHA-256 of its canonical JSON (sorted keys).
