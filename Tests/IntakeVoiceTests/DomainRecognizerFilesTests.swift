@@ -24,4 +24,41 @@ import Testing
         #expect(try String(contentsOf: file, encoding: .utf8) == text)
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path) == [file.lastPathComponent])
     }
+
+    @Test func writingANewSetRemovesOtherSetsUnusedForTheLifetimeAndLoadingASetMarksItUsed() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("intake-recognizer-files-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let manager = FileManager.default
+        func write(_ key: String, extensions: [String], daysAgo: Double) throws {
+            for suffix in extensions {
+                let file = cache.appendingPathComponent("intake-\(key).\(suffix)")
+                try Data("x".utf8).write(to: file)
+                try manager.setAttributes([.modificationDate: Date().addingTimeInterval(-daysAgo * 86_400)], ofItemAtPath: file.path)
+            }
+        }
+        try write("00000000000000aa", extensions: ["arpa", "dict", "guessed", "arpa.tmp-1"], daysAgo: 40)
+        try write("00000000000000bb", extensions: ["arpa", "dict", "guessed"], daysAgo: 2)
+        try write("00000000000000cc", extensions: ["arpa", "dict"], daysAgo: 40)
+        try write("00000000000000cc", extensions: ["guessed"], daysAgo: 1)
+        try Data("mine".utf8).write(to: cache.appendingPathComponent("notes.txt"))
+
+        let vocabulary = SpeechVocabulary(master: VoiceRecognitionTests.master)
+        let dictionary = URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary)
+        let files = try DomainRecognizerFiles.prepare(vocabulary: vocabulary, baseDictionary: dictionary, additions: [], cache: cache)
+        let names = Set(try manager.contentsOfDirectory(atPath: cache.path))
+        #expect(!names.contains { $0.hasPrefix("intake-00000000000000aa") }, "\(names.sorted())")
+        #expect(names.isSuperset(of: ["intake-00000000000000bb.arpa", "intake-00000000000000cc.arpa", "notes.txt"]), "\(names.sorted())")
+        #expect(names.contains(files.languageModel.lastPathComponent))
+
+        // A set loaded again counts as used from now on.
+        let report = files.languageModel.deletingPathExtension().appendingPathExtension("guessed")
+        let longAgo = Date().addingTimeInterval(-40 * 86_400)
+        for file in [files.languageModel, files.dictionary, report] {
+            try manager.setAttributes([.modificationDate: longAgo], ofItemAtPath: file.path)
+        }
+        _ = try DomainRecognizerFiles.prepare(vocabulary: vocabulary, baseDictionary: dictionary, additions: [], cache: cache)
+        let used = try #require(try manager.attributesOfItem(atPath: report.path)[.modificationDate] as? Date)
+        #expect(used > Date().addingTimeInterval(-3_600))
+    }
 }

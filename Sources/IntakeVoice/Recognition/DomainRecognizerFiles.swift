@@ -4,7 +4,14 @@ import IntakeCore
 /// The language model and pronunciation dictionary PocketSphinx loads for a vocabulary, written once
 /// (the report last, so its presence means all three are whole) into a cache directory under a hash of their inputs: a restart with the same master data
 /// skips reading the 130,000-word CMU dictionary.
+///
+/// Every change of the master data makes a new set (3.4 MB for the demo catalog). A set is
+/// marked used whenever it is loaded, and writing a new one removes the sets of other keys
+/// unused for `unusedLifetime`, so the cache does not grow by a set per change for ever.
 public struct DomainRecognizerFiles: Sendable, Equatable {
+    /// How long a set of another key may go unused before a new set's writing removes it.
+    public static let unusedLifetime: TimeInterval = 30 * 24 * 3_600
+
     public let languageModel: URL
     public let dictionary: URL
     /// Words whose pronunciation was guessed rather than looked up, by how (`letter_to_sound`, …).
@@ -27,6 +34,8 @@ public struct DomainRecognizerFiles: Sendable, Equatable {
         let manager = FileManager.default
         if manager.fileExists(atPath: languageModel.path), manager.fileExists(atPath: dictionary.path),
            let guessedText = try? String(contentsOf: report, encoding: .utf8) {
+            // Its modification time is the set's last use (see `prune`).
+            try? manager.setAttributes([.modificationDate: Date()], ofItemAtPath: report.path)
             return DomainRecognizerFiles(languageModel: languageModel, dictionary: dictionary, guessed: Self.parseGuessed(guessedText))
         }
 
@@ -49,6 +58,7 @@ public struct DomainRecognizerFiles: Sendable, Equatable {
         ] {
             try install(text, at: url)
         }
+        prune(cache, keeping: key, unusedSince: Date().addingTimeInterval(-unusedLifetime))
         return DomainRecognizerFiles(languageModel: languageModel, dictionary: dictionary, guessed: guessed)
     }
 
@@ -63,6 +73,26 @@ public struct DomainRecognizerFiles: Sendable, Equatable {
             let code = errno
             try? FileManager.default.removeItem(at: temporary)
             throw VoiceError.recognizerUnavailable("cannot write \(url.path) (errno \(code))")
+        }
+    }
+
+    /// Removes the files of every set in `cache` but `key`'s whose newest file is older than
+    /// `cutoff` (half-written temporary files of such a set with them). A process still using
+    /// such a set has loaded it long ago: PocketSphinx reads the files when a decoder starts.
+    static func prune(_ cache: URL, keeping key: String, unusedSince cutoff: Date) {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: cache.path) else { return }
+        var files: [Substring: [URL]] = [:], lastUse: [Substring: Date] = [:]
+        for name in names where name.hasPrefix("intake-") {
+            let setKey = name.dropFirst("intake-".count).prefix { $0 != "." }
+            guard setKey.count == key.count, setKey != key else { continue }
+            let file = cache.appendingPathComponent(name)
+            let modified = (try? manager.attributesOfItem(atPath: file.path)[.modificationDate] as? Date) ?? .distantPast
+            files[setKey, default: []].append(file)
+            lastUse[setKey] = max(lastUse[setKey] ?? .distantPast, modified)
+        }
+        for (setKey, used) in lastUse where used < cutoff {
+            for file in files[setKey] ?? [] { try? manager.removeItem(at: file) }
         }
     }
 

@@ -17,7 +17,8 @@ public struct AudioDecodeStage: Stage {
 /// Options: `model` (acoustic model directory; Debian's en-us), `dictionary` (the CMU
 /// dictionary), `pronunciations` (a CMU-format file of local pronunciations that win),
 /// `extra_words` (words couriers say that the master data lacks: street and shop names),
-/// `cache` (where the language model and dictionary are kept; default: the system temporary folder),
+/// `cache` (where the language model and dictionary are kept, by a hash of the master data; sets
+/// unused for 30 days are removed; default: the system temporary folder),
 /// `split_pause` (0.8 s), `doubtful_share` (0.34), `language_weight` (8.5), `insertion_penalty` (0.2),
 /// `alternatives` (40: N-best readings per segment weighed by how well they read as an order;
 /// 0 takes the best path as heard), `noise_suppression` (true: noisy recordings are filtered
