@@ -116,26 +116,36 @@ public struct IntakeServer: Sendable {
         SandboxRoutes(queue: queue, jsonLimit: configuration.limits.json).add(to: api)
         DeadLetterRoutes(queue: queue, receiver: receiver).add(to: api)
 
-        var services: [any Service] = [pipelineService]
+        // A graceful shutdown stops services last to first (after the HTTP server): watch folders,
+        // then the pipeline drains, and the outbox relay, first here, delivers what the drain stored.
+        var services: [any Service] = []
+        if !eventSinks.isEmpty { services.append(OutboxService(relay: OutboxRelay(store: queue.store, sinks: eventSinks))) }
+        services.append(pipelineService)
         services += watchers as [any Service]
         if let kept = spool.kept {
             services.append(InputRetention(
                 folder: kept, limits: configuration.inputRetention,
                 awaitsReview: { [queue] id in (try? queue.record(id: id))?.status == .pendingReview }, logger: logger))
         }
-        if !eventSinks.isEmpty { services.append(OutboxService(relay: OutboxRelay(store: queue.store, sinks: eventSinks))) }
         return Parts(router: router, services: services, receiver: receiver)
     }
 }
 
-/// Delivers outbox events while the server runs, every second.
+/// Delivers outbox events while the server runs, every second, and once more when it is told
+/// to stop: it stops after the pipeline, so the events of the orders the drain stored go out
+/// now rather than at the next start.
 struct OutboxService: Service {
     let relay: OutboxRelay
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do { try relay.deliverDue() } catch { Logger(label: "intake.outbox").error("outbox relay pass failed: \(error)") }
-            try? await Task.sleep(for: .seconds(1))
+            pass()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
         }
+        if !Task.isCancelled { pass() }
+    }
+
+    private func pass() {
+        do { try relay.deliverDue() } catch { Logger(label: "intake.outbox").error("outbox relay pass failed: \(error)") }
     }
 }

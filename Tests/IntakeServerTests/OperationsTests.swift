@@ -25,6 +25,20 @@ import Testing
         try await server.stop()
     }
 
+    @Test func aGracefulStopDeliversTheEventsOfTheOrdersStoredWhileDraining() async throws {
+        let events = FileManager.default.temporaryDirectory.appendingPathComponent("intake-events-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: events) }
+        let server = try await TestServer(eventsFile: events)
+        let reply = try await server.request(
+            "POST", "/v1/messages", token: server.admin, body: Data("store 12: 3 butter croissants".utf8), contentType: "text/plain")
+        let id = try #require(reply.json["id"] as? String, "\(reply.status) \(reply.text)")
+        _ = try await server.waitForOrder(id)
+        // Stopped at once: the relay's next pass (every second) has not come yet.
+        try await server.stop()
+        let delivered = (try? String(contentsOf: events, encoding: .utf8)) ?? ""
+        #expect(delivered.contains(#""type":"order.created""#) && delivered.contains(id), "\(delivered)")
+    }
+
     @Test func theReviewPageIsServedWithoutAToken() async throws {
         let server = try await TestServer()
         let page = try await server.request("GET", "/")

@@ -13,7 +13,8 @@ import ServiceLifecycle
 /// A real `intake serve` in this process: the default pipeline (text and vibration routes on
 /// the demo master data), a fresh store and data folder, bound to 127.0.0.1 on a free port.
 /// Each role gets a token. `stop()` shuts it down gracefully; `restart()` starts it again on
-/// the same store and folders, as after a crash or a deploy.
+/// the same store and folders, as after a crash or a deploy. Events go nowhere unless an
+/// `eventsFile` is named (never to the default pipeline's sinks in the checkout).
 final class TestServer: @unchecked Sendable {
     // @unchecked: the mutable run state is only touched by the test that owns the server.
     let folder: URL
@@ -31,9 +32,15 @@ final class TestServer: @unchecked Sendable {
 
     /// The modalities whose routes the default pipeline loses for this server (to test 501).
     let withoutRoutes: Set<Modality>
+    /// Where the outbox relay delivers events, if anywhere.
+    let eventsFile: URL?
 
-    init(watch: [String] = [], withoutRoutes: Set<Modality> = [], configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+    init(
+        watch: [String] = [], withoutRoutes: Set<Modality> = [], eventsFile: URL? = nil,
+        configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws {
         self.withoutRoutes = withoutRoutes
+        self.eventsFile = eventsFile
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-server-\(UUID().uuidString)")
         self.folder = folder
         let pipeline = try PipelineConfiguration.load(Self.repository.appendingPathComponent("pipelines/default.yaml"))
@@ -73,7 +80,8 @@ final class TestServer: @unchecked Sendable {
         return IntakeServer(
             configuration: configuration, pipelineConfiguration: pipeline,
             stages: StageCatalog.registry(pipeline: pipeline.name, master: try Self.masterData()),
-            queue: queue, logger: Logger(label: "test.server"))
+            queue: queue, eventSinks: eventsFile.map { [JSONLinesEventSink(name: "events-file", url: $0)] } ?? [],
+            logger: Logger(label: "test.server"))
     }
 
     func start() async throws {
