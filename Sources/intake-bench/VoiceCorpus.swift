@@ -73,6 +73,7 @@ struct VoiceSentenceGenerator {
         self.aligner = aligner
         self.vocabulary = vocabulary
         known = Set(vocabulary.allWords)
+        let attributes = SpeechVocabulary.attributes(of: master.graph)
         var pools: [String: [(material: Material, phrases: [Phrase])]] = [:]
         for material in master.materials.materials {
             let domain = String(material.category.prefix { $0 != "." })
@@ -92,11 +93,12 @@ struct VoiceSentenceGenerator {
                     // Only phrases that, said with a quantity, align to this material and nothing else.
                     guard Self.aligns(words, to: material.sku, aligner: aligner, vocabulary: vocabulary) else { continue }
                     var plural: [String]? = nil
-                    if !isCode, let last = words.last, last.count >= 3, !last.hasSuffix("s") {  // not "triple as"
-                        let candidate = Array(words.dropLast()) + [last + (last.hasSuffix("ch") || last.hasSuffix("sh") || last.hasSuffix("x") ? "es" : "s")]
-                        if candidate.allSatisfy(known.contains), !candidate.contains(where: guessed.contains), Self.aligns(candidate, to: material.sku, aligner: aligner, vocabulary: vocabulary) {
-                            plural = candidate
-                        }
+                    // The plural the recogniser's vocabulary has; none for a short last word ("triple a").
+                    if !isCode, let last = words.last, last.count >= 3,
+                       let candidate = SpeechVocabulary.plural(ofName: words, attributes: attributes),
+                       candidate.allSatisfy(known.contains), !candidate.contains(where: guessed.contains),
+                       Self.aligns(candidate, to: material.sku, aligner: aligner, vocabulary: vocabulary) {
+                        plural = candidate
                     }
                     phrases.append(Phrase(singular: words, plural: plural, isCode: isCode))
                     if rank == 0 && isCode { phrases.append(Phrase(singular: words, plural: plural, isCode: isCode)) }

@@ -17,4 +17,12 @@ import Testing
         #expect(vocabulary.products.contains(["aaa", "batteries"]))
         #expect(!vocabulary.products.contains { $0.contains("diarys") || $0.contains("batterys") })
     }
+
+    @Test func aNameEndingInAnAttributeTakesThePluralOnItsNoun() {
+        let vocabulary = SpeechVocabulary(master: VoiceRecognitionTests.master)
+        #expect(vocabulary.products.contains(["kraft", "paper", "bags", "large"]))
+        #expect(vocabulary.products.contains(["paper", "bags", "small"]))
+        #expect(!vocabulary.allWords.contains("larges") && !vocabulary.allWords.contains("smalls"))
+        #expect(SpeechVocabulary.plural(ofName: ["decaf"], attributes: ["decaf"]) == nil)
+    }
 }

@@ -33,6 +33,24 @@ public struct SpeechVocabulary: Sendable, Equatable {
         return noun + "s"
     }
 
+    /// `words` of a catalog name with the head noun made plural ("butter croissant" → "butter
+    /// croissants"), or nil when there is none to make plural. The head is the last word that is
+    /// not one of `attributes`, said after the noun: "paper bag large" → "paper bags large", never
+    /// "paper bag larges".
+    public static func plural(ofName words: [String], attributes: Set<String>) -> [String]? {
+        guard let head = words.lastIndex(where: { !attributes.contains($0.lowercased()) }) else { return nil }
+        let noun = words[head]
+        guard noun.allSatisfy(\.isLetter), !noun.hasSuffix("s") else { return nil }
+        var plural = words
+        plural[head] = Self.plural(of: noun)
+        return plural
+    }
+
+    /// The graph's one-word modifiers ("large", "decaf"): words a catalog name may end in after its noun.
+    public static func attributes(of graph: IntentGraph) -> Set<String> {
+        Set(graph.modifiers.flatMap(\.phrases).filter { !$0.contains(" ") }.map { $0.lowercased() })
+    }
+
     public init(master: MasterData, extraWords: [String] = [], otherWords: [String] = Self.everydayWords) {
         var products: [[String]] = []
         var modifiers: [[String]] = []
@@ -48,12 +66,12 @@ public struct SpeechVocabulary: Sendable, Equatable {
                 if rewrite, spoken != plain { rewrites[spoken] = written.lowercased() }
             }
         }
+        let attributes = Self.attributes(of: master.graph)
         for material in master.materials.materials {
             for name in [material.name] + material.aliases {
                 add(name, to: &products, rewrite: true)
-                // Plurals of the head noun: "butter croissants", "lattes".
-                if let last = name.split(separator: " ").last, last.allSatisfy(\.isLetter), !last.hasSuffix("s") {
-                    add(name.dropLast(last.count) + Self.plural(of: String(last)), to: &products, rewrite: false)
+                if let plural = Self.plural(ofName: name.split(separator: " ").map(String.init), attributes: attributes) {
+                    add(plural.joined(separator: " "), to: &products, rewrite: false)
                 }
             }
         }
