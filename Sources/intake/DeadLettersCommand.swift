@@ -83,8 +83,7 @@ struct DeadLettersCommand: ParsableCommand {
         @Flag(name: .long, help: "No progress bar or summary.")
         var quiet = false
 
-        @Flag(name: .customLong("no-events"), help: "Leave events in the outbox (for `intake events relay`) instead of delivering them after the run.")
-        var noEvents = false
+        @OptionGroup var events: EventDeliveryOptions
 
         @Argument(help: "Order ids.")
         var ids: [String] = []
@@ -98,7 +97,7 @@ struct DeadLettersCommand: ParsableCommand {
             let queue = try store.openQueue(configuration)
             let chosen = all ? try queue.deadLetters().map(\.orderID) : ids
             let inputs = try chosen.map { try queue.retryInput($0).input }
-            try PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet, deliverEvents: !noEvents)
+            try PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet, deliverEvents: events.deliverEvents)
                 .process(inputs, out: nil)
         }
     }

@@ -38,8 +38,7 @@ struct ProcessCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress bar or summary.")
     var quiet = false
 
-    @Flag(name: .customLong("no-events"), help: "Leave events in the outbox (for `intake events relay`) instead of delivering them after the run.")
-    var noEvents = false
+    @OptionGroup var events: EventDeliveryOptions
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .notice
@@ -58,7 +57,7 @@ struct ProcessCommand: ParsableCommand {
         let arguments = inputs.isEmpty ? configuration.inputs : inputs
         guard !arguments.isEmpty else { throw ValidationError("name at least one input (a file, a folder, a glob or -)") }
         let collected = try InputCollector.collect(arguments).map { $0.sent(by: sender) }
-        let run = PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet, deliverEvents: !noEvents)
+        let run = PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet, deliverEvents: events.deliverEvents)
         try run.process(collected, out: out)
     }
 }
