@@ -1,4 +1,4 @@
-import IntakeAlignment
+@testable import IntakeAlignment
 import Testing
 
 @Suite struct MaterialMatcherTests {
@@ -56,5 +56,56 @@ import Testing
     @Test func unrelatedWordsMatchNothing() {
         #expect(matcher.match("see you tomorrow") == nil)
         #expect(matcher.match("") == nil)
+    }
+}
+
+@Suite struct MaterialMatcherCodeTests {
+    let matcher: MaterialMatcher
+
+    init() throws {
+        matcher = MaterialMatcher(master: try MaterialMaster.parse("""
+            sku,name,aliases,unit,category,handling,unit_price
+            P-A4,A4 Copy Paper 80gsm,a4 paper|copy paper|a4 copy paper,ream,office.paper,,4.80
+            P-A3,A3 Copy Paper 80gsm,a3 paper|a3 copy paper,ream,office.paper,,9.90
+            C-8,8oz Paper Cup,8oz cup|8oz paper cup,pack,cafe.packaging,,3.90
+            C-12,12oz Paper Cup,12oz cup|12oz paper cup,pack,cafe.packaging,,4.60
+            B-6205,Deep Groove Ball Bearing 6205-2RS,6205-2rs,each,mro.bearing,,6.40
+            R-2,Ring Binder A4 2 Ring,ring binder|binder|2 ring binder,each,office.filing,,1.90
+            R-4,Ring Binder A4 4 Ring,4 ring binder,each,office.filing,,2.40
+            V-9,9V Battery,9v battery|pp3,each,office.electrical,,3.20
+            """, file: "materials.csv"))
+    }
+
+    @Test func aNumberMayStandForACodeWhoseLettersWereNotHeard() throws {
+        // "two a three copy paper" heard without its "a": the three is A3's, not noise.
+        for phrase in ["three copy paper", "3 copy paper"] {
+            let match = try #require(matcher.match(phrase))
+            #expect(match.material.sku == "P-A3", "\(phrase)")
+            #expect(match.score < 1)
+        }
+        #expect(matcher.match("twelve paper cups")?.material.sku == "C-12")
+        #expect(matcher.match("copy paper")?.material.sku == "P-A4")
+        #expect(matcher.match("a4 copy paper")?.material.sku == "P-A4")
+    }
+
+    @Test func aNumberWordMatchesItsDigits() throws {
+        // The plural is no spoken form the recogniser rewrites, so "four" arrives as a word.
+        let match = try #require(matcher.match("four ring binders"))
+        #expect(match.material.sku == "R-4")
+        #expect(matcher.match("ring binders")?.material.sku == "R-2")
+    }
+
+    @Test func aNumberNeverStandsForADifferentNumberOrALongCode() {
+        // Another number is another product; 6205-2rs is more than a number with letters.
+        #expect(matcher.match("four copy paper")?.material.sku != "P-A3")
+        #expect(matcher.match("six two oh five") == nil)
+        // A number alone is a count, never a guess at a code.
+        #expect(matcher.match("three") == nil)
+        #expect(matcher.match("twelve") == nil)
+        #expect(MaterialMatcher.number(inCode: "a3") == "3")
+        #expect(MaterialMatcher.number(inCode: "12oz") == "12")
+        #expect(MaterialMatcher.number(inCode: "6205-2rs") == nil)
+        #expect(MaterialMatcher.number(inCode: "cf226a") == nil)
+        #expect(MaterialMatcher.number(inCode: "a3b") == nil)
     }
 }

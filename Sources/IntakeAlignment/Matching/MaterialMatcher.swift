@@ -4,7 +4,10 @@
 /// Scoring is a weighted Dice coefficient over match tokens: each phrase word is paired with
 /// at most one word of a candidate name, exact pairs weigh 1, one-edit typos 0.88, two-edit
 /// 0.76, sound-alikes 0.82, prefixes 0.75. Words with digits (`6205`, `26a`, `12oz`) must match
-/// exactly, because one digit is a different product. A phrase that contains a whole name or
+/// exactly, because one digit is a different product. A number word matches its digits ("four
+/// ring binders", 0.95), and a bare number may stand for a code of the same number whose short
+/// letter part is missing ("three" or "3" for "a3", "twelve" for "12oz", 0.75): recognisers
+/// drop the letter ("two a three copy paper" heard as "two three copy paper"). A phrase that contains a whole name or
 /// alias plus only words the material is known by ("6205-2RS bearings") scores 0.92 times the
 /// weight of its matched words, however much shorter the alias is. Immutable once built; safe
 /// to share.
@@ -31,6 +34,8 @@ public struct MaterialMatcher: Sendable {
         var hasDigit: [Bool] = []
         var postings: [[Int]] = []
         var byPhonetic: [String: [Int]] = [:]
+        /// Codes of a number and up to three letters before or after it ("a3", "12oz"), by the number.
+        var codesByNumber: [String: [Int]] = [:]
 
         mutating func id(for word: String) -> Int {
             if let id = ids[word] { return id }
@@ -42,6 +47,8 @@ public struct MaterialMatcher: Sendable {
             postings.append([])
             if !word.contains(where: \.isNumber) {
                 byPhonetic[PhoneticKey.key(word), default: []].append(id)
+            } else if let number = MaterialMatcher.number(inCode: word) {
+                codesByNumber[number, default: []].append(id)
             }
             return id
         }
@@ -132,23 +139,28 @@ public struct MaterialMatcher: Sendable {
             var used = Set<Int>()
             var matched = 0.0
             var phonetic = false
+            var onlyPartialCodes = true
             for options in resolved {
-                var best: (weight: Double, position: Int, phonetic: Bool)? = nil
+                var best: (option: Option, position: Int)? = nil
                 for option in options {
                     for (position, token) in entry.tokens.enumerated() where token == option.id && !used.contains(position) {
-                        if best == nil || option.weight > best!.weight { best = (option.weight, position, option.phonetic) }
+                        if best == nil || option.weight > best!.option.weight { best = (option, position) }
                     }
                 }
                 if let best {
                     used.insert(best.position)
-                    matched += best.weight
-                    phonetic = phonetic || best.phonetic
+                    matched += best.option.weight
+                    phonetic = phonetic || best.option.phonetic
+                    onlyPartialCodes = onlyPartialCodes && best.option.partialCode
                 }
             }
+            // A lone "three" is a count, not a guess at "pp3".
+            if onlyPartialCodes { continue }
             var score = 2 * matched / Double(tokens.count + entry.tokens.count)
             if used.count == entry.tokens.count, used.count < tokens.count {
                 let bag = bags[entry.material]
-                let known = resolved.allSatisfy { options in options.contains { bag.contains($0.id) } }
+                // A code guessed from a bare number is not a word the material is known by.
+                let known = resolved.allSatisfy { options in options.contains { !$0.partialCode && bag.contains($0.id) } }
                 if known { score = max(score, 0.92 * matched / Double(entry.tokens.count)) }
             }
             if let current = scores[entry.material], current.score >= score { continue }
@@ -164,14 +176,45 @@ public struct MaterialMatcher: Sendable {
             method: top.value.phonetic ? .phonetic : .fuzzy, matchedPhrase: entry.phrase, rivals: Array(rivals))
     }
 
+    /// The number of a code that is a number with one to three letters before or after it
+    /// ("a3" → "3", "12oz" → "12"), or nil for other words.
+    static func number(inCode word: String) -> String? {
+        let digits = word.filter(\.isNumber)
+        let letters = word.filter { !$0.isNumber }
+        guard !digits.isEmpty, (1...3).contains(letters.count), letters.allSatisfy(\.isLetter),
+              word.hasPrefix(digits) || word.hasSuffix(digits) else { return nil }
+        return digits
+    }
+
+    /// A vocabulary word an input word may stand for, and how sure that is.
+    private typealias Option = (id: Int, weight: Double, phonetic: Bool, partialCode: Bool)
+
+    /// What a number may stand for besides itself: a number word its digits ("four" → "4",
+    /// weight 0.95), and the codes of that number with their letters unheard ("three" or "3" →
+    /// "a3", weight 0.75).
+    private func numberOptions(_ word: String) -> [Option] {
+        var options: [Option] = []
+        let number: String
+        if word.allSatisfy(\.isNumber) {
+            number = word
+        } else if let value = NumberWords.units[word] ?? NumberWords.tens[word] {
+            number = String(Int(value))
+            if let digits = vocabulary.ids[number] { options.append((digits, 0.95, false, false)) }
+        } else {
+            return []
+        }
+        return options + (vocabulary.codesByNumber[number] ?? []).map { ($0, 0.75, false, true) }
+    }
+
     /// How a word of the vocabulary resolves: to itself only, or also to its sound-alikes.
     private enum KnownWord { case exactly, orSoundAlike }
 
     /// The vocabulary words an input word may stand for, with a weight.
-    private func resolve(_ word: String, known: KnownWord) -> [(id: Int, weight: Double, phonetic: Bool)] {
+    private func resolve(_ word: String, known: KnownWord) -> [Option] {
         let exact = vocabulary.ids[word]
-        if let exact, known == .exactly { return [(exact, 1, false)] }
-        if word.contains(where: \.isNumber) { return exact.map { [($0, 1, false)] } ?? [] }
+        let numbers = numberOptions(word)
+        if let exact, known == .exactly { return [(exact, 1, false, false)] + numbers }
+        if word.contains(where: \.isNumber) { return (exact.map { [($0, 1, false, false)] } ?? []) + numbers }
         let bytes = Array(word.utf8)
         let limit = bytes.count >= 8 ? 2 : bytes.count >= 4 ? 1 : 0
         let key = PhoneticKey.key(word)
@@ -191,6 +234,8 @@ public struct MaterialMatcher: Sendable {
             }
         }
         if let exact { options[exact] = (1, false) }
-        return options.map { (id: $0.key, weight: $0.value.weight, phonetic: $0.value.phonetic) }
+        var resolved: [Option] = options.map { ($0.key, $0.value.weight, $0.value.phonetic, false) }
+        for number in numbers where options[number.id] == nil { resolved.append(number) }
+        return resolved
     }
 }
