@@ -46,4 +46,13 @@ import Testing
         #expect(reading.lines == 1)
         #expect(reading.score < score("four flat whites and two lattes"))
     }
+
+    @Test func aPartyHeardInsideALineEarnsNothing() {
+        // "twenty four clear tapes" heard as "one t4 clear tapes": device T3 between a count
+        // and its product is a misreading, not a named party.
+        let meant = score("two lattes and one cappuccino")
+        #expect(meant >= score("two lattes and one t3 cappuccino"))
+        // Named where parties are named, it still reads better.
+        #expect(score("store seven, two lattes and one cappuccino") > meant)
+    }
 }

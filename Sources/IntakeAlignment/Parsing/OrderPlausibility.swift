@@ -14,7 +14,7 @@ public struct OrderPlausibility: Sendable, Equatable {
     /// Words outside every line, party, modifier and graph phrase, fillers aside.
     public var unexplainedWords: Int
     /// Higher reads better: the mean of the lines' match scores (less for a quantity left
-    /// implicit or said as "a"), a little for a named party, less for each unmatched phrase
+    /// implicit or said as "a"), a little for a named party (not one inside a line), less for each unmatched phrase
     /// and unexplained word. A mean, not a sum: a reading is no better for having more lines,
     /// so stray words are not made into extra ones.
     public var score: Double
@@ -43,7 +43,13 @@ extension TextIntentParser {
         var score = lines > 0 ? quality / Double(lines) : 0
         if let party = message.party {
             covered.append(party.span)
-            score += 0.1
+            // Not for a party heard between a line's count and its product ("one t4 clear
+            // tapes" for "twenty four clear tapes"): nobody names the store there.
+            let insideALine = message.lines.contains { line in
+                guard let quantity = line.quantitySpan else { return false }
+                return quantity.end <= party.span.start && party.span.end <= line.productSpan.start
+            }
+            if !insideALine { score += 0.1 }
         }
         covered += message.globalModifiers.map(\.span) + message.symptoms.map(\.span) + message.actions.map(\.span)
         if let reference = message.reference { covered.append(reference.span) }
