@@ -26,9 +26,10 @@ public enum DomainLanguageModel {
     /// "one" come before a singular, larger counts mostly before a plural, so "eight iced
     /// lattes" is not heard as "a iced lattes". Every count to twenty is a quantity, small
     /// ones most often. A teen and the ten it sounds like ("fourteen", "forty") are drawn
-    /// equally often: the model must not settle between them, the acoustics must. Seventy to
-    /// ninety stay out: drawn like the others, "seven tape" and "seventeen" were heard as
-    /// "seventy", "eight" as "eighty".
+    /// equally often, and every sentence with one as a count has a mirror with the other, so
+    /// the model weighs them alike before each product too: it must not settle between them,
+    /// the acoustics must. Seventy to ninety stay out: drawn like the others, "seven tape" and
+    /// "seventeen" were heard as "seventy", "eight" as "eighty".
     public static func corpus(_ vocabulary: SpeechVocabulary, sentencesPerProduct: Int = 8) -> [[String]] {
         var random = SeededRandom(seed: 0x1A7A_CE)
         let single: [[String]] = [["one"], ["a"]]
@@ -36,6 +37,11 @@ public enum DomainLanguageModel {
         let teensAndTens = (13...20).map(SpokenForms.words) + [30, 40, 50, 60].map(SpokenForms.words)
             + [["a", "dozen"], ["half", "a", "dozen"]]
         let large = [24, 25, 36, 48, 100, 200].map(SpokenForms.words) + [["two", "dozen"]]
+        let soundAlikeTen = ["thirteen": "thirty", "fourteen": "forty", "fifteen": "fifty", "sixteen": "sixty"]
+            .reduce(into: [String: String]()) { pairs, pair in
+                pairs[pair.key] = pair.value
+                pairs[pair.value] = pair.key
+            }
         let storeNumbers = (1...50).map(SpokenForms.words)
         let openers: [[String]] = [["store"], ["shop"], ["branch"], ["kiosk"], ["site"]]
         let greetings: [[String]] = [["hi"], ["hello"], ["hey"]]
@@ -52,7 +58,9 @@ public enum DomainLanguageModel {
         // Units agree with the count too: "a bottle of", "eight bottles of".
         let pluralUnits = vocabulary.units.filter { $0.hasSuffix("s") }
         let singularUnits = vocabulary.units.filter { !$0.hasSuffix("s") }
-        func clause(_ product: [String]) -> [String] {
+        // Where a sentence's counts stand, so its mirror can swap them (see below).
+        var countsSaid: [Int] = []
+        func clause(_ product: [String], at start: Int) -> [String] {
             var words: [String] = []
             // Plural names (every plural the vocabulary made ends in "s") take a count above one;
             // a singular one mostly does too ("three oat milk").
@@ -64,6 +72,7 @@ public enum DomainLanguageModel {
             } else if !random.chance(0.1) {
                 words += count(plural: plural)
             }
+            if let said = words.first, soundAlikeTen[said] != nil { countsSaid.append(start) }
             words += product
             if random.chance(0.3), !vocabulary.modifiers.isEmpty {
                 words += (random.chance(0.5) ? ["with"] : []) + random.pick(vocabulary.modifiers)
@@ -80,12 +89,22 @@ public enum DomainLanguageModel {
                 if who < 0.45 { sentence += random.pick(openers) + random.pick(storeNumbers) }
                 else if who < 0.55, !names.isEmpty { sentence += ["this", "is", random.pick(names), "from", "the", random.pick(names), "store"] }
                 if random.chance(0.4) { sentence += random.pick(requests) }
-                sentence += clause(product)
+                countsSaid = []
+                sentence += clause(product, at: sentence.count)
                 for _ in 0..<random.int(in: 0...2) where !vocabulary.products.isEmpty {
-                    sentence += random.pick(joiners) + clause(random.pick(vocabulary.products))
+                    sentence += random.pick(joiners)
+                    sentence += clause(random.pick(vocabulary.products), at: sentence.count)
                 }
                 sentence += random.pick(closers)
                 sentences.append(sentence)
+                if !countsSaid.isEmpty {
+                    // The mirror: each teen count said as its ten and back, so that before every
+                    // product the model weighs "fifteen" and "fifty" alike, not by which one a
+                    // draw happened to put there.
+                    var mirror = sentence
+                    for index in countsSaid { mirror[index] = soundAlikeTen[mirror[index]]! }
+                    sentences.append(mirror)
+                }
             }
         }
         for modifier in vocabulary.modifiers {  // symptoms and modifiers said on their own
