@@ -7,10 +7,10 @@
 /// exactly, because one digit is a different product. A number word matches its digits ("four
 /// ring binders", 0.95), and a bare number may stand for a code of the same number whose short
 /// letter part is missing ("three" or "3" for "a3", "twelve" for "12oz", 0.75): recognisers
-/// drop the letter ("two a three copy paper" heard as "two three copy paper"). A phrase that contains a whole name or
-/// alias plus only words the material is known by ("6205-2RS bearings") scores 0.92 times the
-/// weight of its matched words, however much shorter the alias is. Immutable once built; safe
-/// to share.
+/// drop the letter ("two a three copy paper" heard as "two three copy paper"). A phrase that
+/// contains a whole name or alias plus only words the material is known by ("6205-2RS
+/// bearings") scores 0.92 times the weight of its matched words, however much shorter the alias
+/// is. Immutable once built; safe to share.
 public struct MaterialMatcher: Sendable {
     public struct Settings: Sendable, Equatable {
         /// Below this score a phrase matches nothing.
