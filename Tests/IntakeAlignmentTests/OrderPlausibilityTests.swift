@@ -55,4 +55,14 @@ import Testing
         // Named where parties are named, it still reads better.
         #expect(score("store seven, two lattes and one cappuccino") > meant)
     }
+
+    @Test func aCountOfOneBeforeAPluralReadsWorseThanTheCountMeant() {
+        // "nine lattes" heard in 10 dB of noise as "and one lattes".
+        let meant = score("two flat whites nine lattes thanks")
+        #expect(meant > score("two flat whites and one lattes thanks"))
+        #expect(score("one latte") == score("nine lattes"))
+        // A plural the catalogue's own name has, or one after a unit, is what people say.
+        #expect(score("one staples") == score("two staples"))
+        #expect(score("one carton of oat milk cartons") == score("two cartons of oat milk cartons"))
+    }
 }

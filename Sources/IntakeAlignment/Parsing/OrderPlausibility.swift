@@ -14,7 +14,7 @@ public struct OrderPlausibility: Sendable, Equatable {
     /// Words outside every line, party, modifier and graph phrase, fillers aside.
     public var unexplainedWords: Int
     /// Higher reads better: the mean of the lines' match scores (less for a quantity left
-    /// implicit or said as "a"), a little for a named party (not one inside a line), less for
+    /// implicit or said as "a", or a count of one before a plural), a little for a named party (not one inside a line), less for
     /// each unmatched phrase and unexplained word. A mean, not a sum: a reading is no better
     /// for having more lines, so stray words are not made into extra ones.
     public var score: Double
@@ -38,7 +38,7 @@ extension TextIntentParser {
             case _ where line.quantitySpan.map({ ["a", "an"].contains(written.slice($0).lowercased()) }) ?? false: quantity = 0.8
             default: quantity = 1
             }
-            quality += match.score * quantity
+            quality += match.score * quantity * (Self.oneBeforeAPlural(line, match, in: written) ? 0.8 : 1)
         }
         var score = lines > 0 ? quality / Double(lines) : 0
         if let party = message.party {
@@ -61,5 +61,16 @@ extension TextIntentParser {
         }.count
         score -= Double(message.unmatched.count) + 0.35 * Double(unexplained)
         return OrderPlausibility(lines: lines, unmatchedPhrases: message.unmatched.count, unexplainedWords: unexplained, score: score)
+    }
+
+    /// "one spindle oils", "and one accelerometers": a count of one, no unit, and a product
+    /// heard in a plural its catalogue name does not have. Nobody says it; a recogniser in noise
+    /// hears it for "twelve" or "nine" ("one box of binder clips" has a unit and is fine).
+    private static func oneBeforeAPlural(_ line: ParsedMessage.Line, _ match: MaterialMatch, in written: OrderText) -> Bool {
+        guard line.quantity == 1, line.explicitQuantity, line.unit == nil,
+            let last = Tokenizer.tokenize(written.slice(line.productSpan)).last(where: { !$0.isSeparator })?.norm,
+            MatchText.singular(last) != last
+        else { return false }
+        return !Tokenizer.tokenize(match.matchedPhrase).contains { $0.norm == last }
     }
 }
