@@ -14,9 +14,10 @@ public struct OrderPlausibility: Sendable, Equatable {
     /// Words outside every line, party, modifier and graph phrase, fillers aside.
     public var unexplainedWords: Int
     /// Higher reads better: the mean of the lines' match scores (less for a quantity left
-    /// implicit or said as "a", or a count of one before a plural), a little for a named party (not one inside a line), less for
-    /// each unmatched phrase and unexplained word. A mean, not a sum: a reading is no better
-    /// for having more lines, so stray words are not made into extra ones.
+    /// implicit or said as "a", or a count of one before a plural), a little for a named party
+    /// (not one inside a line), less for each unmatched phrase and unexplained word. A mean,
+    /// not a sum: a reading is no better for having more lines, so stray words are not made
+    /// into extra ones.
     public var score: Double
 }
 
