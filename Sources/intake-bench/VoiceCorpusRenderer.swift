@@ -79,9 +79,15 @@ struct VoiceCorpusRenderer {
         try Self.move(temporary, to: recording.file)
     }
 
+    /// rename(2), which replaces `url` in one step: two conditions of one voice can render their
+    /// shared clean recording at the same time (the same bytes), and checking for the file
+    /// before moving lost that race ("A file with the same name already exists").
     private static func move(_ temporary: URL, to url: URL) throws {
-        if FileManager.default.fileExists(atPath: url.path) { try? FileManager.default.removeItem(at: temporary); return }
-        try FileManager.default.moveItem(at: temporary, to: url)
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw ValidationError("cannot move \(temporary.path) to \(url.path): \(reason)")
+        }
     }
 
     /// Runs `tool` from PATH (through `env`, which exits 127 when it is not installed).
