@@ -49,7 +49,7 @@ struct EnvelopeAnalyzer: Sendable {
         let stretch = UnsafeBufferPointer(rebasing: samples[0..<min(samples.count, Int(kurtosisSeconds * fs))])
         sum2.withUnsafeMutableBufferPointer { sum2 in
             sum4.withUnsafeMutableBufferPointer { sum4 in
-                // The sums' addresses held in locals: read through the captures they were
+                // The sums' addresses held in locals. Read through the captures, they were
                 // loaded again for every bin and the loop was not vectorised (1.8% of a busy
                 // server's CPU against 1.2% now).
                 let sum2 = sum2.baseAddress!, sum4 = sum4.baseAddress!
