@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "IntakeServerTests",
             dependencies: [
-                "IntakeServer", "IntakeReview", "IntakeCore", "IntakeAlignment", "IntakeVibration", "intake",
+                "IntakeServer", "IntakeReview", "IntakeCore", "IntakeAlignment", "IntakeVibration", "intake", "IntakeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -153,7 +153,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]),
         .testTarget(name: "IntakeFuzzingTests", dependencies: ["IntakeFuzzing"]),
-        .testTarget(name: "intakeTests", dependencies: ["intake", "IntakeCore", "IntakeReview"]),
+        .testTarget(name: "intakeTests", dependencies: ["intake", "IntakeCore", "IntakeReview", "IntakeTestSupport"]),
+        // Helpers more than one test target needs (not shipped in any product).
+        .target(name: "IntakeTestSupport", path: "Tests/IntakeTestSupport"),
         .testTarget(
             name: "CLibrariesTests",
             dependencies: ["CPocketSphinx", "CTesseract", "CLeptonica", "CFFTW"]),

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import IntakeTestSupport
 import Testing
 
 /// `intake serve` as a real process: tokens from `intake tokens create`, an alert posted over

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import IntakeTestSupport
 
 /// A client no HTTP library will play: it sends a request's head, then its body a few bytes
 /// at a time, and returns whatever the server answers first (the status line and on).

@@ -6,6 +6,7 @@ import IntakeAlignment
 import IntakeCore
 import IntakeReview
 @testable import IntakeServer
+import IntakeTestSupport
 @testable import intake
 import Logging
 import ServiceLifecycle

@@ -7,8 +7,8 @@ import FoundationNetworking
 /// HTTP for tests without FoundationNetworking's async API: on Linux `URLSession.data(for:)`
 /// blocks a cooperative thread in `DispatchQueue.sync`, and with two such threads (2 cores)
 /// concurrent tests deadlocked. Each request runs on its own ephemeral session, off the pool.
-enum BlockingHTTP {
-    static func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
+public enum BlockingHTTP {
+    public static func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 let session = URLSession(configuration: .ephemeral)
