@@ -181,6 +181,7 @@ struct VoiceBench: ParsableCommand {
             dictionary: stage.files.dictionary.path, languageModel: stage.files.languageModel.path)
         bareConfiguration.languageWeight = stage.configuration.languageWeight
         bareConfiguration.insertionPenalty = stage.configuration.insertionPenalty
+        bareConfiguration.beams = stage.configuration.beams
         let bare = try PocketSphinxDecoder(bareConfiguration)
         for worker in 0..<max(jobs, 1) { _ = try stage.transcribe(audio[0], worker: worker) }
         _ = bare.decode(audio[0].samples[...])

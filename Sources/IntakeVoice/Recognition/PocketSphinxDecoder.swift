@@ -26,7 +26,9 @@ public final class PocketSphinxDecoder {
         /// A JSGF grammar file, or an n-gram language model (`lm`); one of the two.
         public var grammar: String?
         public var languageModel: String?
-        public var beams = (beam: "1e-80", pbeam: "1e-80", wbeam: "1e-60")
+        /// Search beams. The last-phone beams start at PocketSphinx's own (1e-40, 7e-29); the
+        /// domain recogniser widens them (`RecognizeStage`).
+        public var beams = (beam: "1e-80", pbeam: "1e-80", wbeam: "1e-60", lpbeam: "1e-40", lponlybeam: "7e-29")
         /// Language model weight and word insertion penalty (n-gram search only). A heavier
         /// weight than PocketSphinx's 6.5 trusts the domain model more; measured on flite
         /// reports it removed inserted words without losing catalog names. 8.5 rather than 10
@@ -61,6 +63,7 @@ public final class PocketSphinxDecoder {
             var arguments = [
                 "-hmm", acousticModel, "-dict", dictionary, "-logfn", "/dev/null", "-remove_noise", removeNoise ? "yes" : "no",
                 "-beam", beams.beam, "-pbeam", beams.pbeam, "-wbeam", beams.wbeam,
+                "-lpbeam", beams.lpbeam, "-lponlybeam", beams.lponlybeam,
             ]
             if let grammar { arguments += ["-jsgf", grammar] }
             if let languageModel { arguments += ["-lm", languageModel, "-lw", String(languageWeight), "-wip", String(insertionPenalty)] }

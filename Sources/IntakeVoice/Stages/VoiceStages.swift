@@ -51,6 +51,12 @@ public struct RecognizeStage: Stage {
         configuration.languageWeight = languageWeight
         configuration.insertionPenalty = insertionPenalty
         configuration.adaptation = adaptation
+        // Wider last-phone beams keep more word endings, where one word hands over to the next,
+        // in the search: more exact orders in every flite condition (short words and spelled
+        // codes mended), for ~40% more decode time (docs/benchmarks.md, "wider last-phone
+        // beams"). Wider still (1e-80, 1e-60) mended nothing more.
+        configuration.beams.lpbeam = "1e-60"
+        configuration.beams.lponlybeam = "1e-50"
         self.configuration = configuration
         // The decoder's own dictionary (written by `DomainRecognizerFiles`), read once for all
         // workers: it says which words sound like numbers.
