@@ -177,12 +177,8 @@ struct VoiceBench: ParsableCommand {
         let loadBefore = Self.loadAverage()
 
         // Warm up: each worker's decoder and the bare decoder are built before any timing.
-        var bareConfiguration = PocketSphinxDecoder.Configuration(
-            dictionary: stage.files.dictionary.path, languageModel: stage.files.languageModel.path)
-        bareConfiguration.languageWeight = stage.configuration.languageWeight
-        bareConfiguration.insertionPenalty = stage.configuration.insertionPenalty
-        bareConfiguration.beams = stage.configuration.beams
-        let bare = try PocketSphinxDecoder(bareConfiguration)
+        // The bare decoder: the recogniser's own settings (model, dictionary, language model, weights, beams).
+        let bare = try PocketSphinxDecoder(stage.configuration)
         for worker in 0..<max(jobs, 1) { _ = try stage.transcribe(audio[0], worker: worker) }
         _ = bare.decode(audio[0].samples[...])
 

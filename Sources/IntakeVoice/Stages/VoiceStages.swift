@@ -51,10 +51,10 @@ public struct RecognizeStage: Stage {
         configuration.languageWeight = languageWeight
         configuration.insertionPenalty = insertionPenalty
         configuration.adaptation = adaptation
-        // Wider last-phone beams keep more word endings, where one word hands over to the next,
-        // in the search: more exact orders in every flite condition (short words and spelled
-        // codes mended), for ~40% more decode time (docs/benchmarks.md, "wider last-phone
-        // beams"). Wider still (1e-80, 1e-60) mended nothing more.
+        // Wider last-phone beams (where one word hands over to the next) keep more word endings
+        // in the search: more exact orders in every flite condition, short words and spelled
+        // codes mended, for 40% (adapted model) to 65% (Debian's) more decode time
+        // (docs/benchmarks.md, "wider last-phone beams"). Wider still mended nothing more.
         configuration.beams.lpbeam = "1e-60"
         configuration.beams.lponlybeam = "1e-50"
         self.configuration = configuration
