@@ -17,7 +17,7 @@ import Testing
     /// As the pipeline builds it: readings chosen from the N-best list by the order parser.
     static let stage = makeStage(alternatives: SpeechRecognizer.Settings().alternatives)
 
-    static func makeStage(alternatives: Int) -> RecognizeStage {
+    static func makeStage(alternatives: Int, languageWeight: Double = 8.5) -> RecognizeStage {
         let vocabulary = SpeechVocabulary(master: master)
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("intake-voice-tests-\(getpid())")
         let files = try! DomainRecognizerFiles.prepare(
@@ -25,7 +25,9 @@ import Testing
             additions: [root.appendingPathComponent("models/voice/pronunciations.dict")], cache: cache)
         var settings = SpeechRecognizer.Settings()
         settings.alternatives = alternatives
-        return RecognizeStage(vocabulary: vocabulary, files: files, reader: IntentAligner(master: master).parser, settings: settings)
+        return RecognizeStage(
+            vocabulary: vocabulary, files: files, reader: IntentAligner(master: master).parser, settings: settings,
+            languageWeight: languageWeight)
     }
 
     /// A WAV of `text` spoken by flite's `voice`, optionally followed by more speech after a pause.
@@ -59,6 +61,15 @@ import Testing
             #expect(audio.start >= 0 && audio.end <= transcript.duration && audio.start < audio.end)
         }
         #expect(draft.intent.lines.allSatisfy { $0.confidence > 0.5 })
+    }
+
+    @Test func everySearchPassWeighsTheDomainLanguageModelAlike() throws {
+        // PocketSphinx keeps its own weights (8.5, 9.5) for the second and third passes unless told.
+        let arguments = Self.makeStage(alternatives: 0, languageWeight: 6.25).configuration.arguments
+        for flag in ["-lw", "-fwdflatlw", "-bestpathlw"] {
+            let at = try #require(arguments.firstIndex(of: flag), "\(flag) missing from \(arguments)")
+            #expect(arguments[at + 1] == "6.25", "\(flag)")
+        }
     }
 
     @Test func numbersThatSoundAlikeAreToldApartInContext() throws {

@@ -36,6 +36,11 @@ public final class PocketSphinxDecoder {
         /// flite condition of two evaluation corpora (seeds 2026 and 7), most in noise.
         public var languageWeight = 8.5
         public var insertionPenalty = 0.2
+        /// Language weights of the second pass (flat-lexicon search) and the third (best path
+        /// through the word lattice, which also ranks the N-best readings). PocketSphinx keeps
+        /// its own 8.5 and 9.5 there whatever `languageWeight` is; the domain recogniser sets
+        /// both to its `languageWeight` (`RecognizeStage`).
+        public var laterPassLanguageWeights = (flat: 8.5, bestPath: 9.5)
         /// Spectral subtraction of the background noise, estimated afresh for each utterance.
         public var removeNoise = true
         /// An MLLR transform of the acoustic model's means (`SpeakerAdaptation`), or none.
@@ -56,6 +61,7 @@ public final class PocketSphinxDecoder {
             a.acousticModel == b.acousticModel && a.dictionary == b.dictionary && a.grammar == b.grammar
                 && a.languageModel == b.languageModel && a.beams == b.beams
                 && a.languageWeight == b.languageWeight && a.insertionPenalty == b.insertionPenalty
+                && a.laterPassLanguageWeights == b.laterPassLanguageWeights
                 && a.removeNoise == b.removeNoise && a.adaptation == b.adaptation
         }
 
@@ -66,7 +72,12 @@ public final class PocketSphinxDecoder {
                 "-lpbeam", beams.lpbeam, "-lponlybeam", beams.lponlybeam,
             ]
             if let grammar { arguments += ["-jsgf", grammar] }
-            if let languageModel { arguments += ["-lm", languageModel, "-lw", String(languageWeight), "-wip", String(insertionPenalty)] }
+            if let languageModel {
+                arguments += [
+                    "-lm", languageModel, "-lw", String(languageWeight), "-wip", String(insertionPenalty),
+                    "-fwdflatlw", String(laterPassLanguageWeights.flat), "-bestpathlw", String(laterPassLanguageWeights.bestPath),
+                ]
+            }
             if let adaptation { arguments += ["-mllr", adaptation] }
             return arguments
         }

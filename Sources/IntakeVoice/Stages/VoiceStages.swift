@@ -19,7 +19,8 @@ public struct AudioDecodeStage: Stage {
 /// `extra_words` (words couriers say that the master data lacks: street and shop names),
 /// `cache` (where the language model and dictionary are kept, by a hash of the master data; sets
 /// unused for 30 days are removed; default: the system temporary folder),
-/// `split_pause` (0.8 s), `doubtful_share` (0.34), `language_weight` (8.5), `insertion_penalty` (0.2),
+/// `split_pause` (0.8 s), `doubtful_share` (0.34), `language_weight` (8.5 for Debian's model, in every
+/// search pass; 7.5 suits a model adapted with `intake adapt-voice --method map`), `insertion_penalty` (0.2),
 /// `alternatives` (40: N-best readings per segment weighed by how well they read as an order;
 /// 0 takes the best path as heard), `noise_suppression` (true: noisy recordings are filtered
 /// before decoding, see `NoiseSuppressor`), `adaptation` (an MLLR transform made by
@@ -49,6 +50,11 @@ public struct RecognizeStage: Stage {
         var configuration = PocketSphinxDecoder.Configuration(
             acousticModel: acousticModel, dictionary: files.dictionary.path, languageModel: files.languageModel.path)
         configuration.languageWeight = languageWeight
+        // One weight for all three passes. PocketSphinx keeps 9.5 for the last one (which picks
+        // the transcript and ranks the N-best readings); with a MAP-adapted model, 7.5 in every
+        // pass heard 252 of 288 noisy orders against 245. Debian's model loses 3 of 144 at 10 dB
+        // this way, the price of one knob (docs/benchmarks.md, "one language weight").
+        configuration.laterPassLanguageWeights = (languageWeight, languageWeight)
         configuration.insertionPenalty = insertionPenalty
         configuration.adaptation = adaptation
         // Wider last-phone beams (where one word hands over to the next) keep more word endings
