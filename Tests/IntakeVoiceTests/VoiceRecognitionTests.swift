@@ -17,7 +17,7 @@ import Testing
     /// As the pipeline builds it: readings chosen from the N-best list by the order parser.
     static let stage = makeStage(alternatives: SpeechRecognizer.Settings().alternatives)
 
-    static func makeStage(alternatives: Int, languageWeight: Double = 8.5) -> RecognizeStage {
+    static func makeStage(alternatives: Int, languageWeight: Double = RecognizeStage.defaultLanguageWeight) -> RecognizeStage {
         let vocabulary = SpeechVocabulary(master: master)
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("intake-voice-tests-\(getpid())")
         let files = try! DomainRecognizerFiles.prepare(

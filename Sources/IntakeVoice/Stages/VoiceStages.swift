@@ -35,10 +35,13 @@ public struct RecognizeStage: Stage {
     private let reader: TextIntentParser?
     private let recognizers: WorkerLocal<SpeechRecognizer>
 
+    /// `language_weight` when the pipeline does not say: tuned for Debian's acoustic model.
+    public static let defaultLanguageWeight = 8.5
+
     public init(
         vocabulary: SpeechVocabulary, files: DomainRecognizerFiles,
         acousticModel: String = PocketSphinxDecoder.Configuration.debianModel, reader: TextIntentParser? = nil,
-        settings: SpeechRecognizer.Settings = .init(), languageWeight: Double = 8.5, insertionPenalty: Double = 0.2,
+        settings: SpeechRecognizer.Settings = .init(), languageWeight: Double = defaultLanguageWeight, insertionPenalty: Double = 0.2,
         adaptation: String? = nil,
         pronunciationFiles: (dictionary: URL, additions: [URL]) = (URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary), [])
     ) {
@@ -102,7 +105,7 @@ public struct RecognizeStage: Stage {
         let files = try DomainRecognizerFiles.prepare(vocabulary: vocabulary, baseDictionary: dictionary, additions: additions, cache: cache)
         self.init(
             vocabulary: vocabulary, files: files, acousticModel: model, reader: IntentAligner(master: master).parser, settings: settings,
-            languageWeight: try options.double("language_weight", default: 8.5, in: 1...30),
+            languageWeight: try options.double("language_weight", default: Self.defaultLanguageWeight, in: 1...30),
             insertionPenalty: try options.double("insertion_penalty", default: 0.2, in: 1e-6...10), adaptation: adaptation?.path,
             pronunciationFiles: (dictionary, additions))
     }
