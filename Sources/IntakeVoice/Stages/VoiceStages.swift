@@ -37,11 +37,14 @@ public struct RecognizeStage: Stage {
 
     /// `language_weight` when the pipeline does not say: tuned for Debian's acoustic model.
     public static let defaultLanguageWeight = 8.5
+    /// `insertion_penalty` when the pipeline does not say (with the adapted model, 0.1 and 0.4
+    /// gave the same totals on two corpora: docs/benchmarks.md).
+    public static let defaultInsertionPenalty = 0.2
 
     public init(
         vocabulary: SpeechVocabulary, files: DomainRecognizerFiles,
         acousticModel: String = PocketSphinxDecoder.Configuration.debianModel, reader: TextIntentParser? = nil,
-        settings: SpeechRecognizer.Settings = .init(), languageWeight: Double = defaultLanguageWeight, insertionPenalty: Double = 0.2,
+        settings: SpeechRecognizer.Settings = .init(), languageWeight: Double = defaultLanguageWeight, insertionPenalty: Double = defaultInsertionPenalty,
         adaptation: String? = nil,
         pronunciationFiles: (dictionary: URL, additions: [URL]) = (URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary), [])
     ) {
@@ -106,7 +109,7 @@ public struct RecognizeStage: Stage {
         self.init(
             vocabulary: vocabulary, files: files, acousticModel: model, reader: IntentAligner(master: master).parser, settings: settings,
             languageWeight: try options.double("language_weight", default: Self.defaultLanguageWeight, in: 1...30),
-            insertionPenalty: try options.double("insertion_penalty", default: 0.2, in: 1e-6...10), adaptation: adaptation?.path,
+            insertionPenalty: try options.double("insertion_penalty", default: Self.defaultInsertionPenalty, in: 1e-6...10), adaptation: adaptation?.path,
             pronunciationFiles: (dictionary, additions))
     }
 
