@@ -1,8 +1,7 @@
 import Foundation
 
-/// JSON text → `JSONValue`, directly. `JSONValue(encoding:)` runs every stored order, evidence
-/// entry and audit state through here; going through `JSONSerialization` instead cost a
-/// dynamic cast and an `NSNumber` per value and was the largest part of storing an order.
+/// JSON text → `JSONValue`, directly: how the outbox reads stored events back for delivery.
+/// `JSONSerialization` instead cost a dynamic cast and an `NSNumber` per value.
 struct JSONValueParser {
     struct Malformed: Error, CustomStringConvertible {
         let offset: Int
