@@ -40,6 +40,12 @@ struct JSONValueEncoderTests {
         var inner = Inner(values: [1, 0.3, -2], nested: [[], [1, 2]], flags: ["on": true])
         var optionals: [Double?] = [1, nil, 3]
         var empty: [String: Int] = [:]
+        var silent = [Silent()]
+    }
+
+    /// Encodes nothing at all: `JSONEncoder` writes an empty object for it.
+    struct Silent: Encodable {
+        func encode(to encoder: any Encoder) throws {}
     }
 
     class Base: Encodable, @unchecked Sendable {
@@ -61,7 +67,7 @@ struct JSONValueEncoderTests {
         }
     }
 
-    @Test("Strings, numbers of every width, Float digits, dates, URLs, data, decimals, enums, nesting and nil come out as through the text")
+    @Test("Strings, numbers of every width, Float digits, dates, URLs, data, decimals, enums, nesting, nil and empty values come out as through the text")
     func matchesTheTextRoundTrip() throws {
         let direct = try JSONValue(encoding: Everything())
         #expect(direct == (try Self.throughText(Everything())))
@@ -69,6 +75,7 @@ struct JSONValueEncoderTests {
         #expect(fields["float"] == .number(0.1))
         #expect(fields["absent"] == nil)
         #expect(fields["date"] == .string("2027-01-15T08:00:00Z"))
+        #expect(fields["silent"] == .array([.object([:])]))
         #expect(try JSONValue(encoding: Derived()) == (try Self.throughText(Derived())))
     }
 
