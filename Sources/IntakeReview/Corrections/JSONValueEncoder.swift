@@ -4,9 +4,9 @@ import Foundation
 /// write as text and `JSONValueParser` read back, without the text in between.
 ///
 /// Every stored order goes through here (the record, its evidence rows, its audit state); the
-/// round trip through text took four times as long (165 against 43 µs for a vibration order). Numbers follow `JSONEncoder`: a `Float` is
-/// written as its own shortest digits (0.1 as a `Float` is 0.1, not 0.10000000149), and a
-/// non-finite number throws, as it would there.
+/// round trip through text took four times as long (165 against 43 µs for a vibration order).
+/// Numbers follow `JSONEncoder`: a `Float` is written as its own shortest digits (0.1 as a
+/// `Float` is 0.1, not 0.10000000149), and a non-finite number throws, as it would there.
 struct JSONValueEncoder {
     static func encode(_ value: some Encodable) throws -> JSONValue {
         let root = Node()
