@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import IntakeAlignment
 import IntakeCore
+import IntakeReview
 import IntakeVoice
 
 extension SpeakerAdaptation.Method: ExpressibleByArgument {}
@@ -119,6 +120,8 @@ struct VoiceBench: ParsableCommand {
         var stage = try RecognizeStage(
             master: master, options: voiceStages.first { $0.uses == "voice.recognize" }?.options ?? ConfigNode.empty(file: "bench"))
         let aligner = try AlignStage(master: master, options: voiceStages.first { $0.uses == "align" }?.options ?? ConfigNode.empty(file: "bench")).aligner
+        // Auto mode approves orders at or above this confidence; below it a reviewer sees them.
+        let minConfidence = try ReviewSettings(node: configuration.review).defaults.applied(to: SandboxPolicy()).minConfidence
         let log: (String) -> Void = { message in
             if !json { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
         }
@@ -226,17 +229,21 @@ struct VoiceBench: ParsableCommand {
         var rawTallies: [String: VoiceTally] = [:]
         var patterns: [String: [String: Int]] = [:]
         var errors: [(wrong: Int, text: String)] = []
+        var held: [String] = []
         for (index, recording) in recordings.enumerated() {
             let utterance = utterances[recording.sentence]
             let score = VoiceScore(expected: utterance.expected, got: outcomes[index].lines)
-            tallies[recording.condition.name, default: VoiceTally()].add(score)
+            tallies[recording.condition.name, default: VoiceTally()].add(score, confident: outcomes[index].confidence >= minConfidence)
             for pattern in score.patterns { patterns[recording.condition.group, default: [:]][pattern, default: 0] += 1 }
+            if score.exact, outcomes[index].confidence < minConfidence {
+                held.append("\(recording.condition.name) \(recording.file.lastPathComponent): confidence \(outcomes[index].confidence), least sure \"\(outcomes[index].leastSure)\"\n          heard: \(outcomes[index].heard)")
+            }
             if !score.exact {
                 let got = outcomes[index].lines.map(\.description).joined(separator: ", ")
                 errors.append((score.expectedLines - score.exactLines + score.extraLines, """
                     \(recording.condition.name) \(recording.file.lastPathComponent): \(score.patterns.joined(separator: ", "))
                           said:  \(utterance.words.joined(separator: " "))
-                          heard: \(outcomes[index].heard.isEmpty ? "(nothing)" : outcomes[index].heard)
+                          heard: \(outcomes[index].heard.isEmpty ? "(nothing)" : outcomes[index].heard) (confidence \(outcomes[index].confidence), least sure "\(outcomes[index].leastSure)")
                           want [\(utterance.expected.map(\.description).joined(separator: ", "))] got [\(got)]
                     """))
             }
@@ -272,11 +279,12 @@ struct VoiceBench: ParsableCommand {
         if json {
             func tallyObject(_ tally: VoiceTally) -> [String: Any] {
                 ["recordings": tally.orders, "exact_orders": tally.exactOrders, "order_accuracy": tally.orderAccuracy,
-                 "lines": tally.lines, "exact_lines": tally.exactLines, "line_accuracy": tally.lineAccuracy, "extra_lines": tally.extraLines]
+                 "lines": tally.lines, "exact_lines": tally.exactLines, "line_accuracy": tally.lineAccuracy, "extra_lines": tally.extraLines,
+                 "wrong_above_min_confidence": tally.wrongAboveMinConfidence, "exact_below_min_confidence": tally.exactBelowMinConfidence]
             }
             var figures: [String: Any] = [
                 "sentences": utterances.count, "recordings": recordings.count, "seed": seed,
-                "rejected_sentences": generator.rejected, "audio_seconds": audioSeconds, "adaptation": adaptation ?? NSNull(),
+                "rejected_sentences": generator.rejected, "min_confidence": minConfidence, "audio_seconds": audioSeconds, "adaptation": adaptation ?? NSNull(),
                 "conditions": Dictionary(uniqueKeysWithValues: conditions.map { ($0.name, tallyObject(tallies[$0.name] ?? VoiceTally())) }),
                 "groups": Dictionary(uniqueKeysWithValues: groupNames.map { ($0, tallyObject(groups[$0] ?? VoiceTally())) }),
                 "error_patterns": patterns,
@@ -318,6 +326,14 @@ struct VoiceBench: ParsableCommand {
         }
         print("  by group (targets: flite clean ≥ 99%, flite 10 dB ≥ 95%; espeak-ng reported apart):")
         for group in groupNames { print("    " + Self.row(group, groups[group] ?? VoiceTally())) }
+        print(String(format: "  against review (auto mode approves orders at confidence ≥ %.2f, review.policy.min_confidence):", minConfidence))
+        print("    group                  wrong orders at or above it   exact orders below it")
+        for group in groupNames {
+            let tally = groups[group] ?? VoiceTally()
+            print("    \(group.padding(toLength: 22, withPad: " ", startingAt: 0)) "
+                  + String(format: "%3d of %3d wrong              %3d of %3d exact",
+                           tally.wrongAboveMinConfidence, tally.orders - tally.exactOrders, tally.exactBelowMinConfidence, tally.exactOrders))
+        }
         if !patterns.isEmpty {
             print("  error patterns (per wrong expected line or extra line):")
             for group in groupNames {
@@ -355,6 +371,10 @@ struct VoiceBench: ParsableCommand {
         if !errors.isEmpty && showErrors > 0 {
             print("  misheard (\(errors.count) recordings, \(min(showErrors, errors.count)) shown, most wrong lines first):")
             for error in errors.prefix(showErrors) { print("    " + error.text) }
+        }
+        if !held.isEmpty && showErrors > 0 {
+            print("  exact but under min_confidence (\(held.count) recordings, \(min(showErrors, held.count)) shown):")
+            for line in held.prefix(showErrors) { print("    " + line) }
         }
     }
 

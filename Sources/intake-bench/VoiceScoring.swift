@@ -11,6 +11,10 @@ struct VoicePath: Sendable {
     struct Outcome: Sendable {
         let heard: String
         let lines: [VoiceLine]
+        /// The order's confidence, which decides whether auto mode may approve it.
+        let confidence: Double
+        /// The word the recogniser was least sure of, with its confidence ("forty 0.62").
+        let leastSure: String
         /// File to order.
         let seconds: Double
         let recognizeSeconds: Double
@@ -26,8 +30,12 @@ struct VoicePath: Sendable {
         let transcript = try stage.transcribe(audio, worker: worker)
         let recognizeSeconds = elapsedSeconds(since: recognizing)
         let text = transcript.orderText(rewrites: stage.vocabulary.rewrites, doubtfulShare: stage.settings.doubtfulShare)
-        let lines = aligner.align(text).intent.lines.map(VoiceLine.init)
-        return Outcome(heard: text.text, lines: lines, seconds: elapsedSeconds(since: start), recognizeSeconds: recognizeSeconds)
+        let intent = aligner.align(text).intent
+        let leastSure = text.origins.filter { $0.confidence != nil }.min { $0.confidence! < $1.confidence! }
+            .map { "\(text.slice($0.span)) \(String(format: "%.2f", $0.confidence!))" } ?? "-"
+        return Outcome(
+            heard: text.text, lines: intent.lines.map(VoiceLine.init), confidence: intent.confidence, leastSure: leastSure,
+            seconds: elapsedSeconds(since: start), recognizeSeconds: recognizeSeconds)
     }
 }
 
@@ -70,15 +78,23 @@ struct VoiceScore {
 
 struct VoiceTally {
     var orders = 0, exactOrders = 0, lines = 0, exactLines = 0, extraLines = 0
+    /// Against the review policy's `min_confidence`: wrong orders at or above it (auto mode
+    /// would approve them unseen) and exact orders below it (a reviewer would see them anyway).
+    var wrongAboveMinConfidence = 0, exactBelowMinConfidence = 0
     var orderAccuracy: Double { Double(exactOrders) / Double(max(orders, 1)) }
     var lineAccuracy: Double { Double(exactLines) / Double(max(lines, 1)) }
 
-    mutating func add(_ score: VoiceScore) {
+    /// `confident`: whether the order reached `min_confidence` (nil: not judged).
+    mutating func add(_ score: VoiceScore, confident: Bool? = nil) {
         orders += 1
         exactOrders += score.exact ? 1 : 0
         lines += score.expectedLines
         exactLines += score.exactLines
         extraLines += score.extraLines
+        if let confident {
+            wrongAboveMinConfidence += !score.exact && confident ? 1 : 0
+            exactBelowMinConfidence += score.exact && !confident ? 1 : 0
+        }
     }
 
     mutating func merge(_ other: VoiceTally) {
@@ -87,6 +103,8 @@ struct VoiceTally {
         lines += other.lines
         exactLines += other.exactLines
         extraLines += other.extraLines
+        wrongAboveMinConfidence += other.wrongAboveMinConfidence
+        exactBelowMinConfidence += other.exactBelowMinConfidence
     }
 }
 

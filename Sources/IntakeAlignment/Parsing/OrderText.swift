@@ -51,7 +51,7 @@ public struct OrderText: Sendable, Equatable {
     }
 
     /// The text within `span`.
-    func slice(_ span: TextSpan) -> String {
+    public func slice(_ span: TextSpan) -> String {
         let scalars = text.unicodeScalars
         let start = scalars.index(scalars.startIndex, offsetBy: min(span.start, scalars.count))
         let end = scalars.index(scalars.startIndex, offsetBy: min(span.end, scalars.count))
