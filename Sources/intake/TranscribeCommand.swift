@@ -108,7 +108,8 @@ struct TranscribeCommand: ParsableCommand {
             lines.append(String(format: "  segment %.2f–%.2f s%@", segment.start, segment.end,
                                 segment.outOfDomainShare > 0 ? String(format: " (%.0f%% outside the vocabulary)", segment.outOfDomainShare * 100) : ""))
             for word in segment.words {
-                lines.append(String(format: "    %6.2f %6.2f  %.2f  %@%@", word.start, word.end, word.confidence, word.text, word.inDomain ? "" : "  (other)"))
+                let posterior = word.posterior.map { String(format: "  (lattice posterior %.2f)", $0) } ?? ""
+                lines.append(String(format: "    %6.2f %6.2f  %.2f  %@%@%@", word.start, word.end, word.confidence, word.text, word.inDomain ? "" : "  (other)", posterior))
             }
             if readings {
                 for (rank, reading) in segment.readings.enumerated() {
@@ -124,7 +125,9 @@ struct TranscribeCommand: ParsableCommand {
 
     private func jsonLine(_ file: String, _ transcript: Transcript, _ text: OrderText?, _ seconds: Double) throws -> String {
         struct Output: Encodable {
-            struct Word: Encodable { var word: String; var start: Double; var end: Double; var confidence: Double; var in_domain: Bool }
+            struct Word: Encodable {
+                var word: String; var start: Double; var end: Double; var confidence: Double; var in_domain: Bool; var posterior: Double?
+            }
             struct Reading: Encodable { var text: String; var plausibility: Double; var chosen: Bool }
             struct Segment: Encodable {
                 var start: Double; var end: Double; var out_of_domain_share: Double; var words: [Word]; var readings: [Reading]?
@@ -143,7 +146,10 @@ struct TranscribeCommand: ParsableCommand {
             text: transcript.text, order_text: text?.text,
             segments: transcript.segments.map { segment in
                 .init(start: round(segment.start), end: round(segment.end), out_of_domain_share: round(segment.outOfDomainShare),
-                      words: segment.words.map { .init(word: $0.text, start: round($0.start), end: round($0.end), confidence: $0.confidence, in_domain: $0.inDomain) },
+                      words: segment.words.map {
+                          .init(word: $0.text, start: round($0.start), end: round($0.end), confidence: $0.confidence, in_domain: $0.inDomain,
+                                posterior: $0.posterior.map(round))
+                      },
                       readings: readings
                         ? segment.readings.enumerated().map { .init(text: $1.text, plausibility: round($1.plausibility), chosen: $0 == (segment.alternative ?? 0)) }
                         : nil)

@@ -40,4 +40,22 @@ struct TranscriptTests {
         #expect(text.origins.allSatisfy { $0.confidence == 0.9 })
         #expect(text.notes.isEmpty)
     }
+
+    @Test func aCountIsNoSurerThanTheLatticesPosteriorOfIt() throws {
+        var transcript = Self.transcript("forty dry wipe markers")
+        transcript.segments[0].words[0].posterior = 0.62
+        let text = transcript.orderText(rewrites: Self.rewrites, doubtfulShare: 0.5)
+        #expect(text.origins.map(\.confidence) == [0.62, 0.9, 0.9, 0.9])
+    }
+
+    @Test func aCodeKeepsItsConfidenceHoweverItsSpellingsSplitTheLattice() throws {
+        // "d r twenty four hundred" and "d r two four oh oh" name one code: the lattice divides
+        // its belief between the spellings, so a word's share says nothing of the code.
+        var transcript = Self.transcript("five d r twenty four hundred")
+        for index in 1...5 { transcript.segments[0].words[index].posterior = 0.3 }
+        transcript.segments[0].words[0].posterior = 0.97
+        let text = transcript.orderText(rewrites: Self.rewrites, doubtfulShare: 0.5)
+        #expect(text.text == "five dr-2400")
+        #expect(text.origins.map(\.confidence) == [0.9, 0.9])
+    }
 }

@@ -63,6 +63,19 @@ import Testing
         #expect(draft.intent.lines.allSatisfy { $0.confidence > 0.5 })
     }
 
+    @Test func aCountCarriesTheLatticesPosteriorAndItsLineIsNoSurerThanIt() throws {
+        let (draft, transcript) = try order(try Self.speak("store three, six chai lattes with almond milk"))
+        let words = transcript.segments.flatMap(\.words)
+        let six = try #require(words.first { $0.text == "six" })
+        let posterior = try #require(six.posterior, "a number word from the n-gram search has a lattice posterior")
+        #expect(posterior > 0 && posterior <= 1)
+        #expect(words.filter { !SpeechVocabulary.numberWords.contains($0.text) }.allSatisfy { $0.posterior == nil })
+        let line = try #require(draft.intent.lines.first)
+        #expect(line.quantity == 6)
+        #expect(line.confidence <= (posterior * 1000).rounded(.up) / 1000)
+        #expect(draft.intent.confidence >= 0.9, "a count said clearly still passes auto mode's 0.9")
+    }
+
     @Test func everySearchPassWeighsTheDomainLanguageModelAlike() throws {
         // PocketSphinx keeps its own weights (8.5, 9.5) for the second and third passes unless told.
         let arguments = Self.makeStage(alternatives: 0, languageWeight: 6.25).configuration.arguments

@@ -89,8 +89,8 @@ struct NumberSoundAlikes: Sendable, Equatable {
                 let score = Int((Double(word.acousticScore) * split.share).rounded())
                 var variant = words
                 variant.replaceSubrange(index...index, with: [
-                    .init(text: split.number, startFrame: word.startFrame, endFrame: cut, acousticScore: score),
-                    .init(text: split.word, startFrame: cut, endFrame: word.endFrame, acousticScore: word.acousticScore - score),
+                    .init(text: split.number, startFrame: word.startFrame, endFrame: cut, acousticScore: score, posterior: word.posterior),
+                    .init(text: split.word, startFrame: cut, endFrame: word.endFrame, acousticScore: word.acousticScore - score, posterior: word.posterior),
                 ])
                 variants.append(variant)
             }

@@ -6,10 +6,11 @@ import IntakeAlignment
 /// PocketSphinx decoder, and times and scores the words. Cuts are found in the recording as it
 /// came: the segmenter's thresholds are set for real noise, not for what suppression leaves.
 ///
-/// Word confidence is a rule, not a posterior (PocketSphinx gives no cheap posterior):
-/// domain words start at `domainConfidence`, everyday "other" words at `otherConfidence`, and a
-/// segment mostly made of other words caps all its words at `doubtfulConfidence`. Out-of-domain
-/// speech is therefore heard as what it is and sent to review, never forced into products.
+/// Word confidence is a rule: domain words start at `domainConfidence`, everyday "other" words
+/// at `otherConfidence`, and a segment mostly made of other words caps all its words at
+/// `doubtfulConfidence`. Out-of-domain speech is therefore heard as what it is and sent to
+/// review, never forced into products. A number word also carries the lattice's posterior of
+/// it (`WordPosteriors`), so a count the lattice half heard as its teen goes to review too.
 ///
 /// With a `reader`, each segment's reading is chosen from the decoder's N-best list by how well
 /// it reads as an order (`OrderPlausibility`): the acoustics alone confuse "oh" with "l" and
@@ -29,6 +30,10 @@ public final class SpeechRecognizer {
         public var alternatives = 40
         /// How much better (in `OrderPlausibility.score`) another reading must be to win.
         public var rescoreMargin = 0.05
+        /// A number word is no surer than its lattice posterior (`Transcript.Word.posterior`): a
+        /// count the lattice also heard as its teen, say, sends its order to review instead of
+        /// passing as sure.
+        public var wordPosteriors = true
         public init() {}
     }
 
@@ -102,7 +107,8 @@ public final class SpeechRecognizer {
             let inDomain = domain?.contains(word.text) ?? true
             return Transcript.Word(
                 text: word.text, start: offset + Double(word.startFrame) / 100, end: offset + Double(word.endFrame) / 100,
-                confidence: inDomain ? settings.domainConfidence : settings.otherConfidence, inDomain: inDomain)
+                confidence: inDomain ? settings.domainConfidence : settings.otherConfidence, inDomain: inDomain,
+                posterior: settings.wordPosteriors && SpeechVocabulary.numberWords.contains(word.text) ? word.posterior : nil)
         }
         let total = words.reduce(0) { $0 + ($1.end - $1.start) }
         let other = words.filter { !$0.inDomain }.reduce(0) { $0 + ($1.end - $1.start) }

@@ -12,6 +12,11 @@ public struct Transcript: Sendable, Equatable {
         public var confidence: Double
         /// False for the language model's everyday "other" words.
         public var inDomain: Bool
+        /// For a number word, the lattice's posterior of it there (`WordPosteriors`); nil for
+        /// other words and when the search gives none. The order text takes the lower of this
+        /// and `confidence`, except inside a code: its spellings ("four eleven", "four one one")
+        /// split the lattice between them, however sure the code.
+        public var posterior: Double? = nil
     }
 
     public struct Segment: Sendable, Equatable {
@@ -95,7 +100,9 @@ public struct Transcript: Sendable, Equatable {
                     notes.append("Heard \"\(words[i..<i + taken].map(\.text).joined(separator: " "))\"; read as \(swapped.form), the only catalog code one sound-alike letter away.")
                 }
                 let covered = words[i..<i + taken]
-                let heard = covered.map(\.confidence).min()
+                let heard = taken == 1
+                    ? min(words[i].confidence, words[i].posterior ?? 1)
+                    : covered.map(\.confidence).min()
                 if i > 0 { text += " " }
                 let start = text.unicodeScalars.count
                 text += written

@@ -23,7 +23,8 @@ public struct AudioDecodeStage: Stage {
 /// search pass; 7.5 suits a model adapted with `intake adapt-voice --method map`), `insertion_penalty` (0.2),
 /// `alternatives` (40: N-best readings per segment weighed by how well they read as an order;
 /// 0 takes the best path as heard), `noise_suppression` (true: noisy recordings are filtered
-/// before decoding, see `NoiseSuppressor`), `adaptation` (an MLLR transform made by
+/// before decoding, see `NoiseSuppressor`), `word_posteriors` (true: no word is surer than its
+/// lattice posterior, so a doubtful count sends its order to review), `adaptation` (an MLLR transform made by
 /// `intake adapt-voice` from the site's own recordings; none by default).
 public struct RecognizeStage: Stage {
     public let vocabulary: SpeechVocabulary
@@ -83,7 +84,7 @@ public struct RecognizeStage: Stage {
     public init(master: MasterData, options: ConfigNode) throws {
         try options.allowOnly([
             "model", "dictionary", "pronunciations", "extra_words", "cache", "split_pause", "doubtful_share", "language_weight", "insertion_penalty",
-            "alternatives", "noise_suppression", "adaptation",
+            "alternatives", "noise_suppression", "word_posteriors", "adaptation",
         ])
         let model = try options.optionalPath("model")?.path ?? PocketSphinxDecoder.Configuration.debianModel
         let dictionary = try options.optionalPath("dictionary") ?? URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary)
@@ -97,6 +98,7 @@ public struct RecognizeStage: Stage {
         settings.doubtfulShare = try options.double("doubtful_share", default: settings.doubtfulShare, in: 0...1)
         settings.alternatives = try options.int("alternatives", default: settings.alternatives, in: 0...200)
         settings.noise.enabled = try options.bool("noise_suppression", default: settings.noise.enabled)
+        settings.wordPosteriors = try options.bool("word_posteriors", default: settings.wordPosteriors)
         for path in [dictionary] + additions where !FileManager.default.fileExists(atPath: path.path) {
             throw options.error("\(path.path) does not exist; install pocketsphinx-en-us or fix the path")
         }
