@@ -23,9 +23,10 @@ public struct AudioDecodeStage: Stage {
 /// search pass; 7.5 suits a model adapted with `intake adapt-voice --method map`), `insertion_penalty` (0.2),
 /// `alternatives` (40: N-best readings per segment weighed by how well they read as an order;
 /// 0 takes the best path as heard), `noise_suppression` (true: noisy recordings are filtered
-/// before decoding, see `NoiseSuppressor`), `word_posteriors` (true: no word is surer than its
-/// lattice posterior, so a doubtful count sends its order to review), `adaptation` (an MLLR transform made by
-/// `intake adapt-voice` from the site's own recordings; none by default).
+/// before decoding, see `NoiseSuppressor`), `word_posteriors` (true: a number word is no surer
+/// than the lattice's posterior of it, so a doubtful count sends its order to review),
+/// `adaptation` (an MLLR transform made by `intake adapt-voice` from the site's own recordings;
+/// none by default).
 public struct RecognizeStage: Stage {
     public let vocabulary: SpeechVocabulary
     public let files: DomainRecognizerFiles
