@@ -16,8 +16,8 @@ public final class PocketSphinxDecoder {
         public var startFrame: Int
         public var endFrame: Int
         public var acousticScore: Int
-        /// How sure the lattice is of this word here (`WordPosteriors`); nil when the search
-        /// gives no posteriors (a grammar).
+        /// How sure the lattice is of this word here (`WordPosteriors`); nil unless asked for,
+        /// and when the search gives no posteriors (a grammar).
         public var posterior: Double? = nil
     }
 
@@ -136,8 +136,9 @@ public final class PocketSphinxDecoder {
         public var score: Int
     }
 
-    /// Decodes one utterance, with up to `alternatives` other readings of it.
-    public func decode(_ samples: ArraySlice<Int16>, alternatives: Int = 0) -> Decoding {
+    /// Decodes one utterance, with up to `alternatives` other readings of it, and with each
+    /// word's lattice posterior when `posteriors` is set.
+    public func decode(_ samples: ArraySlice<Int16>, alternatives: Int = 0, posteriors: Bool = false) -> Decoding {
         ps_start_stream(decoder)  // a new stream: the noise estimate starts over, so no utterance depends on the last
         ps_start_utt(decoder)
         samples.withUnsafeBufferPointer { buffer in
@@ -147,8 +148,8 @@ public final class PocketSphinxDecoder {
         // The best path (its lattice search also computes the lattice's posteriors), then its words.
         var bestScore: Int32 = 0
         _ = ps_get_hyp(decoder, &bestScore)
-        let posteriors = searchHasPosteriors ? latticePosteriors() : nil
-        let best = Self.words(ps_seg_iter(decoder), posteriors: posteriors)
+        let lattice = posteriors && searchHasPosteriors ? latticePosteriors() : nil
+        let best = Self.words(ps_seg_iter(decoder), posteriors: lattice)
         var others: [Alternative] = []
         if alternatives > 0, !best.isEmpty {
             // The A* search repeats a reading once per filler or pronunciation variant: skip
@@ -158,7 +159,7 @@ public final class PocketSphinxDecoder {
             var iterator = ps_nbest(decoder)
             while let nbest = iterator, others.count < alternatives, paths < Self.nbestPathLimit {
                 paths += 1
-                let words = Self.words(ps_nbest_seg(nbest), posteriors: posteriors)
+                let words = Self.words(ps_nbest_seg(nbest), posteriors: lattice)
                 var score: Int32 = 0
                 _ = ps_nbest_hyp(nbest, &score)
                 if !words.isEmpty, seen.insert(words.map(\.text)).inserted { others.append(Alternative(words: words, score: Int(score))) }

@@ -72,7 +72,8 @@ public final class SpeechRecognizer {
         let segments = cuts.map { cut -> Transcript.Segment in
             let offset = Double(cut.start) / rate
             let end = Double(cut.end) / rate
-            let decoding = decoder.decode(heard[cut.start..<cut.end], alternatives: reader == nil ? 0 : settings.alternatives)
+            let decoding = decoder.decode(
+                heard[cut.start..<cut.end], alternatives: reader == nil ? 0 : settings.alternatives, posteriors: settings.wordPosteriors)
             let best = segment(decoding.words, start: offset, end: end)
             guard let reader, !decoding.alternatives.isEmpty, best.outOfDomainShare < settings.doubtfulShare else { return best }
             // The best path, then each N-best reading, each followed by its `NumberSoundAlikes` variants.
