@@ -109,7 +109,7 @@ public final class SpeechRecognizer {
             return Transcript.Word(
                 text: word.text, start: offset + Double(word.startFrame) / 100, end: offset + Double(word.endFrame) / 100,
                 confidence: inDomain ? settings.domainConfidence : settings.otherConfidence, inDomain: inDomain,
-                posterior: settings.wordPosteriors && SpeechVocabulary.numberWords.contains(word.text) ? word.posterior : nil)
+                posterior: SpeechVocabulary.numberWords.contains(word.text) ? word.posterior : nil)
         }
         let total = words.reduce(0) { $0 + ($1.end - $1.start) }
         let other = words.filter { !$0.inDomain }.reduce(0) { $0 + ($1.end - $1.start) }
