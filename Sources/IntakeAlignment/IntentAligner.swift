@@ -11,6 +11,10 @@ public struct IntentAligner: Sendable {
         public var ambiguityPenalty = 0.7
         /// Confidence of a procedure chosen from a symptom with no matching device named.
         public var unplacedSymptomConfidence = 0.6
+        /// Confidence of an order with a counted phrase that matches no material ("thirty
+        /// doppio top q away"): something asked for is missing from it, so a person should look,
+        /// however sure its lines are.
+        public var unmatchedPhraseConfidence = 0.5
         public init() {}
     }
 
@@ -111,6 +115,7 @@ public struct IntentAligner: Sendable {
             }
         }
         intent.notes += parsed.globalModifiers.compactMap(\.modifier.note).map { "All lines: \($0)" }
+        if !parsed.unmatched.isEmpty { confidences.append(settings.unmatchedPhraseConfidence) }
         for unmatched in parsed.unmatched {
             evidence.append(input.evidence(
                 field: "intent.lines", method: "unmatched", span: unmatched.span,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IntakeAlignment
 import IntakeCore
+import IntakeReview
 import IntakeText
 
 /// `intake-bench`: speed and accuracy figures, printed, never asserted in unit tests.
@@ -48,20 +49,31 @@ struct TextBench: ParsableCommand {
         var rightLines = 0
         var extraLines = 0
         var misread: [String] = []
+        // Orders: exact when every line is right and none is extra. Against review: what auto
+        // mode would approve wrongly, and what it would hold although right.
+        let minConfidence = SandboxPolicy().minConfidence
+        var exactOrders = 0, wrongAboveMinConfidence = 0, exactBelowMinConfidence = 0
         for message in generated {
-            let lines = aligner.align(OrderText(text: message.text)).intent.lines
+            let intent = aligner.align(OrderText(text: message.text)).intent
+            let lines = intent.lines
             var produced = lines.map { TextOrderCorpus.Expected(sku: $0.sku ?? "-", quantity: $0.quantity) }
             expectedLines += message.expected.count
+            var right = 0
             for expected in message.expected {
                 if let index = produced.firstIndex(of: expected) {
-                    rightLines += 1
+                    right += 1
                     produced.remove(at: index)
                 } else if misread.count < showErrors {
                     let got = lines.map { "\($0.quantity)×\($0.sku ?? "-")" }.joined(separator: ", ")
                     misread.append("\(message.text.debugDescription) want \(expected.quantity)×\(expected.sku) got [\(got)]")
                 }
             }
+            rightLines += right
             extraLines += produced.count
+            let exact = right == message.expected.count && produced.isEmpty
+            if exact { exactOrders += 1 }
+            if exact, intent.confidence < minConfidence { exactBelowMinConfidence += 1 }
+            if !exact, intent.confidence >= minConfidence { wrongAboveMinConfidence += 1 }
         }
 
         // Throughput: the real pipeline (decode → align → record → JSON Lines), output discarded.
@@ -81,13 +93,18 @@ struct TextBench: ParsableCommand {
         if json {
             let figures: [String: Any] = [
                 "messages": messages, "lines": expectedLines, "right_lines": rightLines, "line_accuracy": accuracy,
-                "extra_lines": extraLines, "orders_per_second": rate, "seconds": summary.seconds, "jobs": jobs,
+                "extra_lines": extraLines, "exact_orders": exactOrders, "min_confidence": minConfidence,
+                "wrong_above_min_confidence": wrongAboveMinConfidence, "exact_below_min_confidence": exactBelowMinConfidence,
+                "orders_per_second": rate, "seconds": summary.seconds, "jobs": jobs,
                 "cores": ProcessInfo.processInfo.activeProcessorCount, "failed": summary.failed,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
         } else {
             print("text orders: \(messages) messages, \(expectedLines) lines, seed \(seed)")
             print(String(format: "  line accuracy (right SKU and quantity): %.2f%% (%d/%d), extra lines: %d", accuracy * 100, rightLines, expectedLines, extraLines))
+            print(String(format: "  orders exact (every line right, none extra): %.2f%% (%d/%d)", Double(exactOrders) * 100 / Double(max(messages, 1)), exactOrders, messages))
+            print(String(format: "  against review (auto mode approves at confidence ≥ %.2f): %d of %d wrong orders at or above it, %d of %d exact below it",
+                minConfidence, wrongAboveMinConfidence, messages - exactOrders, exactBelowMinConfidence, exactOrders))
             print(String(format: "  pipeline: %.0f orders/s end to end (%d records in %.3f s, align jobs %d, %d cores)",
                 rate, summary.written, summary.seconds, jobs, ProcessInfo.processInfo.activeProcessorCount))
             if !misread.isEmpty {

@@ -62,6 +62,26 @@ import Testing
         #expect(aligner.align(OrderText(text: "five belt sanders")).intent.lines.isEmpty)
     }
 
+    /// "thirty doppio top q away": a count before words that name no material is something
+    /// asked for that the order lacks. The lines read are kept, but the order is not trusted.
+    @Test func aCountedPhraseThatMatchesNoMaterialHoldsTheOrderForReview() throws {
+        let whole = align("store twelve, three lattes and two butter croissants")
+        #expect(whole.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-7 3", "CAF-5 2"])
+        #expect(whole.intent.confidence >= 0.9)
+
+        let missing = align("store twelve, three lattes and thirty flux capacitors and two butter croissants")
+        #expect(missing.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-7 3", "CAF-5 2"])
+        #expect(missing.intent.lines.allSatisfy { $0.confidence >= 0.9 })
+        #expect(missing.intent.confidence == 0.5)
+        let unmatched = try #require(missing.evidence.first { $0.method == "unmatched" })
+        #expect(unmatched.text == "flux capacitors")
+
+        var settings = IntentAligner.Settings()
+        settings.unmatchedPhraseConfidence = 0.2
+        let stricter = IntentAligner(master: aligner.master, settings: settings)
+        #expect(stricter.align(OrderText(text: "three lattes and thirty flux capacitors")).intent.confidence == 0.2)
+    }
+
     @Test func oatMilkAddsChilledHandlingAndNoStrawIsANote() throws {
         let draft = align("store twelve, three americano with oat milk, no straw; two butter croissants")
         #expect(draft.intent.type == .delivery)
