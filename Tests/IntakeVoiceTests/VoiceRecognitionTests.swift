@@ -100,10 +100,10 @@ import Testing
     }
 
     @Test func theReadingThatMakesAnOrderIsChosenFromTheAlternatives() throws {
-        // slt's "amp" at the end of the toner code "CE505A" is "and" on the decoder's best path.
-        let wav = try Self.speak("twenty c e five oh five amp five tape dispensers please")
+        // slt's toner code "c e five oh five a" is not on the decoder's best path ("c b fifty five").
+        let wav = try Self.speak("twenty c e five oh five a and five tape dispensers please")
         let heard = try Self.makeStage(alternatives: 0).transcribe(WAVDecoder.decode(wav), worker: 0)
-        #expect(heard.text.contains("five oh five and five"))
+        #expect(!heard.text.contains("c e five oh five a"))
         #expect(heard.segments.allSatisfy { $0.readings.isEmpty && $0.alternative == nil })
 
         let (draft, transcript) = try order(wav)
@@ -112,7 +112,7 @@ import Testing
         let chosen = try #require(segment.alternative)
         #expect(segment.readings.count > chosen)
         #expect(segment.readings[chosen].plausibility > segment.readings[0].plausibility)
-        #expect(segment.words.map(\.text).joined(separator: " ").contains("five oh five amp"))
+        #expect(segment.words.map(\.text).joined(separator: " ").contains("c e five oh five a and five"))
     }
 
     @Test func aNumberThatSoundsLikeANumberAndAWordIsReadAsTheOrderNamesIt() throws {

@@ -2,16 +2,29 @@
 /// five two r s"; "12oz cups" → "twelve ounce cups"; "500ml" → "five hundred milliliter" or
 /// "five hundred m l"; "A4 paper" → "a four paper"; "NU208" → "n u two oh eight".
 ///
+/// A measure (a word that starts with a number followed by a unit: "25mm", "200l", "12 oz") is
+/// said as a number, never digit by digit: nobody orders "two oh oh liter" drums. Inside a code
+/// (a word that starts with letters: "cf226a", "ce505a") a letter after digits is spelled, not a
+/// unit ("c f two two six a", not "amp"), except "x" between sizes ("m12x50": "m twelve by fifty").
+///
 /// Several variants are produced where usage differs; their number is capped per phrase.
 public enum SpokenForms {
     /// Spoken variants of a written phrase, each a list of lowercase words; the first is the
     /// most usual. Phrases of plain words come back unchanged.
     public static func variants(of written: String, limit: Int = 6) -> [[String]] {
+        let tokens = written.lowercased().split(whereSeparator: \.isWhitespace).flatMap { word in
+            let parts = Self.tokens(of: String(word))
+            let code = parts.count > 1 && Int(parts[0]) == nil
+            return parts.enumerated().map { (text: $0.element, inCode: code && $0.offset > 0) }
+        }
+        func unit(at index: Int) -> [[String]]? {
+            guard index > 0, index < tokens.count, Int(tokens[index - 1].text) != nil else { return nil }
+            let token = tokens[index]
+            return token.inCode && token.text != "x" ? nil : unitOptions(token.text)
+        }
         var variants: [[String]] = [[]]
-        var afterNumber = false
-        for token in tokens(of: written.lowercased()) {
-            let options = (afterNumber ? unitOptions(token) : nil) ?? spoken(token)
-            afterNumber = Int(token) != nil
+        for (index, token) in tokens.enumerated() {
+            let options = unit(at: index) ?? spoken(token.text, measure: !token.inCode && unit(at: index + 1) != nil)
             var next: [[String]] = []
             for variant in variants {
                 for option in options where next.count < limit { next.append(variant + option) }
@@ -49,9 +62,9 @@ public enum SpokenForms {
         "v": [["volt"], ["v"]], "a": [["amp"], ["a"]], "ma": [["milliamp"]], "x": [["by"], ["x"]],
     ]
 
-    /// Spoken options for one token.
-    static func spoken(_ token: String) -> [[String]] {
-        if let value = Int(token) { return numberOptions(token, value) }
+    /// Spoken options for one token; `measure`: a number before a unit.
+    static func spoken(_ token: String, measure: Bool) -> [[String]] {
+        if let value = Int(token) { return numberOptions(token, value, measure: measure) }
         if !shortWords.contains(token), token.count <= 2 || !token.contains(where: { "aeiouy".contains($0) }) {
             // Short letter groups are spelled ("hp" → "h p"); units only after a number (above).
             return [token.map { String($0) }]
@@ -68,7 +81,8 @@ public enum SpokenForms {
     /// Units after numbers: "12 oz", "500 ml", "25 mm".
     static func unitOptions(_ token: String) -> [[String]]? { unitWords[token] }
 
-    private static func numberOptions(_ digits: String, _ value: Int) -> [[String]] {
+    /// `measure`: the number counts a unit, so it is not said digit by digit.
+    private static func numberOptions(_ digits: String, _ value: Int, measure: Bool) -> [[String]] {
         var options: [[String]] = []
         let whole = words(value)
         let digitByDigit = digits.map { $0 == "0" ? "oh" : words(Int(String($0))!)[0] }
@@ -84,7 +98,7 @@ public enum SpokenForms {
             options.append(words(Int(digits.prefix(1))!) + (low < 10 ? ["oh"] + words(low) : words(low)))
         }
         if digits.count <= 3 || value % 100 == 0 { options.append(whole) }
-        if digits.count >= 2 { options.append(digitByDigit) }
+        if digits.count >= 2, !measure { options.append(digitByDigit) }
         if options.isEmpty { options.append(digitByDigit) }
         var unique: [[String]] = []
         for option in options where !unique.contains(option) { unique.append(option) }
