@@ -17,6 +17,22 @@ import Testing
         #expect(plural.material.sku == "CAF-5")
     }
 
+    /// "-ies" is the plural of "-ie" as well as "-y": "brownies" is the brownie, exactly.
+    @Test func pluralsOfIeWordsMatchExactly() throws {
+        let materials = try MaterialMaster.parse(DemoMaster.materialsCSV + """
+
+            CAF-9,Chocolate Brownie,brownie|chocolate brownie,each,cafe.bakery,,2.90
+            OFF-9,Battery AA,aa battery,each,office.electrical,,0.60
+            """, file: "materials.csv")
+        let matcher = MaterialMatcher(master: materials)
+        for phrase in ["brownies", "chocolate brownies", "brownie"] {
+            let match = try #require(matcher.match(phrase))
+            #expect(match.material.sku == "CAF-9" && match.score == 1, "\(phrase)")
+        }
+        let batteries = try #require(matcher.match("aa batteries"))
+        #expect(batteries.material.sku == "OFF-9" && batteries.score == 1)
+    }
+
     @Test func typosMatchFuzzily() throws {
         let typo = try #require(matcher.match("capuccino"))
         #expect(typo.material.sku == "CAF-3")

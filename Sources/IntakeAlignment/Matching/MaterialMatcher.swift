@@ -75,21 +75,23 @@ public struct MaterialMatcher: Sendable {
         for (index, material) in master.materials.enumerated() {
             var bag = Set<Int>()
             for (phrase, isAlias) in [(material.name, false)] + material.aliases.map({ ($0, true) }) {
-                let tokens = MatchText.tokens(phrase)
-                guard !tokens.isEmpty else { continue }
-                let ids = tokens.map { vocabulary.id(for: $0) }
-                bag.formUnion(ids)
-                for (left, right) in zip(tokens, tokens.dropFirst()) { neighbours.insert([left, right]) }
-                for token in tokens where token.contains("-") {
-                    for part in token.split(separator: "-") where part.count > 1 {
-                        bag.insert(vocabulary.id(for: MatchText.singular(String(part))))
+                let written = MatchText.tokens(phrase)
+                guard !written.isEmpty else { continue }
+                for tokens in [written] + Self.pluralKeys(of: written) {
+                    let ids = tokens.map { vocabulary.id(for: $0) }
+                    bag.formUnion(ids)
+                    for (left, right) in zip(tokens, tokens.dropFirst()) { neighbours.insert([left, right]) }
+                    for token in tokens where token.contains("-") {
+                        for part in token.split(separator: "-") where part.count > 1 {
+                            bag.insert(vocabulary.id(for: MatchText.singular(String(part))))
+                        }
                     }
+                    let entry = entries.count
+                    entries.append(Entry(material: index, phrase: phrase, tokens: ids, isAlias: isAlias))
+                    for id in Set(ids) { vocabulary.postings[id].append(entry) }
+                    let compact = MatchText.compact(tokens)
+                    if byCompact[compact] == nil || !isAlias && tokens == written { byCompact[compact] = entry }
                 }
-                let entry = entries.count
-                entries.append(Entry(material: index, phrase: phrase, tokens: ids, isAlias: isAlias))
-                for id in Set(ids) { vocabulary.postings[id].append(entry) }
-                let compact = MatchText.compact(tokens)
-                if byCompact[compact] == nil || !isAlias { byCompact[compact] = entry }
             }
             bags.append(bag)
         }
@@ -98,6 +100,16 @@ public struct MaterialMatcher: Sendable {
         self.entries = entries
         self.vocabulary = vocabulary
         self.byCompact = byCompact
+    }
+
+    /// A name's words as their plural comes back from `MatchText.singular`, where that differs:
+    /// "-ies" is read as "-y", so "brownies" is "browny", and the brownie must be known by it too.
+    /// (Making "brownie" itself "browny" would cost typos: "whie" for "white" would become "why".)
+    static func pluralKeys(of tokens: [String]) -> [[String]] {
+        let keyed = tokens.map { token in
+            token.count >= 3 && token.hasSuffix("ie") && !token.contains(where: \.isNumber) ? MatchText.singular(token + "s") : token
+        }
+        return keyed == tokens ? [] : [keyed]
     }
 
     /// True when `left` and `right` (match tokens) stand side by side in some name or alias, so a
