@@ -82,6 +82,25 @@ import Testing
         #expect(stricter.align(OrderText(text: "three lattes and thirty flux capacitors")).intent.confidence == 0.2)
     }
 
+    /// "do" is a filler ("do you have…"), but "do not bend envelope" is a name: a filler the
+    /// catalog has beside the next word stays in the product.
+    @Test func aFillerWordThatBeginsACatalogNameStaysInTheProduct() throws {
+        let csv = DemoMaster.materialsCSV + """
+
+            OFF-9,C4 Board Back Envelope,board back envelope|do not bend envelope,box,office.mail,,32.00
+            """
+        let materials = try MaterialMaster.parse(csv, file: "materials.csv")
+        let aligner = IntentAligner(master: MasterData(
+            materials: materials, devices: try DeviceRegistry.parse(DemoMaster.devicesCSV, file: "devices.csv"),
+            graph: try IntentGraph.parse(DemoMaster.graphYAML, file: "graph.yaml", materials: materials)))
+
+        let line = try #require(aligner.align(OrderText(text: "we need eighteen do not bend envelopes please")).intent.lines.first)
+        #expect(line.sku == "OFF-9" && line.quantity == 18 && line.confidence == 1)
+        #expect(line.text == "do not bend envelopes")
+        let asked = aligner.align(OrderText(text: "hi, do you have 2 flat whites")).intent.lines
+        #expect(asked.map { "\($0.sku ?? "-") \(Int($0.quantity)) \($0.text ?? "")" } == ["CAF-4 2 flat whites"])
+    }
+
     @Test func oatMilkAddsChilledHandlingAndNoStrawIsANote() throws {
         let draft = align("store twelve, three americano with oat milk, no straw; two butter croissants")
         #expect(draft.intent.type == .delivery)

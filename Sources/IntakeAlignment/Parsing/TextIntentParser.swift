@@ -331,8 +331,20 @@ public struct TextIntentParser: Sendable {
         if let breakIndex = product.firstIndex(where: { Lexicon.phraseBreaks.contains(norms[$0]) }), breakIndex > 0 {
             product = Array(product[..<breakIndex])
         }
-        while let first = product.first, Lexicon.fillers.contains(norms[first]) { product.removeFirst() }
-        while let last = product.last, Lexicon.fillers.contains(norms[last]) { product.removeLast() }
+        // A filler that a catalog name has beside the next word stays ("do not bend envelope").
+        func named(_ word: Int, beside other: Int) -> Bool {
+            guard let a = MatchText.keys([norms[min(word, other)]]).first, let b = MatchText.keys([norms[max(word, other)]]).first
+            else { return false }
+            return matcher.areNeighbours(a, b)
+        }
+        while let first = product.first, Lexicon.fillers.contains(norms[first]), product.count < 2 || !named(first, beside: product[1]) {
+            product.removeFirst()
+        }
+        while let last = product.last, Lexicon.fillers.contains(norms[last]),
+            product.count < 2 || !named(last, beside: product[product.count - 2])
+        {
+            product.removeLast()
+        }
         if quantity == nil, let first = product.first, let code = UnitLexicon.unit(for: norms[first]), product.count > 1 {
             // "box of staples": a unit without a number means one.
             unit = (code, first)
