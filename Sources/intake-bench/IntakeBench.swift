@@ -34,7 +34,7 @@ struct TextBench: ParsableCommand {
     @Option(help: "Material master CSV.") var materials = "samples/master/materials.csv"
     @Option(help: "Device registry CSV.") var devices = "samples/master/devices.csv"
     @Option(help: "Intent graph YAML.") var graph = "models/intent-graph.yaml"
-    @Option(help: "Print this many misread lines.") var showErrors = 10
+    @Option(help: "Print this many misread lines, and as many exact orders held for review.") var showErrors = 10
     @Flag(help: "Print the figures as one JSON object.") var json = false
 
     func run() throws {
@@ -53,6 +53,7 @@ struct TextBench: ParsableCommand {
         // mode would approve wrongly, and what it would hold although right.
         let minConfidence = SandboxPolicy().minConfidence
         var exactOrders = 0, wrongAboveMinConfidence = 0, exactBelowMinConfidence = 0
+        var held: [String] = []
         for message in generated {
             let intent = aligner.align(OrderText(text: message.text)).intent
             let lines = intent.lines
@@ -72,7 +73,14 @@ struct TextBench: ParsableCommand {
             extraLines += produced.count
             let exact = right == message.expected.count && produced.isEmpty
             if exact { exactOrders += 1 }
-            if exact, intent.confidence < minConfidence { exactBelowMinConfidence += 1 }
+            if exact, intent.confidence < minConfidence {
+                exactBelowMinConfidence += 1
+                if held.count < showErrors {
+                    let least = intent.lines.min { $0.confidence < $1.confidence }
+                    held.append("\(message.text.debugDescription) confidence \(intent.confidence)"
+                        + (least.map { ", least sure line \($0.text ?? $0.sku ?? "-") \($0.confidence)" } ?? ""))
+                }
+            }
             if !exact, intent.confidence >= minConfidence { wrongAboveMinConfidence += 1 }
         }
 
@@ -110,6 +118,10 @@ struct TextBench: ParsableCommand {
             if !misread.isEmpty {
                 print("  first misread lines:")
                 misread.forEach { print("    \($0)") }
+            }
+            if !held.isEmpty {
+                print("  first exact orders below min_confidence:")
+                held.forEach { print("    \($0)") }
             }
         }
     }

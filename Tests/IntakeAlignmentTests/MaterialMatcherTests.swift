@@ -17,20 +17,25 @@ import Testing
         #expect(plural.material.sku == "CAF-5")
     }
 
-    /// "-ies" is the plural of "-ie" as well as "-y": "brownies" is the brownie, exactly.
-    @Test func pluralsOfIeWordsMatchExactly() throws {
+    /// A plural matches its catalog word exactly, whatever `MatchText.singular` makes of it:
+    /// "brownies" ("-ies" is also the plural of "-ie"), "chais" ("-is" is kept for "axis"),
+    /// "tomatoes", and still "aa batteries".
+    @Test func pluralsOfCatalogWordsMatchExactly() throws {
         let materials = try MaterialMaster.parse(DemoMaster.materialsCSV + """
 
             CAF-9,Chocolate Brownie,brownie|chocolate brownie,each,cafe.bakery,,2.90
+            CAF-10,Chai Latte,chai latte|chai,cup,cafe.beverage.tea,,3.50
+            CAF-11,Cherry Tomato Punnet,cherry tomato,each,cafe.food,chilled,2.20
             OFF-9,Battery AA,aa battery,each,office.electrical,,0.60
             """, file: "materials.csv")
         let matcher = MaterialMatcher(master: materials)
-        for phrase in ["brownies", "chocolate brownies", "brownie"] {
+        for (phrase, sku) in [
+            ("brownies", "CAF-9"), ("chocolate brownies", "CAF-9"), ("brownie", "CAF-9"), ("chais", "CAF-10"),
+            ("cherry tomatoes", "CAF-11"), ("aa batteries", "OFF-9"),
+        ] {
             let match = try #require(matcher.match(phrase))
-            #expect(match.material.sku == "CAF-9" && match.score == 1, "\(phrase)")
+            #expect(match.material.sku == sku && match.score == 1, "\(phrase)")
         }
-        let batteries = try #require(matcher.match("aa batteries"))
-        #expect(batteries.material.sku == "OFF-9" && batteries.score == 1)
     }
 
     @Test func typosMatchFuzzily() throws {

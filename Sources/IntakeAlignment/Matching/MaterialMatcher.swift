@@ -102,14 +102,24 @@ public struct MaterialMatcher: Sendable {
         self.byCompact = byCompact
     }
 
-    /// A name's words as their plural comes back from `MatchText.singular`, where that differs:
-    /// "-ies" is read as "-y", so "brownies" is "browny", and the brownie must be known by it too.
-    /// (Making "brownie" itself "browny" would cost typos: "whie" for "white" would become "why".)
+    /// A name's words as their plurals come back from `MatchText.singular`, where that differs
+    /// from the word: "brownies" is "browny" ("-ies" read as "-y"), "chais" stays "chais" ("-is"
+    /// is kept for "axis"), "tomatoes" is "tomatoe". The material must be known by those too.
+    /// (Changing `singular` instead would cost typos: "whie" for "white" would become "why".)
     static func pluralKeys(of tokens: [String]) -> [[String]] {
-        let keyed = tokens.map { token in
-            token.count >= 3 && token.hasSuffix("ie") && !token.contains(where: \.isNumber) ? MatchText.singular(token + "s") : token
+        var variants: [[String]] = []
+        for (index, token) in tokens.enumerated() where token.count >= 3 && token.allSatisfy(\.isLetter) {
+            let sibilant = ["s", "x", "z", "ch", "sh"].contains { token.hasSuffix($0) }
+            let plurals = sibilant ? [token + "es"] : token.hasSuffix("o") ? [token + "s", token + "es"] : [token + "s"]
+            for plural in plurals {
+                let key = MatchText.singular(plural)
+                guard key != token else { continue }
+                var variant = tokens
+                variant[index] = key
+                variants.append(variant)
+            }
         }
-        return keyed == tokens ? [] : [keyed]
+        return variants
     }
 
     /// True when `left` and `right` (match tokens) stand side by side in some name or alias, so a
