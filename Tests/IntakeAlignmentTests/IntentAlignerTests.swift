@@ -101,6 +101,36 @@ import Testing
         #expect(asked.map { "\($0.sku ?? "-") \(Int($0.quantity)) \($0.text ?? "")" } == ["CAF-4 2 flat whites"])
     }
 
+    /// "twelve pairs of work gloves" is twelve of a material counted in pairs; for anything else
+    /// "pairs" still doubles ("two pairs of lattes" is four).
+    @Test func pairsCountAMaterialSoldInPairsOnce() throws {
+        let aligner = try Self.aligner(adding: "MRO-9,Cut Resistant Work Gloves,work gloves,pair,mro.safety,,5.90")
+        func lines(_ text: String) -> [String] {
+            aligner.align(OrderText(text: text)).intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity)) \($0.unit ?? "-")" }
+        }
+        #expect(lines("twelve pairs of work gloves") == ["MRO-9 12 pair"])
+        #expect(lines("5 pairs of work gloves") == ["MRO-9 5 pair"])
+        #expect(lines("a pair of work gloves") == ["MRO-9 1 pair"])
+        #expect(lines("two pairs of lattes") == ["CAF-7 4 cup"])
+    }
+
+    /// "4 packs of page markers", where "4 pack" is in a name and the rest matches nothing: the
+    /// number was read as part of a name, but something was asked for, so the order is held.
+    @Test func aPhraseWithANumberThatMatchesNothingHoldsTheOrder() throws {
+        let aligner = try Self.aligner(adding: "OFF-9,Whiteboard Marker Assorted 4 Pack,whiteboard markers,pack,office.writing,,6.00")
+        let draft = aligner.align(OrderText(text: "we need 4 packs of page markers, 2 lattes"))
+        #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-7 2"])
+        #expect(draft.evidence.contains { $0.method == "unmatched" && $0.text == "4 packs of page markers" })
+        #expect(draft.intent.confidence == 0.5)
+    }
+
+    static func aligner(adding csvLine: String) throws -> IntentAligner {
+        let materials = try MaterialMaster.parse(DemoMaster.materialsCSV + "\n" + csvLine, file: "materials.csv")
+        return IntentAligner(master: MasterData(
+            materials: materials, devices: try DeviceRegistry.parse(DemoMaster.devicesCSV, file: "devices.csv"),
+            graph: try IntentGraph.parse(DemoMaster.graphYAML, file: "graph.yaml", materials: materials)))
+    }
+
     @Test func oatMilkAddsChilledHandlingAndNoStrawIsANote() throws {
         let draft = align("store twelve, three americano with oat milk, no straw; two butter croissants")
         #expect(draft.intent.type == .delivery)

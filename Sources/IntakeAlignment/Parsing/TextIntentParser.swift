@@ -411,7 +411,10 @@ public struct TextIntentParser: Sendable {
         }
         let productSpan = span(product.map { clause[$0] }, tokens)
         guard let match, quantity != nil || match.score >= settings.implicitMinimumScore && content.count <= 4 else {
-            if quantity != nil {
+            // Counted, or with a number read as part of a name ("4 packs of page markers" when
+            // "4 pack" is in a name): something was asked for.
+            let numbered = product.contains { tokens[clause[$0]].number != nil || NumberWords.isNumberWord(norms[$0]) }
+            if quantity != nil || numbered {
                 message.unmatched.append((text: text(of: product.map { clause[$0] }, tokens), span: productSpan))
             }
             return
@@ -420,6 +423,11 @@ public struct TextIntentParser: Sendable {
             // "the cappuccino with soy milk": more about a line already read.
             message.lines[existing].modifiers += modifiers
             return
+        }
+        // "twelve pairs of work gloves": for a material counted in pairs, "pairs" is its unit,
+        // not twelve times two.
+        if let q = quantity, match.material.unit == "pair", q.positions.contains(where: { ["pair", "pairs"].contains(norms[$0]) }) {
+            quantity?.value = q.value / 2
         }
         message.lines.append(ParsedMessage.Line(
             span: clauseSpan, quantity: quantity?.value ?? 1,
