@@ -156,7 +156,9 @@ public struct MaterialMatcher: Sendable {
         var scores: [Int: (score: Double, entry: Int, phonetic: Bool)] = [:]
         var candidates = Set<Int>()
         for options in resolved { for option in options { candidates.formUnion(vocabulary.postings[option.id]) } }
-        for entryIndex in candidates {
+        // In index order, and each word's options by weight then id: which of two equal
+        // candidates wins must not depend on the process's hash seed.
+        for entryIndex in candidates.sorted() {
             let entry = entries[entryIndex]
             var used = Set<Int>()
             var matched = 0.0
@@ -257,6 +259,7 @@ public struct MaterialMatcher: Sendable {
         }
         if let exact { options[exact] = (1, false) }
         var resolved: [Option] = options.map { ($0.key, $0.value.weight, $0.value.phonetic, false) }
+            .sorted { $0.weight > $1.weight || $0.weight == $1.weight && $0.id < $1.id }
         for number in numbers where options[number.id] == nil { resolved.append(number) }
         return resolved
     }
