@@ -11,7 +11,7 @@ public struct IntentAligner: Sendable {
         public var ambiguityPenalty = 0.7
         /// Confidence of a procedure chosen from a symptom with no matching device named.
         public var unplacedSymptomConfidence = 0.6
-        /// Confidence of an order with a counted phrase that matches no material ("thirty
+        /// Confidence of an order with an unmatched phrase (`ParsedMessage.unmatched`: "thirty
         /// doppio top q away"): something asked for is missing from it, so a person should look,
         /// however sure its lines are.
         public var unmatchedPhraseConfidence = 0.5

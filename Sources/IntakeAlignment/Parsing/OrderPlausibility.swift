@@ -9,7 +9,7 @@ import IntakeCore
 public struct OrderPlausibility: Sendable, Equatable {
     /// Lines with a matched product.
     public var lines: Int
-    /// Phrases with a quantity that matched no product.
+    /// Phrases with a quantity or a number that matched no product (`ParsedMessage.unmatched`).
     public var unmatchedPhrases: Int
     /// Words outside every line, party, modifier and graph phrase, fillers aside.
     public var unexplainedWords: Int

@@ -47,7 +47,8 @@ public struct ParsedMessage: Sendable {
     public var globalModifiers: [ModifierHit] = []
     public var symptoms: [GraphHit<IntentGraph.Symptom>] = []
     public var actions: [GraphHit<IntentGraph.Action>] = []
-    /// Phrases with a quantity that matched no material, kept as evidence.
+    /// Phrases with a quantity, or a number read as part of a name, that matched no material:
+    /// something asked for that the order lacks. Kept as evidence; they hold the order.
     public var unmatched: [(text: String, span: TextSpan)] = []
     public var mentionsPurchase = false
 }

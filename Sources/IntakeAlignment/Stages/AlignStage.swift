@@ -8,8 +8,9 @@ import IntakeCore
 /// - `ambiguity_margin` (0.05): a rival SKU this close makes a line ambiguous.
 /// - `implicit_min_score` (0.85): a line with no stated quantity needs this score.
 /// - `ambiguity_penalty` (0.7): confidence factor for ambiguous lines.
-/// - `unmatched_confidence` (0.5): the most an order may be trusted when a counted phrase in
-///   it matches no material (it holds the order for review under the usual `min_confidence`).
+/// - `unmatched_confidence` (0.5): the most an order may be trusted when a phrase in it with a
+///   count or a number matches no material (it holds the order for review under the usual
+///   `min_confidence`).
 public struct AlignStage: Stage {
     public let aligner: IntentAligner
 
