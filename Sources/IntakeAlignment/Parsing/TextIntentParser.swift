@@ -331,18 +331,14 @@ public struct TextIntentParser: Sendable {
         if let breakIndex = product.firstIndex(where: { Lexicon.phraseBreaks.contains(norms[$0]) }), breakIndex > 0 {
             product = Array(product[..<breakIndex])
         }
-        // A filler that a catalog name has beside the next word stays ("do not bend envelope").
-        func named(_ word: Int, beside other: Int) -> Bool {
-            guard let a = MatchText.keys([norms[min(word, other)]]).first, let b = MatchText.keys([norms[max(word, other)]]).first
-            else { return false }
-            return matcher.areNeighbours(a, b)
+        // A filler that a catalog name has beside its neighbour here stays ("do not bend envelope").
+        func inAName(_ left: Int, _ right: Int) -> Bool {
+            matcher.areNeighbours(MatchText.singular(norms[left]), MatchText.singular(norms[right]))
         }
-        while let first = product.first, Lexicon.fillers.contains(norms[first]), product.count < 2 || !named(first, beside: product[1]) {
+        while let first = product.first, Lexicon.fillers.contains(norms[first]), product.count < 2 || !inAName(first, product[1]) {
             product.removeFirst()
         }
-        while let last = product.last, Lexicon.fillers.contains(norms[last]),
-            product.count < 2 || !named(last, beside: product[product.count - 2])
-        {
+        while let last = product.last, Lexicon.fillers.contains(norms[last]), product.count < 2 || !inAName(product[product.count - 2], last) {
             product.removeLast()
         }
         if quantity == nil, let first = product.first, let code = UnitLexicon.unit(for: norms[first]), product.count > 1 {
