@@ -85,15 +85,7 @@ import Testing
     /// "do" is a filler ("do you have…"), but "do not bend envelope" is a name: a filler the
     /// catalog has beside the next word stays in the product.
     @Test func aFillerWordThatBeginsACatalogNameStaysInTheProduct() throws {
-        let csv = DemoMaster.materialsCSV + """
-
-            OFF-9,C4 Board Back Envelope,board back envelope|do not bend envelope,box,office.mail,,32.00
-            """
-        let materials = try MaterialMaster.parse(csv, file: "materials.csv")
-        let aligner = IntentAligner(master: MasterData(
-            materials: materials, devices: try DeviceRegistry.parse(DemoMaster.devicesCSV, file: "devices.csv"),
-            graph: try IntentGraph.parse(DemoMaster.graphYAML, file: "graph.yaml", materials: materials)))
-
+        let aligner = try Self.aligner(adding: "OFF-9,C4 Board Back Envelope,board back envelope|do not bend envelope,box,office.mail,,32.00")
         let line = try #require(aligner.align(OrderText(text: "we need eighteen do not bend envelopes please")).intent.lines.first)
         #expect(line.sku == "OFF-9" && line.quantity == 18 && line.confidence == 1)
         #expect(line.text == "do not bend envelopes")
