@@ -233,15 +233,18 @@ struct VoiceBench: ParsableCommand {
         for (index, recording) in recordings.enumerated() {
             let utterance = utterances[recording.sentence]
             let score = VoiceScore(expected: utterance.expected, got: outcomes[index].lines)
-            tallies[recording.condition.name, default: VoiceTally()].add(score, confident: outcomes[index].confidence >= minConfidence)
+            let partyRight = outcomes[index].party == utterance.party
+            tallies[recording.condition.name, default: VoiceTally()].add(
+                score, partyRight: partyRight, confident: outcomes[index].confidence >= minConfidence)
             for pattern in score.patterns { patterns[recording.condition.group, default: [:]][pattern, default: 0] += 1 }
             if score.exact, outcomes[index].confidence < minConfidence {
                 held.append("\(recording.condition.name) \(recording.file.lastPathComponent): confidence \(outcomes[index].confidence), least sure \"\(outcomes[index].leastSure)\"\n          heard: \(outcomes[index].heard)")
             }
-            if !score.exact {
+            if !score.exact || !partyRight {
                 let got = outcomes[index].lines.map(\.description).joined(separator: ", ")
-                errors.append((score.expectedLines - score.exactLines + score.extraLines, """
-                    \(recording.condition.name) \(recording.file.lastPathComponent): \(score.patterns.joined(separator: ", "))
+                let wrongParty = partyRight ? [] : ["wrong party (want \(utterance.party ?? "none"), got \(outcomes[index].party ?? "none"))"]
+                errors.append((score.expectedLines - score.exactLines + score.extraLines + wrongParty.count, """
+                    \(recording.condition.name) \(recording.file.lastPathComponent): \((score.patterns + wrongParty).joined(separator: ", "))
                           said:  \(utterance.words.joined(separator: " "))
                           heard: \(outcomes[index].heard.isEmpty ? "(nothing)" : outcomes[index].heard) (confidence \(outcomes[index].confidence), least sure "\(outcomes[index].leastSure)")
                           want [\(utterance.expected.map(\.description).joined(separator: ", "))] got [\(got)]
@@ -280,7 +283,8 @@ struct VoiceBench: ParsableCommand {
             func tallyObject(_ tally: VoiceTally) -> [String: Any] {
                 ["recordings": tally.orders, "exact_orders": tally.exactOrders, "order_accuracy": tally.orderAccuracy,
                  "lines": tally.lines, "exact_lines": tally.exactLines, "line_accuracy": tally.lineAccuracy, "extra_lines": tally.extraLines,
-                 "wrong_above_min_confidence": tally.wrongAboveMinConfidence, "exact_below_min_confidence": tally.exactBelowMinConfidence]
+                 "wrong_above_min_confidence": tally.wrongAboveMinConfidence, "exact_below_min_confidence": tally.exactBelowMinConfidence,
+                 "wrong_party": tally.wrongParty, "wrong_party_above_min_confidence": tally.wrongPartyAboveMinConfidence]
             }
             var figures: [String: Any] = [
                 "sentences": utterances.count, "recordings": recordings.count, "seed": seed,
@@ -333,6 +337,13 @@ struct VoiceBench: ParsableCommand {
             print("    \(group.padding(toLength: 22, withPad: " ", startingAt: 0)) "
                   + String(format: "%3d of %3d wrong              %3d of %3d exact",
                            tally.wrongAboveMinConfidence, tally.orders - tally.exactOrders, tally.exactBelowMinConfidence, tally.exactOrders))
+        }
+        print("  party (where the order goes; a store said in \(utterances.filter { $0.party != nil }.count) of \(utterances.count) sentences; not part of exact):")
+        print("    group                  wrong party      of them at or above min_confidence")
+        for group in groupNames {
+            let tally = groups[group] ?? VoiceTally()
+            print("    \(group.padding(toLength: 22, withPad: " ", startingAt: 0)) "
+                  + String(format: "%3d of %3d        %3d", tally.wrongParty, tally.orders, tally.wrongPartyAboveMinConfidence))
         }
         if !patterns.isEmpty {
             print("  error patterns (per wrong expected line or extra line):")

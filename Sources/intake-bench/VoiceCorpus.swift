@@ -35,6 +35,8 @@ struct VoiceUtterance {
     /// The same words, as the recogniser should hear them.
     let words: [String]
     let expected: [VoiceLine]
+    /// Where the order goes, as `Party.scoringKey` writes it ("store 12"); nil when unsaid.
+    let party: String?
 }
 
 /// Generates courier reports from the material master and the graph's line modifiers.
@@ -191,7 +193,8 @@ struct VoiceSentenceGenerator {
         guard !clauses.isEmpty else { return nil }
         var spoken: [String] = []
         var words: [String] = []
-        let opener: [String] = random.chance(0.35) ? ["store"] + SpokenForms.words(random.int(in: 1...40)) : random.pick(Self.openers)
+        let store = random.chance(0.35) ? random.int(in: 1...40) : nil
+        let opener: [String] = store.map { ["store"] + SpokenForms.words($0) } ?? random.pick(Self.openers)
         if !opener.isEmpty { spoken.append(opener.joined(separator: " ")); words += opener }
         for (index, clause) in clauses.enumerated() {
             let joiner: [String] = index == 0 ? [] : random.pick([["and"], ["and"], [], ["plus"], ["and", "also"]])
@@ -201,7 +204,7 @@ struct VoiceSentenceGenerator {
         let closer = random.pick(Self.closers)
         if !closer.isEmpty { spoken.append(closer.joined(separator: " ")); words += closer }
         guard words.allSatisfy(known.contains) else { return nil }
-        return VoiceUtterance(id: id, spoken: spoken.joined(separator: ", ") + ".", words: words, expected: expected)
+        return VoiceUtterance(id: id, spoken: spoken.joined(separator: ", ") + ".", words: words, expected: expected, party: store.map { "store \($0)" })
     }
 
     static func spokenUnit(_ unit: String) -> String? {

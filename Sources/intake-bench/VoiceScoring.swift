@@ -11,6 +11,8 @@ struct VoicePath: Sendable {
     struct Outcome: Sendable {
         let heard: String
         let lines: [VoiceLine]
+        /// `Party.scoringKey` of where the order goes; nil when no party was read.
+        let party: String?
         /// The order's confidence, which decides whether auto mode may approve it.
         let confidence: Double
         /// The word the recogniser was least sure of, with its confidence ("forty 0.62").
@@ -34,7 +36,7 @@ struct VoicePath: Sendable {
         let leastSure = text.origins.filter { $0.confidence != nil }.min { $0.confidence! < $1.confidence! }
             .map { "\(text.slice($0.span)) \(String(format: "%.2f", $0.confidence!))" } ?? "-"
         return Outcome(
-            heard: text.text, lines: intent.lines.map(VoiceLine.init), confidence: intent.confidence, leastSure: leastSure,
+            heard: text.text, lines: intent.lines.map(VoiceLine.init), party: intent.party?.scoringKey, confidence: intent.confidence, leastSure: leastSure,
             seconds: elapsedSeconds(since: start), recognizeSeconds: recognizeSeconds)
     }
 }
@@ -76,17 +78,30 @@ struct VoiceScore {
     }
 }
 
+extension Party {
+    /// Kind and id, as a corpus names an expected party ("store 12").
+    var scoringKey: String { "\(kind.rawValue) \(id ?? name)" }
+}
+
 struct VoiceTally {
     var orders = 0, exactOrders = 0, lines = 0, exactLines = 0, extraLines = 0
     /// Against the review policy's `min_confidence`: wrong orders at or above it (auto mode
     /// would approve them unseen) and exact orders below it (a reviewer would see them anyway).
     var wrongAboveMinConfidence = 0, exactBelowMinConfidence = 0
+    /// Orders sent to a store or machine other than the one said (or to one when none was),
+    /// and how many of them reached `min_confidence`. Apart from `exactOrders`, which counts lines.
+    var wrongParty = 0, wrongPartyAboveMinConfidence = 0
     var orderAccuracy: Double { Double(exactOrders) / Double(max(orders, 1)) }
     var lineAccuracy: Double { Double(exactLines) / Double(max(lines, 1)) }
 
     /// `confident`: whether the order reached `min_confidence` (nil: not judged).
-    mutating func add(_ score: VoiceScore, confident: Bool? = nil) {
+    /// `partyRight`: whether the order went where it was said to (nil: not judged).
+    mutating func add(_ score: VoiceScore, partyRight: Bool? = nil, confident: Bool? = nil) {
         orders += 1
+        if partyRight == false {
+            wrongParty += 1
+            wrongPartyAboveMinConfidence += confident == true ? 1 : 0
+        }
         exactOrders += score.exact ? 1 : 0
         lines += score.expectedLines
         exactLines += score.exactLines
@@ -105,6 +120,8 @@ struct VoiceTally {
         extraLines += other.extraLines
         wrongAboveMinConfidence += other.wrongAboveMinConfidence
         exactBelowMinConfidence += other.exactBelowMinConfidence
+        wrongParty += other.wrongParty
+        wrongPartyAboveMinConfidence += other.wrongPartyAboveMinConfidence
     }
 }
 
