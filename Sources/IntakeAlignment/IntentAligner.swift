@@ -39,6 +39,8 @@ public struct IntentAligner: Sendable {
         if let party = parsed.party {
             intent.party = party.party
             evidence.append(input.evidence(field: "intent.party", method: party.method, span: party.span))
+            // Heard or read unsure, it may name the wrong store or machine: the whole order goes there.
+            if let heard = input.recognitionConfidence(over: party.span) { confidences.append(heard) }
         }
         if !parsed.otherDevices.isEmpty {
             intent.notes.append("Also mentions \(parsed.otherDevices.joined(separator: ", ")).")

@@ -235,4 +235,21 @@ import Testing
         #expect(draft.evidence.first { $0.field == "intent.lines[0].sku" }?.audio == AudioSpan(start: 0.9, end: 1.5))
         #expect(draft.evidence.first { $0.field == "intent.lines[0].quantity" }?.audio == AudioSpan(start: 0.4, end: 0.8))
     }
+
+    @Test func aPartyHeardUnsureHoldsTheOrderThoughItsLinesAreSure() throws {
+        // "store twelve three lattes": the store's words heard at `party`, the rest at 0.96.
+        func draft(party: Double) -> OrderDraft {
+            aligner.align(OrderText(text: "store twelve three lattes", origins: [
+                .init(span: TextSpan(start: 0, end: 5), confidence: party),
+                .init(span: TextSpan(start: 6, end: 12), confidence: party),
+                .init(span: TextSpan(start: 13, end: 18), confidence: 0.96),
+                .init(span: TextSpan(start: 19, end: 25), confidence: 0.96),
+            ]))
+        }
+        let unsure = draft(party: 0.4)
+        #expect(unsure.intent.party?.id == "12")
+        #expect(unsure.intent.lines.map(\.confidence) == [0.96])
+        #expect(unsure.intent.confidence == 0.4)
+        #expect(draft(party: 0.96).intent.confidence == 0.96)
+    }
 }
