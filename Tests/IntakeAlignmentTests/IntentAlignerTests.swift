@@ -116,6 +116,18 @@ import Testing
         #expect(draft.intent.confidence == 0.5)
     }
 
+    /// "and" joins the parts of a number only after "hundred" or "thousand": "store three and
+    /// eight lattes" is store 3 with eight lattes, never store 11.
+    @Test func andJoinsANumberOnlyAfterHundredOrThousand() {
+        func read(_ text: String) -> String {
+            let intent = align(text).intent
+            return ([intent.party?.id ?? "-"] + intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" }).joined(separator: ", ")
+        }
+        #expect(read("a hundred and twenty lattes") == "-, CAF-7 120")
+        #expect(read("two hundred and five staples") == "-, OFF-3 205")
+        #expect(read("store three and eight lattes") == "3, CAF-7 8")
+    }
+
     static func aligner(adding csvLine: String) throws -> IntentAligner {
         let materials = try MaterialMaster.parse(DemoMaster.materialsCSV + "\n" + csvLine, file: "materials.csv")
         return IntentAligner(master: MasterData(

@@ -93,8 +93,10 @@ enum NumberWords {
                     sawNumber = true
                     break
                 }
-            } else if w == "and", sawNumber, let next = word(index + 1), units[next] != nil || tens[next] != nil {
-                // "a hundred and twenty"
+            } else if w == "and", index > start, ["hundred", "thousand"].contains(words[index - 1]),
+                let next = word(index + 1), units[next] != nil || tens[next] != nil
+            {
+                // "a hundred and twenty"; "three and eight" is two counts, not eleven.
             } else {
                 break
             }

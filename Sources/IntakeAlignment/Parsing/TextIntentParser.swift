@@ -202,7 +202,10 @@ public struct TextIntentParser: Sendable {
             let token = tokens[i]
             let previous = position > 0 ? tokens[segment[position - 1]].norm : nil
             let next = position + 1 < segment.count ? tokens[segment[position + 1]].norm : nil
-            if Lexicon.lineBreaks.contains(token.norm), !joinsProductWords(token.norm, after: previous, before: next) {
+            // "a hundred and twenty lattes" is one count.
+            let insideNumber = token.norm == "and" && ["hundred", "thousand"].contains(previous ?? "")
+                && next.map(NumberWords.isNumberWord) == true
+            if Lexicon.lineBreaks.contains(token.norm), !insideNumber, !joinsProductWords(token.norm, after: previous, before: next) {
                 close()
                 continue
             }
