@@ -116,6 +116,24 @@ import Testing
         #expect(draft.intent.confidence == 0.5)
     }
 
+    /// "can i get bearings": no count and no one product, but every word is the catalog's, so
+    /// something was asked for and the order is held; chatter ("see you tomorrow") is not. So
+    /// are catalog words before another line's count ("croissants two lattes": a lost count).
+    @Test func anUncountedPhraseInTheCatalogsWordsHoldsTheOrder() throws {
+        let asked = align("two lattes, and can i get bearings")
+        #expect(asked.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-7 2"])
+        #expect(asked.evidence.contains { $0.method == "unmatched" && $0.text == "bearings" })
+        #expect(asked.intent.confidence == 0.5)
+        let lost = align("store twelve croissants two lattes")
+        #expect(lost.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-7 2"])
+        #expect(lost.evidence.contains { $0.method == "unmatched" && $0.text == "croissants" })
+        #expect(lost.intent.confidence == 0.5)
+        #expect(align("we need two lattes").intent.confidence == 1)
+        let chatter = align("two lattes, thanks, see you tomorrow")
+        #expect(chatter.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-7 2"])
+        #expect(chatter.intent.confidence == 1)
+    }
+
     /// "and" joins the parts of a number only after "hundred" or "thousand": "store three and
     /// eight lattes" is store 3 with eight lattes, never store 11.
     @Test func andJoinsANumberOnlyAfterHundredOrThousand() {

@@ -325,7 +325,13 @@ public struct TextIntentParser: Sendable {
                 }
                 for k in next..<clause.count where role[k] == .product { role[k] = .ignored }
             } else {
-                for k in 0..<q.positions.lowerBound { role[k] = .ignored }
+                // Words before the count frame it ("we need"), unless they are the catalog's own:
+                // "store twenty two rulers sixteen padded envelopes" lost the count of "rulers".
+                let leading = Array(0..<q.positions.lowerBound)
+                if allCatalogWords(leading, norms) {
+                    message.unmatched.append((text: text(of: leading.map { clause[$0] }, tokens), span: span(leading.map { clause[$0] }, tokens)))
+                }
+                for k in leading { role[k] = .ignored }
             }
         }
 
@@ -413,7 +419,8 @@ public struct TextIntentParser: Sendable {
             // Counted, or with a number read as part of a name ("4 packs of page markers" when
             // "4 pack" is in a name): something was asked for.
             let numbered = product.contains { tokens[clause[$0]].number != nil || NumberWords.isNumberWord(norms[$0]) }
-            if quantity != nil || numbered {
+            // Or said in the catalog's own words, yet naming no one product ("can i get cleaners").
+            if quantity != nil || numbered || allCatalogWords(content, norms) {
                 message.unmatched.append((text: text(of: product.map { clause[$0] }, tokens), span: productSpan))
             }
             return
@@ -466,6 +473,13 @@ public struct TextIntentParser: Sendable {
         else { return nil }
         let suffix = String(norm[split...])
         return suffix.allSatisfy(\.isLetter) ? (value, suffix) : nil
+    }
+
+    /// True when the words at `positions`, fillers aside, are all words of catalog names: they
+    /// ask for something, even when they name no one product.
+    private func allCatalogWords(_ positions: [Int], _ norms: [String]) -> Bool {
+        let keys = MatchText.keys(positions.map { norms[$0] }.filter { !Lexicon.fillers.contains($0) })
+        return !keys.isEmpty && keys.allSatisfy(matcher.knows)
     }
 
     private func firstContent(_ norms: [String]) -> Int? {
