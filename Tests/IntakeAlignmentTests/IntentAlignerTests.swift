@@ -128,6 +128,7 @@ import Testing
         #expect(lost.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-7 2"])
         #expect(lost.evidence.contains { $0.method == "unmatched" && $0.text == "croissants" })
         #expect(lost.intent.confidence == 0.5)
+        #expect(align("we need croissants two lattes").evidence.contains { $0.method == "unmatched" && $0.text == "croissants" })
         #expect(align("we need two lattes").intent.confidence == 1)
         let chatter = align("two lattes, thanks, see you tomorrow")
         #expect(chatter.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-7 2"])

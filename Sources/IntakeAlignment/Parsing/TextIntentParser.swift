@@ -329,7 +329,8 @@ public struct TextIntentParser: Sendable {
                 // "store twenty two rulers sixteen padded envelopes" lost the count of "rulers".
                 let leading = Array(0..<q.positions.lowerBound)
                 if allCatalogWords(leading, norms) {
-                    message.unmatched.append((text: text(of: leading.map { clause[$0] }, tokens), span: span(leading.map { clause[$0] }, tokens)))
+                    let named = leading.drop { Lexicon.fillers.contains(norms[$0]) }.map { clause[$0] }
+                    message.unmatched.append((text: text(of: named, tokens), span: span(named, tokens)))
                 }
                 for k in leading { role[k] = .ignored }
             }
