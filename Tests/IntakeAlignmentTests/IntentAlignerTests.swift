@@ -144,6 +144,7 @@ import Testing
         }
         #expect(read("a hundred and twenty lattes") == "-, CAF-7 120")
         #expect(read("two hundred and five staples") == "-, OFF-3 205")
+        #expect(read("a hundred and twenty-five lattes") == "-, CAF-7 125")
         #expect(read("store three and eight lattes") == "3, CAF-7 8")
     }
 

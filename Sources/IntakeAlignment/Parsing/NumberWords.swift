@@ -19,6 +19,14 @@ enum NumberWords {
         }
     }
 
+    /// True when "and" between `previous` and `next` is inside one number ("a hundred and
+    /// twenty"); "three and eight" is two counts, not eleven.
+    static func andContinuesNumber(after previous: String?, before next: String?) -> Bool {
+        guard let previous, let next else { return false }
+        return (previous == "hundred" || previous == "thousand")
+            && (units[next] != nil || tens[next] != nil || next.contains("-") && isNumberWord(next))
+    }
+
     /// Reads a quantity starting at `words[start]`; returns its value and how many words it used
     /// (a trailing "of" included). `a`/`an` count as one only when something follows, and are
     /// skipped before a number word ("a eight" and "a a eight" are 8).
@@ -93,10 +101,8 @@ enum NumberWords {
                     sawNumber = true
                     break
                 }
-            } else if w == "and", index > start, ["hundred", "thousand"].contains(words[index - 1]),
-                let next = word(index + 1), units[next] != nil || tens[next] != nil
-            {
-                // "a hundred and twenty"; "three and eight" is two counts, not eleven.
+            } else if w == "and", index > start, andContinuesNumber(after: words[index - 1], before: word(index + 1)) {
+                // "a hundred and twenty"
             } else {
                 break
             }

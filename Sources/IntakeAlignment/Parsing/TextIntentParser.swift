@@ -202,9 +202,7 @@ public struct TextIntentParser: Sendable {
             let token = tokens[i]
             let previous = position > 0 ? tokens[segment[position - 1]].norm : nil
             let next = position + 1 < segment.count ? tokens[segment[position + 1]].norm : nil
-            // "a hundred and twenty lattes" is one count.
-            let insideNumber = token.norm == "and" && ["hundred", "thousand"].contains(previous ?? "")
-                && next.map(NumberWords.isNumberWord) == true
+            let insideNumber = token.norm == "and" && NumberWords.andContinuesNumber(after: previous, before: next)
             if Lexicon.lineBreaks.contains(token.norm), !insideNumber, !joinsProductWords(token.norm, after: previous, before: next) {
                 close()
                 continue
