@@ -23,16 +23,16 @@ import Testing
         let queue = server.queue
         // Waits on the store, not on a status line the page may already have replaced.
         @Sendable func stored(_ id: String, as status: OrderStatus, page browser: HeadlessChromium) throws {
-            let deadline = Date().addingTimeInterval(30)
+            let deadline = Date().addingTimeInterval(60)
             while try queue.record(id: id)?.status != status {
                 guard Date() < deadline else {
                     let message = (try? browser.text(of: "#status-message")) ?? nil
-                    throw TestServerError("\(id) did not become \(status.rawValue) within 30 s; the page says: \(message ?? "nothing")")
+                    throw TestServerError("\(id) did not become \(status.rawValue) within 60 s; the page says: \(message ?? "nothing")")
                 }
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }
-        let patience = Duration.seconds(30)  // the whole suite shares two cores with the browser
+        let patience = Duration.seconds(60)  // the whole suite shares two cores with the browser
 
         // The driver blocks while it waits for the browser: keep it off the threads the server runs on.
         let pageErrors: [String] = try await onThread {
@@ -84,7 +84,7 @@ import Testing
         let page = URL(string: "http://127.0.0.1:\(server.port)/#/orders/\(id)")!
         let token = server.reviewer
         let queue = server.queue
-        let patience = Duration.seconds(30)
+        let patience = Duration.seconds(60)
 
         let pageErrors: [String] = try await onThread {
             let browser = try Self.signedIn(to: page, token: token)
@@ -92,9 +92,9 @@ import Testing
             try browser.waitFor("document.querySelector('#retry-input') !== null", timeout: patience)
             try browser.click("#retry-input")
             // The same truncated bytes fail again: the letter counts a second failure.
-            let deadline = Date().addingTimeInterval(30)
+            let deadline = Date().addingTimeInterval(60)
             while try queue.deadLetter(id).letter.failures < 2 {
-                guard Date() < deadline else { throw TestServerError("the retry did not run within 30 s") }
+                guard Date() < deadline else { throw TestServerError("the retry did not run within 60 s") }
                 Thread.sleep(forTimeInterval: 0.05)
             }
             return browser.pageErrors

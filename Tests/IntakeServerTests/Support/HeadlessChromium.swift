@@ -70,7 +70,9 @@ final class HeadlessChromium: @unchecked Sendable {
 
     private static let launchLock = NSLock()
 
-    /// Default limit for each protocol command and for `navigate`.
+    /// Default limit for each protocol command and for `navigate`. Generous: a command waits on
+    /// the browser's own processes (a first navigation starts a renderer), and in CI they share
+    /// two cores with the whole test suite; 15 s once timed out there on a healthy page.
     let timeout: Duration
     let pid: pid_t
 
@@ -80,7 +82,7 @@ final class HeadlessChromium: @unchecked Sendable {
     private var commandFD: Int32  // guarded by writeLock; -1 once closed
     private var sessionId: String?  // written once in init, read-only afterwards
 
-    init(timeout: Duration = .seconds(15)) throws {
+    init(timeout: Duration = .seconds(60)) throws {
         guard let executable = Self.findExecutable() else { throw Error.notInstalled }
         // A write to the command pipe after the browser died would raise SIGPIPE and kill the whole
         // test process; ignored, write() returns EPIPE and we throw instead.
@@ -357,7 +359,13 @@ final class HeadlessChromium: @unchecked Sendable {
         var data = try JSONSerialization.data(withJSONObject: message)
         data.append(0)
         try write(data)
-        let response = try inbox.waitForResponse(id, what: "the reply to \(method)", until: deadline(timeout))
+        let response: [String: Any]
+        do {
+            response = try inbox.waitForResponse(id, what: "the reply to \(method)", until: deadline(timeout))
+        } catch Error.timeout(let what) {
+            // Say what the browser was doing: a silent timeout cannot be told from a hung page.
+            throw Error.timeout("\(what) after \(timeout). Last log lines:\n\(inbox.logTail())")
+        }
         if let error = response["error"] as? [String: Any] {
             let detail = [error["message"], error["data"]].compactMap { $0.map { "\($0)" } }.joined(separator: ": ")
             throw Error.protocolError(method: method, message: detail)
