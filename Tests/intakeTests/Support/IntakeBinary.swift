@@ -103,8 +103,9 @@ enum IntakeBinary {
     }
 
     /// Runs `intake arguments…` in the package root, feeding `stdin` (or nothing: /dev/null),
-    /// and waits at most `timeout` seconds.
-    static func run(_ arguments: [String], stdin: Data? = nil, timeout: TimeInterval = 30) throws -> IntakeRun {
+    /// and waits at most `timeout` seconds: a guard against a hang, not a speed check, so generous
+    /// (in CI the whole suite shares two cores with every run).
+    static func run(_ arguments: [String], stdin: Data? = nil, timeout: TimeInterval = 120) throws -> IntakeRun {
         let executable = try executable()
         let fileManager = FileManager.default
         let scratch = try makeTemporaryDirectory(prefix: "intake-run")
