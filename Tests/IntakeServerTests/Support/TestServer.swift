@@ -92,7 +92,8 @@ final class TestServer: @unchecked Sendable {
         let application = try server.makeApplication { port in continuation.yield(port) }
         let group = ServiceGroup(services: [application], logger: Logger(label: "test.server"))
         self.group = group
-        task = Task { try await group.run() }
+        // On threads of its own, as `intake serve` in its own process (see `ServerThreads`).
+        task = Task(executorPreference: ServerThreads.shared) { try await group.run() }
         for await port in ports {
             self.port = port
             break
