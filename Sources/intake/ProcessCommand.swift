@@ -74,7 +74,7 @@ struct PipelineRun {
         let data = try master.loadMasterData(for: configuration)
         let queue = try store.openQueue(configuration)
         let eventSinks = deliverEvents ? try EventSinkConfiguration.sinks(from: configuration.events) : []
-        let progress = ProgressReporter(total: inputs.count, enabled: !quiet && ProgressReporter.stderrIsTerminal)
+        let progress = ProgressReporter(total: inputs.count, quiet: quiet)
         let output = try out.map { try JSONLinesSink(url: URL(fileURLWithPath: $0), onWrite: progress.recorded) }
             ?? JSONLinesSink(onWrite: progress.recorded)
         let sink = ReviewQueueSink(queue: queue, next: output)

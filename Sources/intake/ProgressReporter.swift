@@ -3,10 +3,12 @@ import IntakeCore
 import Synchronization
 
 /// Draws a one-line progress bar on stderr while a batch runs (only when stderr is a
-/// terminal) and a summary at the end.
+/// terminal) and a summary line at the end (also into a log file: a cron job's log should say
+/// what the run did).
 final class ProgressReporter: Sendable {
     private let total: Int
-    private let enabled: Bool
+    private let drawsBar: Bool
+    private let summarizes: Bool
     private let started = Date()
     private struct State {
         var done = 0
@@ -15,19 +17,21 @@ final class ProgressReporter: Sendable {
     }
     private let state = Mutex(State())
 
-    init(total: Int, enabled: Bool) {
+    /// `quiet` silences both; the bar is drawn only on a terminal.
+    init(total: Int, quiet: Bool) {
         self.total = total
-        self.enabled = enabled
+        drawsBar = !quiet && Self.stderrIsTerminal
+        summarizes = !quiet
     }
 
-    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+    private static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     func recorded(_ record: OrderRecord) {
         let line: String? = state.withLock { state in
             state.done += 1
             if record.status == .failed { state.failed += 1 }
             let now = Date()
-            guard enabled, now.timeIntervalSince(state.lastDraw) > 0.1 || state.done == total else { return nil }
+            guard drawsBar, now.timeIntervalSince(state.lastDraw) > 0.1 || state.done == total else { return nil }
             state.lastDraw = now
             return bar(done: state.done, failed: state.failed, now: now)
         }
@@ -45,8 +49,8 @@ final class ProgressReporter: Sendable {
     }
 
     func finish(_ summary: PipelineSummary, created: Int) {
-        guard enabled else { return }
-        var text = "\n"
+        guard summarizes else { return }
+        var text = drawsBar ? "\n" : ""  // end the bar's line
         let statuses = summary.statusList
         text += "intake: \(summary.written) records (\(statuses.isEmpty ? "none" : statuses)) in \(String(format: "%.2f", summary.seconds)) s"
         text += "; \(created) new, \(summary.written - created) already stored"

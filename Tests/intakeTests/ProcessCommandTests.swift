@@ -118,6 +118,23 @@ struct ProcessCommandTests {
         #expect(line.quantity == 2)
     }
 
+    @Test("Without a terminal there is no progress bar but still a summary line; --quiet drops it")
+    func summaryLineWithoutATerminal() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = Data("2 flat whites for Harbor Café\n".utf8)
+        let db = folder.appendingPathComponent("intake.db").path
+        // The test's pipe stands for a log file: stderr is no terminal.
+        let logged = try IntakeBinary.run(["process", "--no-events", "--db", db, "-"], stdin: input)
+        #expect(logged.status == 0, "\(logged)")
+        #expect(logged.stderrText.contains("intake: 1 records ("), "\(logged.stderrText)")
+        #expect(logged.stderrText.contains("; 1 new, 0 already stored"), "\(logged.stderrText)")
+        #expect(!logged.stderrText.contains("\r"), "a progress bar was drawn into a file: \(logged.stderrText)")
+        let quiet = try Self.process(["-"], storeIn: folder, stdin: input)
+        #expect(quiet.status == 0, "\(quiet)")
+        #expect(!quiet.stderrText.contains("intake: "), "\(quiet.stderrText)")
+    }
+
     // MARK: - Bad inputs and dead letters
 
     /// One run over a file of binary garbage and an empty file, with its store folder.
