@@ -6,6 +6,7 @@ import Testing
     func dictionary(additions: String = "") throws -> PronunciationDictionary {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-pron-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }  // the dictionary reads its files at once
         let base = folder.appendingPathComponent("base.dict")
         try """
             latte L AA T EY

@@ -19,7 +19,7 @@ import Testing
 
     static func makeStage(alternatives: Int, languageWeight: Double = RecognizeStage.defaultLanguageWeight) -> RecognizeStage {
         let vocabulary = SpeechVocabulary(master: master)
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("intake-voice-tests-\(getpid())")
+        let cache = testCache
         let files = try! DomainRecognizerFiles.prepare(
             vocabulary: vocabulary, baseDictionary: URL(fileURLWithPath: PocketSphinxDecoder.Configuration.debianDictionary),
             additions: [root.appendingPathComponent("models/voice/pronunciations.dict")], cache: cache)
@@ -29,6 +29,12 @@ import Testing
             vocabulary: vocabulary, files: files, reader: IntentAligner(master: master).parser, settings: settings,
             languageWeight: languageWeight)
     }
+
+    /// The recogniser files the tests build, for this test process only (removed when it exits).
+    static let testCache: URL = {
+        atexit { try? FileManager.default.removeItem(at: VoiceRecognitionTests.testCache) }
+        return FileManager.default.temporaryDirectory.appendingPathComponent("intake-voice-tests-\(getpid())")
+    }()
 
     /// A WAV of `text` spoken by flite's `voice`, optionally followed by more speech after a pause.
     static func speak(_ text: String, voice: String = "slt") throws -> Data {
