@@ -277,7 +277,8 @@ public struct TextIntentParser: Sendable {
             if let value = trailingMultiplier(token) {
                 quantity = (value, position..<(position + 1), "digits")
             } else if let value = token.number, isQuantityStart(token) || value < 100_000 && token.text.contains(","),
-                position == 0 || !belongsToProduct(
+                // First, fillers aside, it counts as at the start ("need 4 cup sleeves", a "4 Cup Carrier" aside).
+                position == firstContent(norms) || !belongsToProduct(
                     token.norm, after: norms[position - 1], before: position + 1 < clause.count ? norms[position + 1] : nil)
             {
                 quantity = (value, position..<(position + 1), "digits")
