@@ -133,6 +133,22 @@ import Testing
         #expect(lines("two lattes and a 4 cup carrier tray") == ["CAF-7 2", "CAF-9 1"])
     }
 
+    /// "and" joins no two lines only where a name says the same words either side of it:
+    /// "tea bags and filter coffee" is two lines though "bag filter" stands in another name.
+    @Test func andSplitsLinesUnlessANameSaysTheWordsAroundIt() throws {
+        let aligner = try Self.aligner(adding: """
+            MRO-9,Bag Filter,bag filters,each,mro.filter,,9.00
+            CAF-11,Tea Bags,tea bags,box,cafe.tea,,6.40
+            CAF-12,Filter Coffee,filter coffee,cup,cafe.coffee,,2.50
+            CAF-13,Ham and Cheese Croissant,ham and cheese croissant,each,cafe.food,,3.90
+            """)
+        func lines(_ text: String) -> [String] {
+            aligner.align(OrderText(text: text)).intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" }
+        }
+        #expect(lines("twelve tea bags and filter coffee x24") == ["CAF-11 12", "CAF-12 24"])
+        #expect(lines("2 ham and cheese croissants and a latte") == ["CAF-13 2", "CAF-7 1"])
+    }
+
     /// "can i get bearings": no count and no one product, but every word is the catalog's, so
     /// something was asked for and the order is held; chatter ("see you tomorrow") is not. So
     /// are catalog words before another line's count ("croissants two lattes": a lost count).

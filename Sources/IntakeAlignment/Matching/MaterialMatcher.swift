@@ -63,6 +63,8 @@ public struct MaterialMatcher: Sendable {
     private let bags: [Set<Int>]
     /// Neighbouring words of every name and alias ("hp" "301", "301" "black").
     private let neighbours: Set<[String]>
+    /// The words either side of an "and" in a name or alias ("ham" "cheese").
+    private let joinedByAnd: Set<[String]>
 
     public init(master: MaterialMaster, settings: Settings = Settings()) {
         self.master = master
@@ -72,11 +74,17 @@ public struct MaterialMatcher: Sendable {
         var byCompact: [String: Int] = [:]
         var bags: [Set<Int>] = []
         var neighbours = Set<[String]>()
+        var joinedByAnd = Set<[String]>()
         for (index, material) in master.materials.enumerated() {
             var bag = Set<Int>()
             for (phrase, isAlias) in [(material.name, false)] + material.aliases.map({ ($0, true) }) {
                 let written = MatchText.tokens(phrase)
                 guard !written.isEmpty else { continue }
+                let words = Tokenizer.tokenize(phrase).filter { !$0.isSeparator }.map(\.norm)
+                for (at, word) in words.enumerated() where word == "and" && at > 0 && at + 1 < words.count {
+                    let pair = MatchText.keys([words[at - 1]]) + MatchText.keys([words[at + 1]])
+                    if pair.count == 2 { joinedByAnd.insert(pair) }
+                }
                 for tokens in [written] + Self.pluralKeys(of: written) {
                     let ids = tokens.map { vocabulary.id(for: $0) }
                     bag.formUnion(ids)
@@ -97,6 +105,7 @@ public struct MaterialMatcher: Sendable {
         }
         self.bags = bags
         self.neighbours = neighbours
+        self.joinedByAnd = joinedByAnd
         self.entries = entries
         self.vocabulary = vocabulary
         self.byCompact = byCompact
@@ -126,6 +135,12 @@ public struct MaterialMatcher: Sendable {
     /// number between words ("HP 301 black") belongs to the product, not the quantity.
     public func areNeighbours(_ left: String, _ right: String) -> Bool {
         neighbours.contains([left, right])
+    }
+
+    /// True when some name or alias says "`left` and `right`" ("ham and cheese croissant"), so
+    /// an "and" between them joins no two lines.
+    public func areJoinedByAnd(_ left: String, _ right: String) -> Bool {
+        joinedByAnd.contains([left, right])
     }
 
     /// True when `word` (a match token) is part of some name or alias.

@@ -234,11 +234,13 @@ public struct TextIntentParser: Sendable {
         return next.map { matcher.areNeighbours(number, MatchText.singular($0)) } ?? false
     }
 
-    /// "and" inside a product name ("ham and cheese croissant") ends no line. Match tokens drop
-    /// "and", so the words around it stand side by side in the catalogue; other joiners stay.
+    /// A joiner inside a product name ends no line: "and" where a name says the same words
+    /// either side of it ("ham and cheese croissant"; "tea bags and filter coffee" is two lines,
+    /// though a "Bag Filter" is in the catalog), another joiner where a name has it after the
+    /// word before.
     private func joinsProductWords(_ word: String, after previous: String?, before next: String?) -> Bool {
         guard let previous = previous.map(MatchText.singular), let next = next.map(MatchText.singular) else { return false }
-        return matcher.areNeighbours(previous, next) || matcher.areNeighbours(previous, MatchText.singular(word))
+        return word == "and" ? matcher.areJoinedByAnd(previous, next) : matcher.areNeighbours(previous, MatchText.singular(word))
     }
 
     private func isQuantityStart(_ token: Token) -> Bool {
