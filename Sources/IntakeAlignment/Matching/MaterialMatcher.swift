@@ -78,9 +78,9 @@ public struct MaterialMatcher: Sendable {
         for (index, material) in master.materials.enumerated() {
             var bag = Set<Int>()
             for (phrase, isAlias) in [(material.name, false)] + material.aliases.map({ ($0, true) }) {
-                let written = MatchText.tokens(phrase)
-                guard !written.isEmpty else { continue }
                 let words = Tokenizer.tokenize(phrase).filter { !$0.isSeparator }.map(\.norm)
+                let written = MatchText.keys(words)  // as `MatchText.tokens(phrase)`, from the words read once
+                guard !written.isEmpty else { continue }
                 for (at, word) in words.enumerated() where word == "and" && at > 0 && at + 1 < words.count {
                     let pair = MatchText.keys([words[at - 1]]) + MatchText.keys([words[at + 1]])
                     if pair.count == 2 { joinedByAnd.insert(pair) }
