@@ -418,7 +418,7 @@ public struct TextIntentParser: Sendable {
         }
         let productSpan = span(product.map { clause[$0] }, tokens)
         guard let match, quantity != nil || match.score >= settings.implicitMinimumScore && content.count <= 4 else {
-            // Counted, or with a number read as part of a name ("4 packs of page markers" when
+            // Counted, or with a number read as part of a name ("page markers 4 pack" when
             // "4 pack" is in a name): something was asked for.
             let numbered = product.contains { tokens[clause[$0]].number != nil || NumberWords.isNumberWord(norms[$0]) }
             // Or said in the catalog's own words, yet naming no one product ("can i get cleaners").
