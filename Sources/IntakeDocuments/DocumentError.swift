@@ -8,6 +8,8 @@ public enum DocumentError: IntakeError, Equatable {
     case blankDocument(pages: Int)
     case imageTooSmall(width: Int, height: Int)
     case tooManyPages(Int, limit: Int)
+    /// A page larger than the decoder takes (a decompression bomb or a poster-sized PDF page).
+    case pageTooLarge(page: Int, width: Int, height: Int, limitMegapixels: Int)
     case rasterizerFailed(String)
     case ocrUnavailable(String)
 
@@ -19,6 +21,7 @@ public enum DocumentError: IntakeError, Equatable {
         case .blankDocument: "blank_document"
         case .imageTooSmall: "image_too_small"
         case .tooManyPages: "too_many_pages"
+        case .pageTooLarge: "page_too_large"
         case .rasterizerFailed: "pdf_rasterizer_failed"
         case .ocrUnavailable: "ocr_unavailable"
         }
@@ -36,6 +39,8 @@ public enum DocumentError: IntakeError, Equatable {
             "the page is \(width)×\(height) pixels, too small to read; scan at 200–300 dpi"
         case let .tooManyPages(count, limit):
             "the document has \(count) pages, more than the limit of \(limit); split the batch or raise `max_pages`"
+        case let .pageTooLarge(page, width, height, limit):
+            "page \(page) is \(width)×\(height) pixels, more than the limit of \(limit) megapixels; scan at 200–300 dpi or raise `max_page_megapixels`"
         case let .rasterizerFailed(reason):
             "the PDF could not be rasterised: \(reason); install poppler-utils or send the scan as TIFF"
         case let .ocrUnavailable(reason): "the OCR engine could not start: \(reason)"

@@ -1,10 +1,14 @@
 import Foundation
 
 /// Bytes of a scan → its pages: images through Leptonica (every page of a TIFF), PDFs through
-/// `PDFRasterizer`. Fails with a reason for empty, foreign, corrupt and too-small inputs.
+/// `PDFRasterizer`. Fails with a reason for empty, foreign, corrupt, too-small and too-large inputs.
 public struct DocumentDecoder: Sendable {
     public var rasterizer = PDFRasterizer()
     public var maximumPages = 200
+    /// Pages above it are refused from their header, before decoding: A3 at 600 dpi is 70
+    /// megapixels, and a page takes 1–4 bytes per pixel in memory (a 1.6-gigapixel PNG of
+    /// 1.5 MB took 3.6 GB and 32 s to find blank).
+    public var maximumMegapixels = 80
     /// Smaller pages cannot hold readable text at any sensible resolution.
     public var minimumSide = 200
 
@@ -18,10 +22,12 @@ public struct DocumentDecoder: Sendable {
         let pages: [PageImage]
         switch format {
         case .pdf:
-            pages = try rasterizer.pages(of: bytes, limit: maximumPages)
+            pages = try rasterizer.pages(of: bytes, limit: maximumPages, maximumMegapixels: maximumMegapixels)
         case .tiff:
+            try refuseLargePages(PageImage.tiffPageSizes(bytes, upTo: maximumPages + 1))
             pages = PageImage.decodeTIFFPages(bytes)
         default:
+            try refuseLargePages(PageImage.headerSize(bytes).map { [$0] } ?? [])
             pages = PageImage.decode(bytes).map { [$0] } ?? []
         }
         guard !pages.isEmpty else { throw DocumentError.unreadableImage("the \(format.rawValue.uppercased()) data is corrupt or truncated") }
@@ -30,5 +36,11 @@ public struct DocumentDecoder: Sendable {
             throw DocumentError.imageTooSmall(width: small.width, height: small.height)
         }
         return ScannedDocument(pages: pages, format: format.rawValue)
+    }
+
+    private func refuseLargePages(_ sizes: [(width: Int, height: Int)]) throws {
+        for (index, size) in sizes.enumerated() where size.width * size.height > maximumMegapixels * 1_000_000 {
+            throw DocumentError.pageTooLarge(page: index + 1, width: size.width, height: size.height, limitMegapixels: maximumMegapixels)
+        }
     }
 }

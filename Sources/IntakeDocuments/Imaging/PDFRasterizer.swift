@@ -14,13 +14,25 @@ public struct PDFRasterizer: Sendable {
         self.executable = executable
     }
 
-    /// Every page of `pdf`; more than `limit` pages is an error (found by rasterising one past it).
-    public func pages(of pdf: Data, limit: Int) throws -> [PageImage] {
+    /// Every page of `pdf`; more than `limit` pages is an error (found by rasterising one past it),
+    /// and so is a page that would be more than `maximumMegapixels` at `resolution` (found from
+    /// the page sizes `pdfinfo` reads, before anything is rendered).
+    public func pages(of pdf: Data, limit: Int, maximumMegapixels: Int) throws -> [PageImage] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-pdf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("input.pdf")
         try pdf.write(to: input)
+
+        // pdftoppm itself renders a page it cannot allocate as 1×1 pixels and exits 0, and
+        // renders a merely huge one whole: a 200-inch page is 60,000 pixels square at 300 dpi.
+        for (index, size) in try pageSizes(of: input, pages: limit + 1).enumerated() {
+            let width = Int((size.width / 72 * Double(resolution)).rounded(.up))
+            let height = Int((size.height / 72 * Double(resolution)).rounded(.up))
+            if width * height > maximumMegapixels * 1_000_000 {
+                throw DocumentError.pageTooLarge(page: index + 1, width: width, height: height, limitMegapixels: maximumMegapixels)
+            }
+        }
 
         // One page past the limit tells "too many" from "exactly the limit" without rendering all.
         let arguments = ["-r", String(resolution), "-gray", "-l", String(limit + 1), input.path, folder.appendingPathComponent("page").path]
@@ -42,6 +54,25 @@ public struct PDFRasterizer: Sendable {
             // Uncompressed pages are 8 MB each at 300 dpi: do not keep two copies of a long scan.
             try? FileManager.default.removeItem(at: file)
             return page
+        }
+    }
+
+    /// Each page's size in points (1/72 inch), from poppler's `pdfinfo` beside `executable`.
+    private func pageSizes(of pdf: URL, pages: Int) throws -> [(width: Double, height: Double)] {
+        let pdfinfo = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("pdfinfo").path
+        guard let result = try ExternalCommand.run(pdfinfo, ["-f", "1", "-l", String(pages), pdf.path]) else {
+            throw DocumentError.rasterizerFailed("\(pdfinfo) is missing")
+        }
+        guard result.status == 0 else {
+            throw DocumentError.unreadableImage("not a readable PDF (\(result.errors.isEmpty ? "pdfinfo exit \(result.status)" : result.errors))")
+        }
+        // "Page    1 size: 612 x 792 pts (letter)"
+        return String(decoding: result.output, as: UTF8.self).split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ")
+            guard words.count >= 6, words[0] == "Page", words[2] == "size:", words[4] == "x",
+                let width = Double(words[3]), let height = Double(words[5])
+            else { return nil }
+            return (width, height)
         }
     }
 

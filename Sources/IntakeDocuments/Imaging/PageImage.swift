@@ -54,6 +54,36 @@ public final class PageImage: @unchecked Sendable {
         }
     }
 
+    /// Width and height from the file's header, without decoding a pixel (so a 40,000-pixel
+    /// square PNG of 1.5 MB can be refused before it takes gigabytes); nil when unreadable.
+    static func headerSize(_ bytes: Data) -> (width: Int, height: Int)? {
+        leptonicaMessages
+        return bytes.withUnsafeBytes { raw in
+            var width: Int32 = 0, height: Int32 = 0
+            guard pixReadHeaderMem(raw.bindMemory(to: l_uint8.self).baseAddress, raw.count, nil, &width, &height, nil, nil, nil) == 0
+            else { return nil }
+            return (Int(width), Int(height))
+        }
+    }
+
+    /// Width and height of each of a TIFF's first `count` pages, from their headers.
+    static func tiffPageSizes(_ bytes: Data, upTo count: Int) -> [(width: Int, height: Int)] {
+        leptonicaMessages
+        return bytes.withUnsafeBytes { raw in
+            let data = raw.bindMemory(to: l_uint8.self).baseAddress
+            var sizes: [(width: Int, height: Int)] = []
+            var width: Int32 = 0, height: Int32 = 0, bits: Int32 = 0, samples: Int32 = 0
+            var resolution: Int32 = 0, colormap: Int32 = 0, format: Int32 = 0
+            // Each call opens the TIFF and steps to page n: fine for the few hundred pages allowed.
+            while sizes.count < count,
+                readHeaderMemTiff(data, raw.count, Int32(sizes.count), &width, &height, &bits, &samples, &resolution, &colormap, &format) == 0
+            {
+                sizes.append((Int(width), Int(height)))
+            }
+            return sizes
+        }
+    }
+
     /// The page as PNG bytes (for the review page and for debugging).
     public func pngData() -> Data? {
         var bytes: UnsafeMutablePointer<l_uint8>? = nil

@@ -5,7 +5,8 @@ import IntakeCore
 /// `document.decode`: file bytes (PNG, JPEG, TIFF, PNM, BMP, PDF) → `ScannedDocument`, every
 /// page decoded by Leptonica (PDFs rasterised by poppler at `pdf_resolution` dpi).
 ///
-/// Options: `max_pages` (200), `pdf_resolution` (300).
+/// Options: `max_pages` (200), `max_page_megapixels` (80: larger pages are refused from their
+/// header, before decoding), `pdf_resolution` (300).
 public struct DocumentDecodeStage: Stage {
     public let decoder: DocumentDecoder
 
@@ -14,9 +15,10 @@ public struct DocumentDecodeStage: Stage {
     }
 
     public init(options: ConfigNode) throws {
-        try options.allowOnly(["max_pages", "pdf_resolution"])
+        try options.allowOnly(["max_pages", "max_page_megapixels", "pdf_resolution"])
         var decoder = DocumentDecoder()
         decoder.maximumPages = try options.int("max_pages", default: decoder.maximumPages, in: 1...10_000)
+        decoder.maximumMegapixels = try options.int("max_page_megapixels", default: decoder.maximumMegapixels, in: 1...2_000)
         decoder.rasterizer.resolution = try options.int("pdf_resolution", default: decoder.rasterizer.resolution, in: 72...600)
         self.init(decoder: decoder)
     }

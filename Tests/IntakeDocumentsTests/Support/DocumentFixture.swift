@@ -27,7 +27,7 @@ enum DocumentFixture {
         return (document, order, PurchaseOrderAligner(master: master).align(order, notes: document.notes))
     }
 
-    /// ImageMagick's output for `arguments` (which end in `png:-`).
+    /// ImageMagick's output for `arguments` (which end in an output such as `png:-`).
     static func imageMagick(_ arguments: [String]) throws -> Data {
         try #require(try ExternalCommand.run("/usr/bin/convert", arguments)).output
     }
