@@ -31,6 +31,41 @@ import Testing
         #expect(sink.records.filter { $0.status == .pendingReview }.count == 90)
     }
 
+    @Test func anOrderWithANaNIsADeadLetterAndTheSinkWritesEveryOtherOrder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-nan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("orders.jsonl")
+        let letters = MemoryDeadLetters()
+        let nan = AnyStage(ClosureStage<Data, OrderDraft> { bytes, _ in
+            let text = String(decoding: bytes, as: UTF8.self)
+            let quantity = text == "item-3" ? Double.nan : 1
+            return OrderDraft(intent: OrderIntent(type: .delivery, lines: [OrderLine(sku: nil, text: text, quantity: quantity, confidence: 1)]))
+        }, name: "draft")
+        // JSON Lines, as `intake process` writes: JSON has no NaN, so encoding that order throws.
+        let pipeline = try Pipeline(name: "test", routes: [textRoute([nan])], sink: try JSONLinesSink(url: output), deadLetters: letters)
+
+        let summary = pipeline.run(inputs(6))
+
+        #expect(summary.sinkError == nil)
+        let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 6, "every input has its record")
+        let failed = try #require(lines.first { $0.contains("\"failed\"") })
+        #expect(failed.contains("non_finite_number") && failed.contains("test:3"))
+        let letter = try #require(letters.letters.first)
+        #expect(letters.letters.count == 1 && letter.stage == "record" && letter.input.bytes == Data("item-3".utf8))
+        #expect(letter.reason.contains("intent.lines[0].quantity is not a finite number"))
+    }
+
+    @Test func theFirstNonFiniteNumberIsFoundByItsPath() {
+        var intent = OrderIntent(type: .delivery, lines: [OrderLine(sku: nil, text: "a", quantity: 1, confidence: 1)])
+        #expect(NonFiniteNumbers.firstPath(in: intent) == nil)
+        intent.lines.append(OrderLine(sku: nil, text: "b", quantity: 2, confidence: -.infinity))
+        #expect(NonFiniteNumbers.firstPath(in: intent) == "lines[1].confidence")
+        #expect(NonFiniteNumbers.firstPath(in: [[1.0], [2.0, Double.nan]]) == "[1][1]")
+        #expect(NonFiniteNumbers.firstPath(in: Float.infinity) == "")
+    }
+
     @Test func anUnreadableInputIsAFailedRecordNotACrash() throws {
         let sink = CollectingSink()
         let letters = MemoryDeadLetters()

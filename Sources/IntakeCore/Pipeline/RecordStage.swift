@@ -7,6 +7,9 @@ import Foundation
 /// A draft with `otherOrders` (a stack of purchase orders in one file) makes one record each:
 /// the first under the input's order id, the n-th under an id derived from it, so the same
 /// input always yields the same ids. Each record's notes name its siblings.
+///
+/// An order holding a NaN or infinity fails here (`non_finite_number`), where its input
+/// becomes a dead letter, rather than at the sink, where it would stop every other order.
 public struct RecordStage: Stage {
     public let pipeline: String
 
@@ -17,7 +20,7 @@ public struct RecordStage: Stage {
     public func process(_ draft: OrderDraft, context: StageContext) throws -> InputOrders {
         let drafts = [draft] + draft.otherOrders
         let ids = drafts.indices.map { InputOrders.orderID(context.orderID, part: $0) }
-        return InputOrders(records: zip(drafts, ids).enumerated().map { index, entry in
+        let orders = InputOrders(records: zip(drafts, ids).enumerated().map { index, entry in
             var intent = entry.0.intent
             if drafts.count > 1 {
                 let others = ids.enumerated().filter { $0.offset != index }.map(\.element).joined(separator: ", ")
@@ -31,6 +34,25 @@ public struct RecordStage: Stage {
                 intent: intent,
                 evidence: entry.0.evidence)
         })
+        for record in orders.records {
+            if let path = NonFiniteNumbers.firstPath(in: record) { throw RecordError.nonFiniteNumber(path: path) }
+        }
+        return orders
+    }
+}
+
+/// Why an understood input cannot become a record.
+public enum RecordError: IntakeError, Equatable {
+    /// A NaN or infinity reached the order: a stage let an input beyond its range through.
+    case nonFiniteNumber(path: String)
+
+    public var code: String { "non_finite_number" }
+
+    public var description: String {
+        switch self {
+        case let .nonFiniteNumber(path):
+            "the order's \(path) is not a finite number, which JSON cannot hold; the input is kept as a dead letter: report it with the input, a stage should have refused it"
+        }
     }
 }
 
