@@ -6,6 +6,8 @@ public enum VibrationError: IntakeError, Equatable {
     case unknownDevice(String)
     case tooShort(seconds: Double, revolutions: Double?)
     case notFinite(index: Int)
+    /// A sample beyond any vibration sensor's range (a unit or scaling fault), in the alert's unit.
+    case outOfRange(peak: Double, limit: Double)
     case deadSensor
     case clipped(fraction: Double)
     case sampleRateTooLow(rate: Double, needed: Double, reason: String)
@@ -16,6 +18,7 @@ public enum VibrationError: IntakeError, Equatable {
         case .unknownDevice: "unknown_device"
         case .tooShort: "waveform_too_short"
         case .notFinite: "waveform_not_finite"
+        case .outOfRange: "waveform_out_of_range"
         case .deadSensor: "dead_sensor"
         case .clipped: "waveform_clipped"
         case .sampleRateTooLow: "sample_rate_too_low"
@@ -29,6 +32,8 @@ public enum VibrationError: IntakeError, Equatable {
         case let .tooShort(seconds, revolutions):
             "the waveform is \(String(format: "%.2f", seconds)) s\(revolutions.map { String(format: " (%.1f shaft revolutions)", $0) } ?? ""); send at least 1 s and 10 revolutions"
         case let .notFinite(index): "sample \(index) is NaN or infinite; check the sensor and the encoder"
+        case let .outOfRange(peak, limit):
+            String(format: "a sample reaches %.3g, beyond any vibration sensor's range (±%.0f in the alert's unit); check the unit and the scaling", peak, limit)
         case .deadSensor: "the waveform is constant (a dead sensor, a loose cable or DC only); check the sensor"
         case let .clipped(fraction):
             String(format: "%.1f%% of samples sit at full scale (clipping); lower the sensor range gain", fraction * 100)

@@ -28,6 +28,27 @@ struct AlertValidationTests {
         guard case .tooShort? = Self.refusal(slow, device: "F-202") else { Issue.record("6 revolutions accepted"); return }
     }
 
+    @Test("Samples beyond any sensor are refused before their spectrum overflows into NaN")
+    func outOfRange() {
+        var alert = Self.healthy
+        let scaled = alert.samples.map { $0 * 1e37 }
+        alert.samples = scaled
+        #expect(Self.refusal(alert) == .outOfRange(peak: Double(scaled.map(abs).max()!), limit: 1e6))
+        alert.samples = Self.healthy.samples.map { $0 * 1e5 }  // 10^5 g: a shock sensor's range, analysed
+        #expect(Self.refusal(alert) == nil)
+    }
+
+    @Test("A shaft faster than any machine's is refused where the alert is read")
+    func rpmBeyondAnyMachine() throws {
+        var alert = Self.healthy
+        alert.rpm = 1e300
+        #expect(throws: VibrationError.malformedAlert("rpm must be a positive number up to 1000000")) {
+            _ = try AlertDecoder.decode(try alert.jsonData())
+        }
+        alert.rpm = 1e6
+        #expect(try AlertDecoder.decode(try alert.jsonData()).rpm == 1e6)
+    }
+
     @Test("NaN or infinite samples name the first bad index")
     func notFinite() {
         var alert = Self.healthy

@@ -19,7 +19,7 @@ enum BinaryAlert {
         guard let device = header("Alert-Device-Id"), !device.isEmpty else {
             throw APIError.badRequest("a binary alert needs the header Alert-Device-Id")
         }
-        guard let rateText = header("Alert-Sample-Rate-Hz"), let rate = Double(rateText), rate > 0 else {
+        guard let rateText = header("Alert-Sample-Rate-Hz"), let rate = Double(rateText), rate > 0, rate.isFinite else {
             throw APIError.badRequest("a binary alert needs the header Alert-Sample-Rate-Hz (a positive number)")
         }
         if token.role == .device, token.subject != device {
@@ -28,7 +28,7 @@ enum BinaryAlert {
         var fields: [String: JSONValue] = ["device_id": .string(device), "sample_rate_hz": .number(rate)]
         if let captured = header("Alert-Captured-At") { fields["captured_at"] = .string(captured) }
         if let rpmText = header("Alert-Rpm") {
-            guard let rpm = Double(rpmText), rpm > 0 else { throw APIError.badRequest("Alert-Rpm must be a positive number") }
+            guard let rpm = Double(rpmText), rpm > 0, rpm.isFinite else { throw APIError.badRequest("Alert-Rpm must be a positive number") }
             fields["rpm"] = .number(rpm)
         }
         for (name, key) in [("Alert-Unit", "unit"), ("Alert-Axis", "axis"), ("Alert-Location", "location")] {

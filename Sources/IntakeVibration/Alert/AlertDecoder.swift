@@ -89,8 +89,8 @@ public enum AlertDecoder {
         }
         var rpm: Double?
         if let value = object["rpm"], !(value is NSNull) {
-            guard let parsed = number(value), parsed > 0, parsed.isFinite else {
-                throw VibrationError.malformedAlert("rpm must be a positive number")
+            guard let parsed = number(value), parsed > 0, parsed <= VibrationAlert.maximumRPM else {
+                throw VibrationError.malformedAlert("rpm must be a positive number up to \(Int(VibrationAlert.maximumRPM))")
             }
             rpm = parsed
         }

@@ -49,6 +49,13 @@ public struct VibrationAlert: Sendable {
 
     public var duration: Double { Double(samples.count) / sampleRate }
 
+    /// The fastest shaft an alert may report (ultracentrifuges and dental drills stay below it);
+    /// faster speeds overflowed the defect-frequency arithmetic and crashed the analysis.
+    public static let maximumRPM = 1_000_000.0
+    /// The largest sample magnitude in any unit: 10^6 g, m/s² or mm/s is beyond every sensor,
+    /// and far larger samples overflow the spectrum's `Float` sums into NaN.
+    public static let largestSample: Float = 1_000_000
+
     /// The alert as JSON with the samples as base64 little-endian float32 (`samples_b64`), the
     /// compact form edge boxes should post.
     public func jsonData(base64: Bool = true) throws -> Data {

@@ -158,10 +158,14 @@ struct WaveformMoments: Sendable {
             low = min(low, lanesLow.min())
             high = max(high, lanesHigh.max())
         }
-        // NaN or ±∞ anywhere makes the sum so; only then look for the first one.
-        guard sum.isFinite, low.isFinite, high.isFinite else {
-            let index = samples.firstIndex { !$0.isFinite } ?? 0
+        // NaN or ±∞ anywhere makes the sum so; only then look for the first one. With every
+        // sample finite the sum may still have overflowed: then some sample is out of range.
+        if !(sum.isFinite && low.isFinite && high.isFinite), let index = samples.firstIndex(where: { !$0.isFinite }) {
             throw VibrationError.notFinite(index: index)
+        }
+        let magnitude = max(abs(low), abs(high))
+        guard n == 0 || magnitude <= VibrationAlert.largestSample else {
+            throw VibrationError.outOfRange(peak: Double(magnitude), limit: Double(VibrationAlert.largestSample))
         }
         let mean = sum / Double(max(n, 1))
         let margin = (high - low) * 1e-4
