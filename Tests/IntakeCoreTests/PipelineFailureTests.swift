@@ -128,6 +128,33 @@ import Testing
         #expect(sink.records.filter { $0.status == .pendingReview }.count == 19)
     }
 
+    @Test func aStageScalesItsTimeoutToTheItemItIsGiven() throws {
+        /// Allows the configured timeout once per byte. One byte hangs until released; eight take
+        /// 0.5 s, more than the configured 0.2 s and well under the 1.6 s they are allowed.
+        struct PerByte: Stage {
+            let release: DispatchSemaphore
+            func process(_ bytes: Data, context: StageContext) throws -> OrderDraft {
+                if bytes.count == 1 { _ = release.wait(timeout: .now() + 30) } else { Thread.sleep(forTimeInterval: 0.5) }
+                return OrderDraft(intent: OrderIntent(type: .delivery, lines: [OrderLine(sku: nil, text: "x", quantity: 1, confidence: 1)]))
+            }
+            func timeout(for bytes: Data, configured: Double) -> Double { configured * Double(bytes.count) }
+        }
+        let release = DispatchSemaphore(value: 0)
+        let sink = CollectingSink()
+        let stage = AnyStage(PerByte(release: release), name: "draft")
+        let pipeline = try Pipeline(
+            name: "test", routes: [textRoute([stage], settings: StageSettings(concurrency: 2, timeout: 0.2))],
+            sink: sink, deadLetters: MemoryDeadLetters())
+
+        _ = pipeline.run([PipelineInput(uri: "short", bytes: Data("a".utf8)), PipelineInput(uri: "long", bytes: Data("abcdefgh".utf8))])
+        release.signal()
+
+        let records = Dictionary(uniqueKeysWithValues: sink.records.map { ($0.source.uri, $0) })
+        #expect(records["short"]?.error?.code == "timeout")
+        #expect(records["short"]?.error?.message.contains("gave up after 0.2 s") == true)
+        #expect(records["long"]?.status == .pendingReview)
+    }
+
     @Test func stagesThatDoNotChainAreRejectedWhenBuilt() throws {
         let textToText = AnyStage(ClosureStage<String, String> { text, _ in text }, name: "upper")
         let route = Route(modality: .text, sniffer: AcceptAll(), stages: [(stage: textToText, settings: StageSettings())])

@@ -54,6 +54,12 @@ import Testing
         return (IntentAligner(master: Self.master).align(text), transcript)
     }
 
+    @Test func theStageTimeoutCoversEachMinuteOfAudio() {
+        func audio(seconds: Int) -> SpeechAudio { SpeechAudio(samples: Array(repeating: 0, count: seconds * SpeechAudio.sampleRate), sourceFormat: "") }
+        #expect(Self.stage.timeout(for: audio(seconds: 8), configured: 30) == 30)
+        #expect(Self.stage.timeout(for: audio(seconds: 150), configured: 30) == 75)
+    }
+
     @Test func courierReportBecomesAlignedLinesWithAudioEvidence() throws {
         let wav = try Self.speak("store three, six chai lattes with almond milk")
         let (draft, transcript) = try order(wav)

@@ -7,6 +7,7 @@ public struct AnyStage: Sendable {
     let inputTypeID: ObjectIdentifier
     let outputTypeID: ObjectIdentifier
     private let body: @Sendable (any Sendable, StageContext) throws -> any Sendable
+    private let scaledTimeout: @Sendable (any Sendable, Double) -> Double
 
     public init<S: Stage>(_ stage: S, name: String) {
         self.name = name
@@ -22,10 +23,17 @@ public struct AnyStage: Sendable {
             }
             return try stage.process(typed, context: context)
         }
+        self.scaledTimeout = { input, configured in
+            (input as? S.Input).map { stage.timeout(for: $0, configured: configured) } ?? configured
+        }
     }
 
     func process(_ input: any Sendable, context: StageContext) throws -> any Sendable {
         try body(input, context)
+    }
+
+    func timeout(for input: any Sendable, configured: Double) -> Double {
+        scaledTimeout(input, configured)
     }
 
     func accepts<T>(_: T.Type) -> Bool { inputTypeID == ObjectIdentifier(T.self) }

@@ -11,6 +11,13 @@ public protocol Stage: Sendable {
     associatedtype Input: Sendable
     associatedtype Output: Sendable
     func process(_ input: Input, context: StageContext) throws -> Output
+    /// Seconds `input` may spend in `process` when the pipeline allows this stage `configured`.
+    /// A stage whose work grows with its input (minutes of audio) scales it; by default it is kept.
+    func timeout(for input: Input, configured: Double) -> Double
+}
+
+extension Stage {
+    public func timeout(for input: Input, configured: Double) -> Double { configured }
 }
 
 /// What a stage knows about the item it is working on.
@@ -46,7 +53,8 @@ public struct StageSettings: Sendable, Equatable {
     public var concurrency: Int
     /// Items that may wait in front of the stage; a full buffer blocks the producer (back-pressure).
     public var buffer: Int
-    /// Seconds an item may spend in `process` before it becomes a `timeout` dead letter; nil: no limit.
+    /// Seconds an item may spend in `process` before it becomes a `timeout` dead letter (as the
+    /// stage scales it, `Stage.timeout(for:configured:)`); nil: no limit.
     public var timeout: Double?
 
     public init(concurrency: Int = 1, buffer: Int = 16, timeout: Double? = 60) {

@@ -32,6 +32,8 @@ final class StageRunner: @unchecked Sendable {
     private struct Running {
         let item: PipelineItem
         let deadline: DispatchTime
+        /// The item's timeout, as the stage scaled it.
+        let seconds: Double
         var abandoned = false
     }
 
@@ -101,8 +103,9 @@ final class StageRunner: @unchecked Sendable {
         while let item = buffer.take() {
             depth.record(buffer.depth)
             itemsIn.increment()
-            let deadline = settings.timeout.map { DispatchTime.now() + $0 } ?? .distantFuture
-            state.withLock { $0.running[worker] = Running(item: item, deadline: deadline) }
+            let seconds = settings.timeout.map { stage.timeout(for: item.payload, configured: $0) }
+            let deadline = seconds.map { DispatchTime.now() + $0 } ?? .distantFuture
+            state.withLock { $0.running[worker] = Running(item: item, deadline: deadline, seconds: seconds ?? 0) }
             let context = StageContext(
                 stage: stage.name, worker: worker, orderID: item.orderID, input: item.input,
                 deadline: deadline, logger: logger)
@@ -141,18 +144,18 @@ final class StageRunner: @unchecked Sendable {
 
     private func abandonOverdueItems() {
         let now = DispatchTime.now()
-        let overdue: [PipelineItem] = state.withLock { state in
-            var overdue: [PipelineItem] = []
+        let overdue: [Running] = state.withLock { state in
+            var overdue: [Running] = []
             for (worker, running) in state.running where !running.abandoned && now >= running.deadline {
                 state.running[worker]?.abandoned = true
                 state.liveWorkers -= 1
-                overdue.append(running.item)
+                overdue.append(running)
             }
             return overdue
         }
-        for item in overdue {
+        for running in overdue {
             timeouts.increment()
-            let seconds = settings.timeout ?? 0
+            let (item, seconds) = (running.item, running.seconds)
             fail(item, stage.name, InputFailure(
                 code: "timeout",
                 message: "stage \(stage.name) gave up after \(seconds) s; raise its `timeout` in the pipeline file if such inputs are expected"))

@@ -120,6 +120,12 @@ public struct RecognizeStage: Stage {
         try transcribe(audio, worker: context.worker).orderText(rewrites: vocabulary.rewrites, doubtfulShare: settings.doubtfulShare)
     }
 
+    /// The pipeline's `timeout` for each minute of audio: decoding time grows with the recording
+    /// (a 108 s report of 24 deliveries took about 30 s here and failed at the 30 s default).
+    public func timeout(for audio: SpeechAudio, configured: Double) -> Double {
+        configured * max(1, audio.duration / 60)
+    }
+
     /// An adaptation of this stage's acoustic model, through its dictionary and noise suppression
     /// (`intake adapt-voice`).
     public func speakerAdaptation() throws -> SpeakerAdaptation {
