@@ -7,7 +7,8 @@ public enum DocumentError: IntakeError, Equatable {
     case emptyDocument
     case blankDocument(pages: Int)
     case imageTooSmall(width: Int, height: Int)
-    case tooManyPages(Int, limit: Int)
+    /// More pages than `max_pages`; `count` nil when reading stopped one past the limit.
+    case tooManyPages(count: Int?, limit: Int)
     /// A page larger than the decoder takes (a decompression bomb or a poster-sized PDF page).
     case pageTooLarge(page: Int, width: Int, height: Int, limitMegapixels: Int)
     case rasterizerFailed(String)
@@ -37,8 +38,10 @@ public enum DocumentError: IntakeError, Equatable {
             "all \(pages) page(s) are blank (no ink found); check the scanner's feed side and scan again"
         case let .imageTooSmall(width, height):
             "the page is \(width)×\(height) pixels, too small to read; scan at 200–300 dpi"
-        case let .tooManyPages(count, limit):
+        case let .tooManyPages(count?, limit):
             "the document has \(count) pages, more than the limit of \(limit); split the batch or raise `max_pages`"
+        case let .tooManyPages(nil, limit):
+            "the document has more than \(limit) pages, the limit; split the batch or raise `max_pages`"
         case let .pageTooLarge(page, width, height, limit):
             "page \(page) is \(width)×\(height) pixels, more than the limit of \(limit) megapixels; scan at 200–300 dpi or raise `max_page_megapixels`"
         case let .rasterizerFailed(reason):

@@ -4,7 +4,7 @@ import Testing
 
 @testable import IntakeDocuments
 
-@Suite("Pages too large to decode are refused from their header")
+@Suite("Documents too large to decode are refused from their headers")
 struct DocumentDecoderTests {
     private func decoder(megapixels: Int) -> DocumentDecoder {
         var decoder = DocumentDecoder()
@@ -36,6 +36,17 @@ struct DocumentDecoderTests {
         }
         let pages = try decoder(megapixels: 9).decode(pdf).pages
         #expect(pages.map(\.width) == [2551] && pages.map(\.height) == [3301])
+    }
+
+    @Test func tooManyPagesAreCountedBeforeAnyIsDecodedOrRendered() throws {
+        var decoder = DocumentDecoder()
+        decoder.maximumPages = 2
+        let tiff = try DocumentFixture.imageMagick(["-size", "400x300", "xc:white", "-duplicate", "2", "tiff:-"])
+        #expect(throws: DocumentError.tooManyPages(count: nil, limit: 2)) { try decoder.decode(tiff) }
+        let pdf = try Data(contentsOf: DocumentFixture.repository.appendingPathComponent("samples/documents/stack-three-pos.pdf"))
+        #expect(throws: DocumentError.tooManyPages(count: 3, limit: 2)) { try decoder.decode(pdf) }
+        decoder.maximumPages = 3
+        #expect(try decoder.decode(tiff).pages.count == 3)
     }
 
     @Test func theReasonSaysWhatToDo() {

@@ -24,14 +24,17 @@ public struct DocumentDecoder: Sendable {
         case .pdf:
             pages = try rasterizer.pages(of: bytes, limit: maximumPages, maximumMegapixels: maximumMegapixels)
         case .tiff:
-            try refuseLargePages(PageImage.tiffPageSizes(bytes, upTo: maximumPages + 1))
+            // Counted from the headers: decoding first, 3,000 blank pages of a 12 MB file would be 12 GB.
+            let sizes = PageImage.tiffPageSizes(bytes, upTo: maximumPages + 1)
+            if sizes.count > maximumPages { throw DocumentError.tooManyPages(count: nil, limit: maximumPages) }
+            try refuseLargePages(sizes)
             pages = PageImage.decodeTIFFPages(bytes)
         default:
             try refuseLargePages(PageImage.headerSize(bytes).map { [$0] } ?? [])
             pages = PageImage.decode(bytes).map { [$0] } ?? []
         }
         guard !pages.isEmpty else { throw DocumentError.unreadableImage("the \(format.rawValue.uppercased()) data is corrupt or truncated") }
-        if pages.count > maximumPages { throw DocumentError.tooManyPages(pages.count, limit: maximumPages) }
+        if pages.count > maximumPages { throw DocumentError.tooManyPages(count: pages.count, limit: maximumPages) }
         if let small = pages.first(where: { min($0.width, $0.height) < minimumSide }) {
             throw DocumentError.imageTooSmall(width: small.width, height: small.height)
         }

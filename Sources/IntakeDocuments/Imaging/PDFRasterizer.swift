@@ -14,9 +14,9 @@ public struct PDFRasterizer: Sendable {
         self.executable = executable
     }
 
-    /// Every page of `pdf`; more than `limit` pages is an error (found by rasterising one past it),
-    /// and so is a page that would be more than `maximumMegapixels` at `resolution` (found from
-    /// the page sizes `pdfinfo` reads, before anything is rendered).
+    /// Every page of `pdf`; more than `limit` pages is an error, and so is a page that would be
+    /// more than `maximumMegapixels` at `resolution`, both found by `pdfinfo` before anything is
+    /// rendered.
     public func pages(of pdf: Data, limit: Int, maximumMegapixels: Int) throws -> [PageImage] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-pdf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -24,9 +24,12 @@ public struct PDFRasterizer: Sendable {
         let input = folder.appendingPathComponent("input.pdf")
         try pdf.write(to: input)
 
-        // pdftoppm itself renders a page it cannot allocate as 1×1 pixels and exits 0, and
-        // renders a merely huge one whole: a 200-inch page is 60,000 pixels square at 300 dpi.
-        for (index, size) in try pageSizes(of: input, pages: limit + 1).enumerated() {
+        // Checked before rendering: pdftoppm renders every page before a count could refuse
+        // them, a page it cannot allocate as 1×1 pixels (exiting 0), and a merely huge one
+        // whole (a 200-inch page is 60,000 pixels square at 300 dpi).
+        let info = try pageSizes(of: input, pages: limit)
+        if info.pages > limit { throw DocumentError.tooManyPages(count: info.pages, limit: limit) }
+        for (index, size) in info.sizes.enumerated() {
             let width = Int((size.width / 72 * Double(resolution)).rounded(.up))
             let height = Int((size.height / 72 * Double(resolution)).rounded(.up))
             if width * height > maximumMegapixels * 1_000_000 {
@@ -34,8 +37,7 @@ public struct PDFRasterizer: Sendable {
             }
         }
 
-        // One page past the limit tells "too many" from "exactly the limit" without rendering all.
-        let arguments = ["-r", String(resolution), "-gray", "-l", String(limit + 1), input.path, folder.appendingPathComponent("page").path]
+        let arguments = ["-r", String(resolution), "-gray", "-l", String(limit), input.path, folder.appendingPathComponent("page").path]
         guard let result = try ExternalCommand.run(executable, arguments) else {
             throw DocumentError.rasterizerFailed("\(executable) is missing")
         }
@@ -45,7 +47,6 @@ public struct PDFRasterizer: Sendable {
         // pdftoppm numbers pages page-1.pgm or page-01.pgm depending on the count: sort by number.
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".pgm") }
         let ordered = files.sorted { pageNumber($0) < pageNumber($1) }
-        if ordered.count > limit { throw DocumentError.tooManyPages(ordered.count, limit: limit) }
         return try ordered.map { name in
             let file = folder.appendingPathComponent(name)
             guard let page = PageImage.decode(try Data(contentsOf: file)) else {
@@ -57,8 +58,9 @@ public struct PDFRasterizer: Sendable {
         }
     }
 
-    /// Each page's size in points (1/72 inch), from poppler's `pdfinfo` beside `executable`.
-    private func pageSizes(of pdf: URL, pages: Int) throws -> [(width: Double, height: Double)] {
+    /// How many pages `pdf` has and the first `pages` pages' sizes in points (1/72 inch), from
+    /// poppler's `pdfinfo` beside `executable`.
+    private func pageSizes(of pdf: URL, pages: Int) throws -> (pages: Int, sizes: [(width: Double, height: Double)]) {
         let pdfinfo = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("pdfinfo").path
         guard let result = try ExternalCommand.run(pdfinfo, ["-f", "1", "-l", String(pages), pdf.path]) else {
             throw DocumentError.rasterizerFailed("\(pdfinfo) is missing")
@@ -66,14 +68,20 @@ public struct PDFRasterizer: Sendable {
         guard result.status == 0 else {
             throw DocumentError.unreadableImage("not a readable PDF (\(result.errors.isEmpty ? "pdfinfo exit \(result.status)" : result.errors))")
         }
-        // "Page    1 size: 612 x 792 pts (letter)"
-        return String(decoding: result.output, as: UTF8.self).split(separator: "\n").compactMap { line in
+        // "Pages:           3" and "Page    1 size:  612 x 792 pts (letter)"
+        var count: Int?
+        var sizes: [(width: Double, height: Double)] = []
+        for line in String(decoding: result.output, as: UTF8.self).split(separator: "\n") {
             let words = line.split(separator: " ")
-            guard words.count >= 6, words[0] == "Page", words[2] == "size:", words[4] == "x",
+            if words.count == 2, words[0] == "Pages:" { count = Int(words[1]) }
+            if words.count >= 6, words[0] == "Page", words[2] == "size:", words[4] == "x",
                 let width = Double(words[3]), let height = Double(words[5])
-            else { return nil }
-            return (width, height)
+            {
+                sizes.append((width, height))
+            }
         }
+        guard let count else { throw DocumentError.unreadableImage("not a readable PDF (pdfinfo found no page count)") }
+        return (count, sizes)
     }
 
     private func pageNumber(_ name: String) -> Int {
