@@ -8,6 +8,8 @@ public enum VoiceError: IntakeError, Equatable {
     case emptyAudio
     case recognizerUnavailable(String)
     case adaptationFailed(String)
+    /// The stage's deadline passed with segments still to decode (`decoded` of `segments`).
+    case pastDeadline(decoded: Int, segments: Int)
 
     public var code: String {
         switch self {
@@ -17,6 +19,7 @@ public enum VoiceError: IntakeError, Equatable {
         case .emptyAudio: "empty_audio"
         case .recognizerUnavailable: "recognizer_unavailable"
         case .adaptationFailed: "adaptation_failed"
+        case .pastDeadline: "timeout"
         }
     }
 
@@ -30,6 +33,8 @@ public enum VoiceError: IntakeError, Equatable {
         case .emptyAudio: "the recording holds no samples (zero length); record again"
         case let .recognizerUnavailable(reason): "the speech recogniser could not start: \(reason)"
         case let .adaptationFailed(reason): "the acoustic model could not be adapted: \(reason)"
+        case let .pastDeadline(decoded, segments):
+            "decoding stopped after \(decoded) of \(segments) segments: the stage's time ran out; raise voice.recognize's `timeout` (per minute of audio)"
         }
     }
 }

@@ -60,6 +60,12 @@ import Testing
         #expect(Self.stage.timeout(for: audio(seconds: 150), configured: 30) == 75)
     }
 
+    @Test func pastItsDeadlineTheRecognizerStopsBeforeTheNextSegment() throws {
+        let audio = try WAVDecoder.decode(try Self.speak("three lattes"))
+        #expect(throws: VoiceError.pastDeadline(decoded: 0, segments: 1)) { try Self.stage.transcribe(audio, worker: 0, until: .now()) }
+        #expect(try Self.stage.transcribe(audio, worker: 0, until: .now() + 60).text.contains("lattes"))
+    }
+
     @Test func courierReportBecomesAlignedLinesWithAudioEvidence() throws {
         let wav = try Self.speak("store three, six chai lattes with almond milk")
         let (draft, transcript) = try order(wav)

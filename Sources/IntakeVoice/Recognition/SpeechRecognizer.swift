@@ -65,11 +65,14 @@ public final class SpeechRecognizer {
         }
     }
 
-    public func transcribe(_ audio: SpeechAudio) -> Transcript {
+    /// What `audio` says, segment by segment. Past `deadline` it stops before the next segment
+    /// and throws: the pipeline has given up on the item, and its worker should not decode on.
+    public func transcribe(_ audio: SpeechAudio, until deadline: DispatchTime = .distantFuture) throws -> Transcript {
         let rate = Double(SpeechAudio.sampleRate)
         let cuts = SpeechSegmenter(settings: settings.segmenter).segments(audio.samples)
         let heard = cuts.isEmpty ? audio.samples : suppressor.suppress(audio.samples)
-        let segments = cuts.map { cut -> Transcript.Segment in
+        let segments = try cuts.enumerated().map { index, cut -> Transcript.Segment in
+            guard DispatchTime.now() < deadline else { throw VoiceError.pastDeadline(decoded: index, segments: cuts.count) }
             let offset = Double(cut.start) / rate
             let end = Double(cut.end) / rate
             let decoding = decoder.decode(

@@ -117,7 +117,8 @@ public struct RecognizeStage: Stage {
     }
 
     public func process(_ audio: SpeechAudio, context: StageContext) throws -> OrderText {
-        try transcribe(audio, worker: context.worker).orderText(rewrites: vocabulary.rewrites, doubtfulShare: settings.doubtfulShare)
+        try transcribe(audio, worker: context.worker, until: context.deadline)
+            .orderText(rewrites: vocabulary.rewrites, doubtfulShare: settings.doubtfulShare)
     }
 
     /// The pipeline's `timeout` for each minute of audio: decoding time grows with the recording
@@ -146,7 +147,7 @@ public struct RecognizeStage: Stage {
     }
 
     /// What `worker`'s recogniser hears in `audio` (also used by `intake transcribe`).
-    public func transcribe(_ audio: SpeechAudio, worker: Int) throws -> Transcript {
-        try recognizers.value(for: worker).transcribe(audio)
+    public func transcribe(_ audio: SpeechAudio, worker: Int, until deadline: DispatchTime = .distantFuture) throws -> Transcript {
+        try recognizers.value(for: worker).transcribe(audio, until: deadline)
     }
 }
