@@ -13,6 +13,8 @@ public enum DocumentError: IntakeError, Equatable {
     case pageTooLarge(page: Int, width: Int, height: Int, limitMegapixels: Int)
     case rasterizerFailed(String)
     case ocrUnavailable(String)
+    /// The stage's deadline passed with pages still to read (`read` of `pages`).
+    case pastDeadline(read: Int, pages: Int)
 
     public var code: String {
         switch self {
@@ -25,6 +27,7 @@ public enum DocumentError: IntakeError, Equatable {
         case .pageTooLarge: "page_too_large"
         case .rasterizerFailed: "pdf_rasterizer_failed"
         case .ocrUnavailable: "ocr_unavailable"
+        case .pastDeadline: "timeout"
         }
     }
 
@@ -47,6 +50,8 @@ public enum DocumentError: IntakeError, Equatable {
         case let .rasterizerFailed(reason):
             "the PDF could not be rasterised: \(reason); install poppler-utils or send the scan as TIFF"
         case let .ocrUnavailable(reason): "the OCR engine could not start: \(reason)"
+        case let .pastDeadline(read, pages):
+            "reading stopped after \(read) of \(pages) pages: the stage's time ran out; raise document.read's `timeout` (per page)"
         }
     }
 }

@@ -109,6 +109,13 @@ struct PurchaseOrderReadingTests {
         #expect(draft.intent.lines.map(\.sku) == spec.items.map(\.code))
     }
 
+    @Test func theStageAllowsItsTimeoutPerPageAndTheReaderStopsPastItsDeadline() throws {
+        let tiff = try DocumentFixture.imageMagick(["-size", "400x300", "xc:white", "-duplicate", "2", "tiff:-"])
+        let document = try DocumentDecoder().decode(tiff)
+        #expect(DocumentReadStage().timeout(for: document, configured: 60) == 180)
+        #expect(throws: DocumentError.pastDeadline(read: 0, pages: 3)) { try DocumentReader().read(document, until: .now()) }
+    }
+
     @Test func aBlankScanFailsWithItsReason() throws {
         let white = try PurchaseOrderRenderer().blankPage()
         #expect(throws: DocumentError.blankDocument(pages: 1)) { try DocumentFixture.read(white) }

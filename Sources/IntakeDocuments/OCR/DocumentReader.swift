@@ -98,7 +98,9 @@ public final class DocumentReader {
         _ = try engine(settings.primaryLanguage)
     }
 
-    public func read(_ document: ScannedDocument) throws -> ReadDocument {
+    /// Every page of `document` read. Past `deadline` it stops before the next page and throws:
+    /// the pipeline has given up on the item, and its worker should not read on.
+    public func read(_ document: ScannedDocument, until deadline: DispatchTime = .distantFuture) throws -> ReadDocument {
         var pages: [OCRPage] = []
         var blank: [Int] = []
         var notes: [String] = []
@@ -112,6 +114,7 @@ public final class DocumentReader {
         }
         var languages = settings.primaryLanguage
         for (index, image) in document.pages.enumerated() {
+            guard DispatchTime.now() < deadline else { throw DocumentError.pastDeadline(read: index, pages: document.pages.count) }
             let number = index + 1
             let resolution = image.resolution ?? settings.assumedResolution
             let prepared = try preparer.prepare(image)

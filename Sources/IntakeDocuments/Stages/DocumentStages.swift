@@ -56,7 +56,13 @@ public struct DocumentReadStage: Stage {
     }
 
     public func process(_ document: ScannedDocument, context: StageContext) throws -> ReadDocument {
-        try reader(worker: context.worker).read(document)
+        try reader(worker: context.worker).read(document, until: context.deadline)
+    }
+
+    /// The pipeline's `timeout` for each page: reading time grows with the scan (about a second
+    /// a page here), and a batch of a hundred pages is no hung one.
+    public func timeout(for document: ScannedDocument, configured: Double) -> Double {
+        configured * Double(max(1, document.pages.count))
     }
 
     /// The reader of `worker` (also used by `intake ocr`).
