@@ -39,8 +39,25 @@ public struct IntentCorrection: Sendable {
         } catch let error as DecodingError {
             throw ReviewError.invalidCorrection("the corrected intent does not fit the order contract: \(Self.describe(error))")
         }
+        try Self.checkValues(after)
         changes = Self.diff(try JSONValue(encoding: before), try JSONValue(encoding: after), path: "")
         if changes.isEmpty { throw ReviewError.invalidCorrection("nothing changed; use `intake review approve` to accept the order as it is") }
+    }
+
+    /// Values of the right type that no order may hold: a reviewer's "-5" or "0" would otherwise
+    /// be approved and sent on.
+    static func checkValues(_ intent: OrderIntent) throws {
+        func refuse(_ reason: String) -> ReviewError { .invalidCorrection(reason) }
+        guard (0...1).contains(intent.confidence) else { throw refuse("confidence must be from 0 to 1 (it is \(intent.confidence))") }
+        for (index, line) in intent.lines.enumerated() {
+            guard line.quantity > 0 else {
+                throw refuse("lines[\(index)].quantity must be more than 0 (it is \(line.quantity)); remove the line with lines[\(index)]=null")
+            }
+            if let price = line.unitPrice, price < 0 { throw refuse("lines[\(index)].unit_price must be 0 or more (it is \(price))") }
+            guard (0...1).contains(line.confidence) else {
+                throw refuse("lines[\(index)].confidence must be from 0 to 1 (it is \(line.confidence))")
+            }
+        }
     }
 
     // MARK: Paths
