@@ -62,15 +62,7 @@ struct ReviewActionTests {
 
     @Test("Corrections that do not fit the contract are refused with the path and reason")
     func invalidCorrections() throws {
-        let intent = makeRecord(1).intent
-        func message(_ assignments: [String]) -> String {
-            do {
-                _ = try IntentCorrection(intent: intent, assignments: assignments)
-                return "accepted"
-            } catch {
-                return "\(error)"
-            }
-        }
+        let message = { correctionMessage(makeRecord(1).intent, $0) }
         #expect(message(["lines[0].quantity=four"]).contains("lines[0].quantity"))
         #expect(message(["lines[5].quantity=1"]).contains("past the end"))
         #expect(message(["lines[1].sku=CAF-1002"]).contains("lines[1]"), "a new line needs its required fields")
@@ -81,15 +73,7 @@ struct ReviewActionTests {
 
     @Test("Values no order may hold are refused though their type fits: a count of -5 or 0, a negative price")
     func impossibleValues() throws {
-        let intent = makeRecord(1).intent
-        func message(_ assignments: [String]) -> String {
-            do {
-                _ = try IntentCorrection(intent: intent, assignments: assignments)
-                return "accepted"
-            } catch {
-                return "\(error)"
-            }
-        }
+        let message = { correctionMessage(makeRecord(1).intent, $0) }
         #expect(message(["lines[0].quantity=-5"]).contains("lines[0].quantity must be more than 0 (it is -5.0)"))
         #expect(message(["lines[0].quantity=0"]).contains("remove the line with lines[0]=null"))
         #expect(message(["lines[0].unit_price=-1"]).contains("lines[0].unit_price must be 0 or more"))
@@ -108,5 +92,15 @@ struct ReviewActionTests {
         #expect(added.changes.map(\.path) == ["lines[1]"])
         let removed = try IntentCorrection(intent: added.after, assignments: ["lines[0]=null"])
         #expect(removed.after.lines.map(\.sku) == ["CAF-1002"])
+    }
+}
+
+/// What `IntentCorrection` says to `assignments` on `intent`: "accepted" or the error.
+private func correctionMessage(_ intent: OrderIntent, _ assignments: [String]) -> String {
+    do {
+        _ = try IntentCorrection(intent: intent, assignments: assignments)
+        return "accepted"
+    } catch {
+        return "\(error)"
     }
 }
