@@ -41,6 +41,12 @@ import Testing
         #expect(throws: VoiceError.malformedAudio("the fmt chunk is cut short")) { try WAVDecoder.decode(whole.prefix(30)) }
     }
 
+    @Test func aChannelCountNoRecordingHasIsMalformed() {
+        var wav = WAVFixture.make(seconds: 0.5, rate: 16_000, signal: tone)
+        wav.replaceSubrange(22..<24, with: [0xFF, 0xFF])  // the fmt chunk's channel count
+        #expect(throws: VoiceError.malformedAudio("the fmt chunk says 65535 channels; a recording has 1 to 64")) { try WAVDecoder.decode(wav) }
+    }
+
     @Test func rawSamplesNeedTheirRate() throws {
         let raw = Data((0..<8_000).flatMap { n -> [UInt8] in
             let v = Int16(16_000 * sin(2 * .pi * 300 * Double(n) / 8_000)).littleEndian

@@ -79,7 +79,8 @@ public enum WAVDecoder {
             case 3: encoding = .float
             default: throw VoiceError.unsupportedCodec(Self.codecName(tag))
             }
-            guard channels >= 1 else { throw VoiceError.malformedAudio("the fmt chunk says 0 channels") }
+            // A header of 65,535 channels made its frames longer than the whole file ("no samples").
+            guard (1...64).contains(channels) else { throw VoiceError.malformedAudio("the fmt chunk says \(channels) channels; a recording has 1 to 64") }
             guard (4000...384_000).contains(sampleRate) else { throw VoiceError.malformedAudio("a sample rate of \(sampleRate) Hz is not audio") }
             let supported = encoding == .integer ? [8, 16, 24, 32] : [32, 64]
             guard supported.contains(bits) else {
