@@ -154,7 +154,8 @@ struct Components {
     var textLikeArea = 0
 
     init(_ binary: PageImage) {
-        guard var boxes: UnsafeMutablePointer<BOXA>? = pixConnCompBB(binary.pix, 8) else { return }
+        guard let found = pixConnCompBB(binary.pix, 8) else { return }
+        var boxes: UnsafeMutablePointer<BOXA>? = found
         defer { boxaDestroy(&boxes) }
         let count = Int(boxaGetCount(boxes))
         guard count > 0 else { return }
