@@ -16,7 +16,7 @@ public enum InputCollector {
         var listings: [String: [String: [String]]] = [:]  // folder → its sidecars' companions, listed once
         for argument in arguments {
             if argument == "-" {
-                inputs.append(PipelineInput(uri: "stdin:", load: { FileHandle.standardInput.readDataToEndOfFile() }))
+                inputs.append(PipelineInput(uri: "stdin:", load: { try readStream(FileHandle.standardInput, name: "standard input") }))
             } else if argument.contains(where: { "*?[".contains($0) }) {
                 let matches = glob(argument)
                 guard !matches.isEmpty else {
@@ -42,7 +42,7 @@ public enum InputCollector {
             at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
         else { return [] }
         var files: [String] = []
-        for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+        for case let url as URL in walker where isRegularFile(url) {
             files.append(url.path)
         }
         let companions = sidecarCompanions(among: files)
@@ -68,7 +68,40 @@ public enum InputCollector {
     static func file(_ path: String, companions: [String]) -> PipelineInput {
         PipelineInput(
             uri: URL(fileURLWithPath: path).standardizedFileURL.path, companions: companions.map(CompanionFile.init(path:)),
-            load: { try Data(contentsOf: URL(fileURLWithPath: path)) })
+            load: { try read(path) })
+    }
+
+    /// At most this many bytes are read from a pipe, a device or standard input, whose length
+    /// is not known before reading (`/dev/zero` would fill the memory).
+    public static let maximumStreamBytes = 1 << 30
+
+    /// True for a regular file or a link to one; false for folders, pipes and devices, which a
+    /// folder walk passes over (a link to `/dev/zero` would never end).
+    static func isRegularFile(_ url: URL) -> Bool {
+        (try? url.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+    }
+
+    /// A regular file whole; a pipe or device (`intake process <(command)`, a FIFO) as a
+    /// stream, up to `maximumStreamBytes` (`Data(contentsOf:)` refuses them).
+    static func read(_ path: String) throws -> Data {
+        let url = URL(fileURLWithPath: path)
+        if isRegularFile(url) { return try Data(contentsOf: url) }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputFailure(code: "unreadable_input", message: "cannot open it for reading")
+        }
+        defer { try? handle.close() }
+        return try readStream(handle, name: path)
+    }
+
+    static func readStream(_ handle: FileHandle, name: String, limit: Int = maximumStreamBytes) throws -> Data {
+        var data = Data()
+        while let chunk = try handle.read(upToCount: min(1 << 20, limit + 1)), !chunk.isEmpty {
+            data.append(chunk)
+            guard data.count <= limit else {
+                throw InputFailure(code: "input_too_large", message: "\(name) gave more than \(limit) bytes without ending; send a file")
+            }
+        }
+        return data
     }
 
     /// The companions of a file named on its own: its folder's regular files, paired as in a
@@ -79,7 +112,7 @@ public enum InputCollector {
         let folder = url.deletingLastPathComponent()
         if listings[folder.path] == nil {
             let entries = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: [.isRegularFileKey])) ?? []
-            listings[folder.path] = sidecarCompanions(among: entries.filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }.map(\.path))
+            listings[folder.path] = sidecarCompanions(among: entries.filter(isRegularFile).map(\.path))
         }
         return listings[folder.path]?[url.path] ?? []
     }
