@@ -103,7 +103,8 @@ final class StageRunner: @unchecked Sendable {
         while let item = buffer.take() {
             depth.record(buffer.depth)
             itemsIn.increment()
-            let seconds = settings.timeout.map { stage.timeout(for: item.payload, configured: $0) }
+            // No positive timeout, no deadline: as the watchdog reads it, so no stage stops early.
+            let seconds = settings.timeout.flatMap { $0 > 0 ? stage.timeout(for: item.payload, configured: $0) : nil }
             let deadline = seconds.map { DispatchTime.now() + $0 } ?? .distantFuture
             state.withLock { $0.running[worker] = Running(item: item, deadline: deadline, seconds: seconds ?? 0) }
             let context = StageContext(
