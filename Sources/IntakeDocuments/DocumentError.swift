@@ -55,3 +55,11 @@ public enum DocumentError: IntakeError, Equatable {
         }
     }
 }
+
+extension DocumentError {
+    /// `pageTooLarge` for the first of `sizes` (in page order, pixels) over `limitMegapixels`, or nil.
+    static func firstPageTooLarge(_ sizes: [(width: Int, height: Int)], limitMegapixels: Int) -> DocumentError? {
+        guard let index = sizes.firstIndex(where: { $0.width * $0.height > limitMegapixels * 1_000_000 }) else { return nil }
+        return .pageTooLarge(page: index + 1, width: sizes[index].width, height: sizes[index].height, limitMegapixels: limitMegapixels)
+    }
+}

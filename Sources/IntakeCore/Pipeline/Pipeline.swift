@@ -130,9 +130,10 @@ public final class Pipeline: @unchecked Sendable {
             let placeholder = ReceivedInput(uri: input.uri, sender: input.sender, bytes: Data(), companions: input.companions)
             let orderID = input.orderID ?? ContentHash.orderID(
                 sha256: ContentHash.sha256(Data(input.uri.utf8)), pipeline: name, sender: input.sender)
-            let reason = (error as? any IntakeError)?.description ?? error.localizedDescription
+            let known = error as? any IntakeError
             fail(PipelineItem(input: placeholder, orderID: orderID, payload: placeholder.bytes), stage: "read", error: InputFailure(
-                code: (error as? any IntakeError)?.code ?? "unreadable_input", message: "could not read \(input.uri): \(reason)"))
+                code: known?.code ?? "unreadable_input",
+                message: "could not read \(input.uri): \(known?.description ?? error.localizedDescription)"))
             return
         }
         let orderID = input.orderID ?? ContentHash.orderID(idempotencyKey: input.idempotencyKey

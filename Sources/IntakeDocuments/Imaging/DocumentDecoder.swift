@@ -27,10 +27,11 @@ public struct DocumentDecoder: Sendable {
             // Counted from the headers: decoding first, 3,000 blank pages of a 12 MB file would be 12 GB.
             let sizes = PageImage.tiffPageSizes(bytes, upTo: maximumPages + 1)
             if sizes.count > maximumPages { throw DocumentError.tooManyPages(count: nil, limit: maximumPages) }
-            try refuseLargePages(sizes)
+            if let error = DocumentError.firstPageTooLarge(sizes, limitMegapixels: maximumMegapixels) { throw error }
             pages = PageImage.decodeTIFFPages(bytes)
         default:
-            try refuseLargePages(PageImage.headerSize(bytes).map { [$0] } ?? [])
+            let size = PageImage.headerSize(bytes).map { [$0] } ?? []
+            if let error = DocumentError.firstPageTooLarge(size, limitMegapixels: maximumMegapixels) { throw error }
             pages = PageImage.decode(bytes).map { [$0] } ?? []
         }
         guard !pages.isEmpty else { throw DocumentError.unreadableImage("the \(format.rawValue.uppercased()) data is corrupt or truncated") }
@@ -39,11 +40,5 @@ public struct DocumentDecoder: Sendable {
             throw DocumentError.imageTooSmall(width: small.width, height: small.height)
         }
         return ScannedDocument(pages: pages, format: format.rawValue)
-    }
-
-    private func refuseLargePages(_ sizes: [(width: Int, height: Int)]) throws {
-        for (index, size) in sizes.enumerated() where size.width * size.height > maximumMegapixels * 1_000_000 {
-            throw DocumentError.pageTooLarge(page: index + 1, width: size.width, height: size.height, limitMegapixels: maximumMegapixels)
-        }
     }
 }

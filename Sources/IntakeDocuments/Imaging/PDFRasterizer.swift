@@ -29,13 +29,8 @@ public struct PDFRasterizer: Sendable {
         // whole (a 200-inch page is 60,000 pixels square at 300 dpi).
         let info = try pageSizes(of: input, pages: limit)
         if info.pages > limit { throw DocumentError.tooManyPages(count: info.pages, limit: limit) }
-        for (index, size) in info.sizes.enumerated() {
-            let width = Int((size.width / 72 * Double(resolution)).rounded(.up))
-            let height = Int((size.height / 72 * Double(resolution)).rounded(.up))
-            if width * height > maximumMegapixels * 1_000_000 {
-                throw DocumentError.pageTooLarge(page: index + 1, width: width, height: height, limitMegapixels: maximumMegapixels)
-            }
-        }
+        let sizes = info.sizes.map { (width: pixels($0.width), height: pixels($0.height)) }
+        if let error = DocumentError.firstPageTooLarge(sizes, limitMegapixels: maximumMegapixels) { throw error }
 
         let arguments = ["-r", String(resolution), "-gray", "-l", String(limit), input.path, folder.appendingPathComponent("page").path]
         guard let result = try ExternalCommand.run(executable, arguments) else {
@@ -82,6 +77,11 @@ public struct PDFRasterizer: Sendable {
         }
         guard let count else { throw DocumentError.unreadableImage("not a readable PDF (pdfinfo found no page count)") }
         return (count, sizes)
+    }
+
+    /// Points (1/72 inch) as pixels at `resolution`, rounded up as pdftoppm does.
+    private func pixels(_ points: Double) -> Int {
+        Int((points / 72 * Double(resolution)).rounded(.up))
     }
 
     private func pageNumber(_ name: String) -> Int {
