@@ -60,7 +60,8 @@ struct ReviewCommand: ParsableCommand {
         }
 
         static func number(_ value: Double) -> String {
-            value == value.rounded() ? String(Int(value)) : String(value)
+            // Whole numbers without ".0"; beyond Int's range `Int(value)` would trap.
+            value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
         }
     }
 

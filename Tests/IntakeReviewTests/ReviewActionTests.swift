@@ -71,7 +71,7 @@ struct ReviewActionTests {
         #expect(message(["type=teleport"]).contains("type"))
     }
 
-    @Test("Values no order may hold are refused though their type fits: a count of -5 or 0, a negative price")
+    @Test("Values no order may hold are refused though their type fits: a count of -5, 0 or 1e300, a negative price")
     func impossibleValues() throws {
         let message = { correctionMessage(makeRecord(1).intent, $0) }
         #expect(message(["lines[0].quantity=-5"]).contains("lines[0].quantity must be more than 0 (it is -5.0)"))
@@ -79,6 +79,7 @@ struct ReviewActionTests {
         #expect(message(["lines[0].unit_price=-1"]).contains("lines[0].unit_price must be 0 or more"))
         #expect(message(["lines[0].confidence=1.5"]).contains("lines[0].confidence must be from 0 to 1"))
         #expect(message(["confidence=-0.1"]).contains("confidence must be from 0 to 1"))
+        #expect(message(["lines[0].quantity=1e300"]).contains("lines[0].quantity must be at most 1000000000"))
         #expect(message(["lines[0].quantity=0.5"]) == "accepted", "half a unit (0.5 kg) is a quantity")
     }
 

@@ -44,6 +44,9 @@ public struct IntentCorrection: Sendable {
         if changes.isEmpty { throw ReviewError.invalidCorrection("nothing changed; use `intake review approve` to accept the order as it is") }
     }
 
+    /// More than any order line holds; "1e300" approved made `intake review list` trap on it.
+    static let largestQuantity = 1e9
+
     /// Values of the right type that no order may hold: a reviewer's "-5" or "0" would otherwise
     /// be approved and sent on.
     static func checkValues(_ intent: OrderIntent) throws {
@@ -52,6 +55,9 @@ public struct IntentCorrection: Sendable {
         for (index, line) in intent.lines.enumerated() {
             guard line.quantity > 0 else {
                 throw refuse("lines[\(index)].quantity must be more than 0 (it is \(line.quantity)); remove the line with lines[\(index)]=null")
+            }
+            guard line.quantity <= Self.largestQuantity else {
+                throw refuse("lines[\(index)].quantity must be at most \(Int(Self.largestQuantity)) (it is \(line.quantity))")
             }
             if let price = line.unitPrice, price < 0 { throw refuse("lines[\(index)].unit_price must be 0 or more (it is \(price))") }
             guard (0...1).contains(line.confidence) else {
