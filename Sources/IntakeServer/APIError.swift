@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import IntakeCore
 import IntakeReview
+import NIOHTTP1
 
 /// An error answered to an HTTP client as `{"error": {"code", "message"}}` with its status.
 /// Messages say what to do, like the command line's.
@@ -82,6 +83,9 @@ extension APIError {
             self.init(status: status, code: error.code, message: error.description)
         case let error as DecodingError:
             self = .badRequest("the JSON body does not match: \(Self.describe(error))")
+        case let error as HTTPParserError:
+            // Met while the body streams in (a bad chunk size): the client's fault, not ours.
+            self = .badRequest("the request is malformed HTTP (\(error)); check the client's chunked encoding")
         default:
             self.init(status: .internalServerError, code: error.intakeCode, message: error.intakeMessage)
         }

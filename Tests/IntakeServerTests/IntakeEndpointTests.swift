@@ -158,13 +158,44 @@ import Testing
     @Test func aBodyTricklingInPastTheUploadTimeoutIsRefusedWith408AndLeavesNothing() async throws {
         let server = try await TestServer { $0.uploadTimeout = 1 }
         // 20 bytes every 0.1 s never goes silent (the idle timeout is 30 s) but would take 20 s.
-        let answer = try await SlowUpload.post(
+        let answer = try await RawHTTP.trickle(
             port: server.port, path: "/v1/messages", token: server.device, contentType: "text/plain",
             length: 4_000, chunk: 20, every: 0.1)
         #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
         #expect(try server.queue.list(status: nil).isEmpty)
         let incoming = server.configuration.dataFolder.appendingPathComponent("spool/incoming")
         #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty, "the partial body is removed")
+        try await server.stop()
+    }
+
+    @Test func aBrokenChunkedBodyIs400AndLeavesNothing() async throws {
+        let server = try await TestServer()
+        let answer = try await RawHTTP.send(port: server.port, """
+            POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(server.device)\r\n\
+            Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n
+            """)
+        #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
+        #expect(answer.contains("chunked"), "the message names the cause")
+        #expect(try server.queue.list(status: nil).isEmpty)
+        let incoming = server.configuration.dataFolder.appendingPathComponent("spool/incoming")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
+        try await server.stop()
+    }
+
+    @Test func anIdempotencyKeySenderOrFilenameOver255BytesIs400() async throws {
+        let server = try await TestServer()
+        for name in ["Idempotency-Key", "Intake-Sender", "Intake-Filename"] {
+            let long = try await server.request(
+                "POST", "/v1/messages", token: server.reviewer, body: Data("3 croissants".utf8), contentType: "text/plain",
+                headers: [name: String(repeating: "k", count: 256)])
+            #expect(long.status == 400, "\(name)")
+            #expect(long.text.contains(name), "the message names the field")
+        }
+        #expect(try server.queue.list(status: nil).isEmpty)
+        let fits = try await server.request(
+            "POST", "/v1/messages", token: server.reviewer, body: Data("3 croissants".utf8), contentType: "text/plain",
+            headers: ["Idempotency-Key": String(repeating: "k", count: 255)])
+        #expect(fits.status == 202)
         try await server.stop()
     }
 }

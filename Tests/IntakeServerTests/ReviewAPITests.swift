@@ -36,6 +36,18 @@ import Testing
         try await server.stop()
     }
 
+    @Test func aListLimitThatIsNotAWholeNumberFrom1To5000Is400() async throws {
+        let server = try await TestServer()
+        _ = try await submit("store 12: 3 iced americano", to: server)
+        for limit in ["abc", "1e30", "99999999999999999999", "0", "5001"] {
+            let reply = try await server.request("GET", "/v1/orders?status=all&limit=\(limit)", token: server.reviewer)
+            #expect(reply.status == 400, "limit=\(limit)")
+        }
+        let one = try await server.request("GET", "/v1/orders?status=all&limit=1", token: server.reviewer)
+        #expect((one.json["orders"] as? [Any])?.count == 1)
+        try await server.stop()
+    }
+
     @Test func nextClaimsTheOldestAndRejectNeedsAReason() async throws {
         let server = try await TestServer()
         let first = try await submit("store 12: 3 iced americano", to: server)

@@ -68,6 +68,36 @@ import Testing
         #expect(try Data(contentsOf: extracted.upload.file) == file)
     }
 
+    @Test func aFormIsReadUpToItsFileOrItsHundredthField() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spool = try Spool(dataFolder: folder, keepInputs: false)
+        let boundary = "b0undary"
+        func fields(_ count: Int) -> Data {
+            Data((0..<count).map { "--\(boundary)\r\nContent-Disposition: form-data; name=\"f\($0)\"\r\n\r\nx\r\n" }.joined().utf8)
+        }
+        let file = Data("2 butter croissants".utf8)
+        let filePart = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.txt\"\r\n\r\n".utf8) + file + Data("\r\n".utf8)
+        let end = Data("--\(boundary)--\r\n".utf8)
+
+        // The file after 99 fields is found, and nothing after it is read.
+        let late = try await spool.receive(body(fields(99) + filePart + fields(20_000) + end, chunk: 65_536), limit: 64 << 20)
+        let extracted = try spool.extractMultipart(late, boundary: boundary)
+        #expect(extracted.part.filename == "note.txt")
+        #expect(try Data(contentsOf: extracted.upload.file) == file)
+
+        // 100 fields without a file: refused, however many follow (a form of tiny fields used to
+        // be scanned again from each field to the end: minutes of CPU for a few megabytes).
+        let many = try await spool.receive(body(fields(20_000) + filePart + end, chunk: 65_536), limit: 64 << 20)
+        #expect { try spool.extractMultipart(many, boundary: boundary) } throws: { error in
+            (error as? APIError)?.status == .badRequest && "\(error)".contains("first 100 fields")
+        }
+
+        // A boundary longer than RFC 2046's 70 bytes is no boundary.
+        #expect(MultipartFile.boundary(of: "multipart/form-data; boundary=\(String(repeating: "b", count: 70))") != nil)
+        #expect(MultipartFile.boundary(of: "multipart/form-data; boundary=\(String(repeating: "b", count: 71))") == nil)
+    }
+
     private func entry(for upload: Spool.Upload, id: String) -> Spool.Entry {
         Spool.Entry(
             id: id, uri: "http:/v1/messages", sender: "courier-app", idempotencyKey: "key-\(id)", sha256: upload.sha256,

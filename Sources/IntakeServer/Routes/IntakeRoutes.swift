@@ -65,6 +65,11 @@ struct IntakeRoutes {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > endpoint.limit {
             throw APIError.tooLarge(limit: endpoint.limit)
         }
+        for name in [HTTPField.Name.idempotencyKey, .intakeSender, .intakeFilename] {
+            if let value = request.headers[name], value.utf8.count > Self.longestNameField {
+                throw APIError.badRequest("\(name) is \(value.utf8.count) bytes; at most \(Self.longestNameField) are kept")
+            }
+        }
         let sender = try Self.sender(token: token, request: request)
         var header: Data?
         if endpoint.modality == .vibration, mediaType == "application/octet-stream" {
@@ -75,7 +80,7 @@ struct IntakeRoutes {
         var storedType = header == nil ? mediaType : BinaryAlert.spooledType
         var uri = "http:/v1/\(endpoint.path)"
         if let boundary {
-            let extracted = try receiver.spool.extractMultipart(upload, boundary: boundary)
+            let extracted = try await Spool.offPool { [receiver, upload] in try receiver.spool.extractMultipart(upload, boundary: boundary) }
             upload = extracted.upload
             storedType = extracted.part.contentType ?? "application/octet-stream"
             if let name = extracted.part.filename, !name.isEmpty { uri += "/" + name }
@@ -92,6 +97,10 @@ struct IntakeRoutes {
         }
         return try JSONBody.response(receipt, status: .accepted, headers: [.location: receipt.location])
     }
+
+    /// Bytes an `Idempotency-Key`, `Intake-Sender` or `Intake-Filename` may hold: each is
+    /// stored with the order, and a name or key longer than a file name is a client's bug.
+    static let longestNameField = 255
 
     /// The sender recorded on the order: a device token's subject, or `Intake-Sender` from others.
     static func sender(token: APIToken, request: Request) throws -> String? {

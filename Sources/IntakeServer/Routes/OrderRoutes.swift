@@ -34,8 +34,9 @@ struct OrderRoutes {
                 }
                 status = value
             }
-            let limit = query["limit"].flatMap { Int(String($0)) } ?? 200
-            guard (1...5000).contains(limit) else { throw APIError.badRequest("limit must be between 1 and 5000") }
+            // A limit that is not a whole number is refused, not read as the default.
+            let limit = query["limit"].map { Int(String($0)) } ?? 200
+            guard let limit, (1...5000).contains(limit) else { throw APIError.badRequest("limit must be a whole number from 1 to 5000") }
             let orders = try queue.list(status: status, sandbox: query["sandbox"].map(String.init), limit: limit)
             return try JSONBody.response(OrderList(orders: orders))
         }

@@ -4,25 +4,34 @@ import Glibc
 #endif
 import IntakeTestSupport
 
-/// A client no HTTP library will play: it sends a request's head, then its body a few bytes
-/// at a time, and returns whatever the server answers first (the status line and on).
-enum SlowUpload {
-    static func post(
+/// A client no HTTP library will play: it writes a request's bytes exactly as given (a broken
+/// chunk size, a body a few bytes at a time) and returns whatever the server answers first
+/// (the status line and on).
+enum RawHTTP {
+    /// Sends a request's head, then a body of `length` bytes `chunk` bytes per `interval`.
+    static func trickle(
         port: Int, path: String, token: String, contentType: String, length: Int, chunk: Int, every interval: Double
     ) async throws -> String {
+        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+            + "Content-Type: \(contentType)\r\nContent-Length: \(length)\r\n\r\n"
+        return try await exchange(port: port, head: Array(head.utf8), body: [UInt8](repeating: UInt8(ascii: "a"), count: length), chunk: chunk, every: interval)
+    }
+
+    /// Sends `request` (head and body) as it is.
+    static func send(port: Int, _ request: String) async throws -> String {
+        try await exchange(port: port, head: Array(request.utf8), body: [], chunk: 1, every: 0.2)
+    }
+
+    private static func exchange(port: Int, head: [UInt8], body: [UInt8], chunk: Int, every interval: Double) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             // Blocking socket calls: off the cooperative pool, as `BlockingHTTP` does.
             DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    try send(port: port, path: path, token: token, contentType: contentType, length: length, chunk: chunk, every: interval)
-                })
+                continuation.resume(with: Result { try exchange(port: port, head: head, body: body, chunk: chunk, every: interval) })
             }
         }
     }
 
-    private static func send(
-        port: Int, path: String, token: String, contentType: String, length: Int, chunk: Int, every interval: Double
-    ) throws -> String {
+    private static func exchange(port: Int, head: [UInt8], body: [UInt8], chunk: Int, every interval: Double) throws -> String {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(socket) }
@@ -34,12 +43,10 @@ enum SlowUpload {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .ECONNREFUSED) }
-        var timeout = timeval(tv_sec: 0, tv_usec: Int(interval * 1e6))
+        var timeout = timeval(tv_sec: Int(interval), tv_usec: Int((interval - interval.rounded(.down)) * 1e6))
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
 
-        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
-            + "Content-Type: \(contentType)\r\nContent-Length: \(length)\r\n\r\n"
-        _ = Array(head.utf8).withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        _ = head.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var sent = 0
         var answer = [UInt8](repeating: 0, count: 4_096)
         let deadline = Date().addingTimeInterval(60)
@@ -47,10 +54,10 @@ enum SlowUpload {
             let count = recv(socket, &answer, answer.count, 0)
             if count > 0 { return String(decoding: answer[0..<count], as: UTF8.self) }
             if count == 0 { return "(closed without an answer)" }
-            guard sent < length else { continue }
-            let part = [UInt8](repeating: UInt8(ascii: "a"), count: min(chunk, length - sent))
+            guard sent < body.count else { continue }
+            let part = Array(body[sent..<min(body.count, sent + chunk)])
             // A refused send means the server has answered and closed: the answer is read next turn.
-            if Glibc.send(socket, part, part.count, Int32(MSG_NOSIGNAL)) > 0 { sent += part.count } else { sent = length }
+            if Glibc.send(socket, part, part.count, Int32(MSG_NOSIGNAL)) > 0 { sent += part.count } else { sent = body.count }
         }
         return "(no answer in 60 s)"
     }
