@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import IntakeAlignment
 import IntakeCore
+import IntakeReview
+import IntakeServer
 
 /// `intake pipelines check FILE…`: validate pipeline files without running them.
 struct PipelinesCommand: ParsableCommand {
@@ -12,7 +14,7 @@ struct PipelinesCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate pipeline files: keys, stage names, stage order and the master data they name.",
+            abstract: "Validate pipeline files: keys, stage names, stage order, the master data they name, and the store, review, events and server sections.",
             discussion: """
                 Prints `ok` per valid file; a bad file gets `file:line: key: reason` and exit status 2.
 
@@ -29,6 +31,11 @@ struct PipelinesCommand: ParsableCommand {
                 let configuration = try options.loadConfiguration()
                 let data = try options.loadMasterData(for: configuration)
                 let routes = try StageCatalog.registry(pipeline: configuration.name, master: data).routes(for: configuration)
+                // The sections `process` and `serve` read only when they start: a bad value there
+                // must fail the check too, not the first run.
+                _ = try ReviewSettings(node: configuration.review)
+                _ = try EventSinkConfiguration.sinks(from: configuration.events)
+                _ = try ServerConfiguration(pipeline: configuration, storeFolder: nil)
                 let summary = routes.map { "\($0.modality): \($0.stages.map(\.stage.name).joined(separator: " → "))" }
                 print("ok: \(file) (\(summary.joined(separator: "; ")))")
             }

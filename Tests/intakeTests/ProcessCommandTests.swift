@@ -425,4 +425,24 @@ struct ProcessCommandTests {
         #expect(run.status == 0, "\(run)")
         #expect(run.stdoutText.contains("ok"), "\(run.stdoutText)")
     }
+
+    @Test("intake pipelines check refuses a bad value in the review, events or server section (exit 2)")
+    func pipelinesCheckReadsEverySection() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let original = try String(contentsOf: IntakeBinary.packageFile("pipelines/default.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "../", with: IntakeBinary.packageRoot.path + "/")
+        for (from, to, reason) in [
+            ("audit_rate: 0.02", "audit_rate: 2", "audit_rate must be between 0 and 1"),
+            ("type: jsonl", "type: kafka", "unknown event sink type kafka"),
+            ("port: 8080", "port: 99999", "server.port"),
+        ] {
+            #expect(original.contains(from))
+            let file = folder.appendingPathComponent("bad.yaml")
+            try original.replacingOccurrences(of: from, with: to).write(to: file, atomically: true, encoding: .utf8)
+            let run = try IntakeBinary.run(["pipelines", "check", file.path])
+            #expect(run.status == 2, "\(to): \(run)")
+            #expect(run.stderrText.contains(reason), "\(run.stderrText)")
+        }
+    }
 }
