@@ -63,5 +63,10 @@ import Testing
         #expect(sniffer.accepts(Data("OggS\0\u{2}".utf8)))
         #expect(!sniffer.accepts(Data("store twelve".utf8)))
         #expect(!sniffer.accepts(Data("{\"device_id\": \"P-101\"}".utf8)))
+        // An MP3 frame (MPEG-1 Layer III, 128 kbit/s, 44.1 kHz) is named; UTF-16 text's
+        // byte-order mark, FF FE, has the frame's sync bits but no layer III.
+        #expect(AudioSniffer.container(of: Data([0xFF, 0xFB, 0x90, 0x64, 0, 0])) == "MP3")
+        #expect(AudioSniffer.container(of: Data([0xFF, 0xF3, 0x48, 0xC4, 0, 0])) == "MP3")  // MPEG-2, 16 kHz
+        #expect(!sniffer.accepts(Data([0xFF, 0xFE]) + "3 butter croissants".data(using: .utf16LittleEndian)!))
     }
 }
