@@ -13,7 +13,7 @@ public struct IntentAligner: Sendable {
         public var unplacedSymptomConfidence = 0.6
         /// Confidence of an order with an unmatched phrase (`ParsedMessage.unmatched`: "thirty
         /// doppio top q away"): something asked for is missing from it, so a person should look,
-        /// however sure its lines are.
+        /// however sure its lines are. A line with a count of zero is held the same way.
         public var unmatchedPhraseConfidence = 0.5
         public init() {}
     }
@@ -90,6 +90,11 @@ public struct IntentAligner: Sendable {
             // Words the recogniser was unsure of (speech, OCR) make the line as unsure.
             let heard = [line.productSpan, line.quantitySpan].compactMap { $0 }.compactMap(input.recognitionConfidence(over:))
             confidence *= heard.min() ?? 1
+            if line.quantity <= 0 {
+                // "0 butter croissants" cannot be filled as read: a cancellation, or a misread count.
+                confidence = min(confidence, settings.unmatchedPhraseConfidence)
+                intent.notes.append("\(match.material.name): a count of 0 cannot be filled; ask whether the line is cancelled.")
+            }
             let handling = Set(match.material.handling + modifiers.flatMap(\.modifier.handling)).sorted()
             intent.lines.append(OrderLine(
                 sku: match.material.sku, name: match.material.name,

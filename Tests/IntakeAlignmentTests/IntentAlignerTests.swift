@@ -82,6 +82,15 @@ import Testing
         #expect(stricter.align(OrderText(text: "three lattes and thirty flux capacitors")).intent.confidence == 0.2)
     }
 
+    @Test func aCountOfZeroIsHeldForAPersonWithANote() throws {
+        let draft = align("store 12: 0 butter croissants and 2 lattes")
+        #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-5 0", "CAF-7 2"])
+        #expect(draft.intent.lines[0].confidence == 0.5)
+        #expect(draft.intent.lines[1].confidence >= 0.9)
+        #expect(draft.intent.confidence == 0.5)
+        #expect(draft.intent.notes.contains { $0.contains("count of 0") && $0.contains("Croissant") }, "\(draft.intent.notes)")
+    }
+
     /// "do" is a filler ("do you have…"), but "do not bend envelope" is a name: a filler the
     /// catalog has beside the next word stays in the product.
     @Test func aFillerWordThatBeginsACatalogNameStaysInTheProduct() throws {
