@@ -82,6 +82,13 @@ import Testing
         #expect(stricter.align(OrderText(text: "three lattes and thirty flux capacitors")).intent.confidence == 0.2)
     }
 
+    @Test func fullwidthDigitsAndLettersReadAsTheirASCII() throws {
+        let draft = align("store １２: ３ ＢＵＴＴＥＲ croissants")
+        #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-5 3"])
+        #expect(draft.intent.lines.first?.text == "ＢＵＴＴＥＲ croissants", "evidence keeps the text as written")
+        #expect(draft.intent.party?.id == "12")
+    }
+
     @Test func aCountOfZeroIsHeldForAPersonWithANote() throws {
         let draft = align("store 12: 0 butter croissants and 2 lattes")
         #expect(draft.intent.lines.map { "\($0.sku ?? "-") \(Int($0.quantity))" } == ["CAF-5 0", "CAF-7 2"])

@@ -45,7 +45,8 @@ public enum Tokenizer {
                     }
                 }
                 let written = String(text)
-                let norm = String(normDigits).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+                // Width folded too: chat apps and OCR of CJK pages give fullwidth digits ("３").
+                let norm = String(normDigits).folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
                 let kind: Token.Kind = norm.allSatisfy({ $0.isNumber || $0 == "." }) && norm.first?.isNumber == true
                     ? Double(norm).map(Token.Kind.number) ?? .word : .word
                 tokens.append(Token(text: written, norm: norm, span: TextSpan(start: start, end: index), kind: kind))
