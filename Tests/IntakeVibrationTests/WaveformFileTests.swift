@@ -73,6 +73,27 @@ struct WaveformFileTests {
         }
     }
 
+    @Test("A time-and-sample CSV and a semicolon CSV with decimal commas give the samples; other shapes are refused")
+    func csvLayouts() throws {
+        let samples: [Float] = [0.125, -0.5, 0.75, 0.0625]
+        func read(_ text: String) throws -> [Float] { try WaveformFile.csv(Data(text.utf8), name: "w.csv") }
+        #expect(try read("time_s,accel_g\n" + samples.enumerated().map { "\(Double($0) / 12_800),\($1)" }.joined(separator: "\n")) == samples)
+        #expect(try read("t;g\n" + samples.enumerated().map { "\($0);\("\($1)".replacingOccurrences(of: ".", with: ","))" }.joined(separator: "\n")) == samples)
+        #expect(try read("g\r\n" + samples.map { "\($0)" }.joined(separator: "\r\n") + "\r\n\r\n") == samples)
+
+        // Read as before, the first column: the integer parts ("0,125" → 0) or the time.
+        #expect(throws: VibrationError.malformedAlert(
+            "w.csv has 2 columns; send one column of samples, or time and sample; if a comma is the decimal mark, separate fields with semicolons")) {
+            try read("0,125\n-0,5\n0,75\n0,0625\n")
+        }
+        #expect(throws: VibrationError.malformedAlert("w.csv has 3 columns; send one column of samples, or time and sample")) {
+            try read("1;2;3\n4;5;6\n")
+        }
+        #expect(throws: VibrationError.malformedAlert("w.csv line 3: 1 fields, where the lines before have 2")) {
+            try read("0,0.5\n1,0.25\n0.75\n")
+        }
+    }
+
     @Test("A missing waveform file, a truncated WAV or a rate that disagrees with the sidecar is refused")
     func badWaveformFiles() throws {
         let folder = try Self.folder()

@@ -3,7 +3,7 @@ import IntakeCore
 
 /// Waveforms that arrive as files beside a sidecar JSON (`alert-17.json` + `alert-17.wav` or
 /// `alert-17.csv`): a WAV file (PCM 16/24/32-bit integer or 32-bit float; the first channel is
-/// used) or a one-column CSV of numbers (an optional header line).
+/// used) or a CSV of numbers: one column, or time and sample (`csv(_:name:)`).
 enum WaveformFile {
     /// The samples of `file`, with the WAV's own sample rate when it has one.
     static func read(_ file: CompanionFile) throws -> (samples: [Float], sampleRate: Double?) {
@@ -67,19 +67,42 @@ enum WaveformFile {
         throw fail(format == nil ? "no fmt chunk" : "no data chunk (truncated?)")
     }
 
-    /// One number per line; a first line that is not a number is a header.
+    /// A CSV of samples: one column, or two where the first is time (strictly increasing, as a
+    /// data logger writes `t,value`), after an optional header line. Fields are separated by
+    /// commas, or by semicolons or tabs, and then a comma may be the decimal mark ("0,142";
+    /// Excel writes so in many locales). Anything else is refused: read wrongly, a time column
+    /// or the integer parts of decimal commas made a repair order.
     static func csv(_ data: Data, name: String) throws -> [Float] {
+        func fail(_ reason: String) -> VibrationError { .malformedAlert("\(name) \(reason)") }
         let text = String(decoding: data, as: UTF8.self)
-        var samples: [Float] = []
-        for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() {
-            let field = line.split(separator: ",", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            if field.isEmpty { continue }
-            guard let value = Float(field) else {
-                if index == 0 { continue }
-                throw VibrationError.malformedAlert("\(name) line \(index + 1): \(field) is not a number")
+        let lines = text.split(whereSeparator: \.isNewline).enumerated().filter { !$0.element.allSatisfy(\.isWhitespace) }
+        guard let first = lines.first, let last = lines.last else { return [] }
+        // Told by the last line: the first may be a header.
+        let separator: Character = last.element.contains(";") ? ";" : last.element.contains("\t") ? "\t" : ","
+        var columns: [[Float]] = []
+        for (index, line) in lines {
+            let fields = line.split(separator: separator, omittingEmptySubsequences: false).map { raw in
+                let field = raw.trimmingCharacters(in: .whitespaces)
+                return separator == "," ? field : field.replacingOccurrences(of: ",", with: ".")
             }
-            samples.append(value)
+            let values = fields.map { Float($0) }
+            if index == first.offset, values.contains(where: { $0 == nil }) { continue }  // a header
+            if columns.isEmpty { columns = Array(repeating: [], count: fields.count) }
+            guard fields.count == columns.count else {
+                throw fail("line \(index + 1): \(fields.count) fields, where the lines before have \(columns.count)")
+            }
+            for (column, value) in values.enumerated() {
+                guard let value else { throw fail("line \(index + 1): \(fields[column]) is not a number") }
+                columns[column].append(value)
+            }
         }
-        return samples
+        switch columns.count {
+        case 0: return []
+        case 1: return columns[0]
+        case 2 where zip(columns[0], columns[0].dropFirst()).allSatisfy({ $0 < $1 }): return columns[1]
+        default:
+            let hint = separator == "," ? "; if a comma is the decimal mark, separate fields with semicolons" : ""
+            throw fail("has \(columns.count) columns; send one column of samples, or time and sample\(hint)")
+        }
     }
 }
