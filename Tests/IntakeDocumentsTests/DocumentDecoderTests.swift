@@ -4,7 +4,7 @@ import Testing
 
 @testable import IntakeDocuments
 
-@Suite("Documents too large to decode are refused from their headers")
+@Suite("Documents are decoded, or refused with their reason before any OCR: too large (from their headers), broken")
 struct DocumentDecoderTests {
     private func decoder(megapixels: Int) -> DocumentDecoder {
         var decoder = DocumentDecoder()
@@ -47,6 +47,17 @@ struct DocumentDecoderTests {
         #expect(throws: DocumentError.tooManyPages(count: 3, limit: 2)) { try decoder.decode(pdf) }
         decoder.maximumPages = 3
         #expect(try decoder.decode(tiff).pages.count == 3)
+    }
+
+    @Test func aTruncatedPDFIsUnreadableAndPopplersReasonIsSaidOnce() throws {
+        let pdf = try PurchaseOrderRenderer().render(DocumentFixture.spec(.plain, items: 1), font: "DejaVu-Sans", container: .pdf)
+        let error = try #require(throws: DocumentError.self) { try DocumentDecoder().decode(pdf.prefix(pdf.count / 2)) }
+        #expect(error.code == "unreadable_image")
+        let reason = error.description
+        #expect(reason.contains("not a readable PDF ("), "\(reason)")
+        #expect(!reason.contains("\n"), "one line: \(reason)")
+        let complaints = reason.components(separatedBy: "; ").filter { $0.contains("Error") }
+        #expect(Set(complaints).count == complaints.count, "each complaint once: \(reason)")
     }
 
     @Test func theReasonSaysWhatToDo() {

@@ -37,7 +37,7 @@ public struct PDFRasterizer: Sendable {
             throw DocumentError.rasterizerFailed("\(executable) is missing")
         }
         guard result.status == 0 else {
-            throw DocumentError.unreadableImage("not a readable PDF (\(result.errors.isEmpty ? "pdftoppm exit \(result.status)" : result.errors))")
+            throw DocumentError.unreadableImage("not a readable PDF (\(Self.reason(result, "pdftoppm")))")
         }
         // pdftoppm numbers pages page-1.pgm or page-01.pgm depending on the count: sort by number.
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".pgm") }
@@ -53,6 +53,17 @@ public struct PDFRasterizer: Sendable {
         }
     }
 
+    /// What `command` said on stderr, as one line of an error message: poppler repeats itself
+    /// ("Syntax Error: Couldn't find trailer dictionary" three times for a truncated file).
+    static func reason(_ result: ExternalCommand.Result, _ command: String) -> String {
+        var seen = Set<String>()
+        let lines = result.errors.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && seen.insert($0).inserted }
+        guard !lines.isEmpty else { return "\(command) exit \(result.status)" }
+        let text = lines.joined(separator: "; ")
+        return text.count > 300 ? text.prefix(300) + "…" : text
+    }
+
     /// How many pages `pdf` has and the first `pages` pages' sizes in points (1/72 inch), from
     /// poppler's `pdfinfo` beside `executable`.
     private func pageSizes(of pdf: URL, pages: Int) throws -> (pages: Int, sizes: [(width: Double, height: Double)]) {
@@ -61,7 +72,7 @@ public struct PDFRasterizer: Sendable {
             throw DocumentError.rasterizerFailed("\(pdfinfo) is missing")
         }
         guard result.status == 0 else {
-            throw DocumentError.unreadableImage("not a readable PDF (\(result.errors.isEmpty ? "pdfinfo exit \(result.status)" : result.errors))")
+            throw DocumentError.unreadableImage("not a readable PDF (\(Self.reason(result, "pdfinfo")))")
         }
         // "Pages:           3" and "Page    1 size:  612 x 792 pts (letter)"
         var count: Int?
