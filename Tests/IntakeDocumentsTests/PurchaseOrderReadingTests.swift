@@ -41,6 +41,22 @@ struct PurchaseOrderReadingTests {
         #expect(box.x > 2600 && box.height > box.width)
     }
 
+    @Test func aNegativeScanIsInvertedAndReadLikeThePrint() throws {
+        let spec = DocumentFixture.spec(.ruled, items: 6)
+        let printed = try PurchaseOrderRenderer().render(spec, font: "DejaVu-Sans")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("intake-negative-\(UUID().uuidString).png")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try printed.write(to: file)
+        let negative = try DocumentFixture.imageMagick([file.path, "-negate", "png:-"])
+        let (document, _, draft) = try DocumentFixture.read(negative)
+        #expect(document.pages[0].preparation.steps.first == "invert (light text on dark)")
+        #expect(draft.intent.reference == spec.poNumber)
+        #expect(draft.intent.lines.map(\.sku) == spec.items.map(\.code))
+        #expect(draft.intent.lines.map(\.quantity) == spec.items.map { Double($0.quantity) })
+        let (print, _, _) = try DocumentFixture.read(printed)
+        #expect(!print.pages[0].preparation.steps.contains { $0.hasPrefix("invert") })
+    }
+
     @Test func aTwoPageTIFFIsOneOrderWhoseTableContinuesOnThe2ndPage() throws {
         let spec = DocumentFixture.spec(.ruled, items: 19, seed: 5)
         let bytes = try PurchaseOrderRenderer().render(spec, font: "Liberation-Serif", container: .tiff)

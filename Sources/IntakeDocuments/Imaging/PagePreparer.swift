@@ -6,6 +6,7 @@ import Foundation
 /// Each step runs only when a measurement of the page asks for it, so a clean 300-dpi scan
 /// costs one binarisation and one skew search:
 /// - gray conversion (always; colour carries nothing OCR needs);
+/// - inversion when most of the page is dark (light text on a dark ground);
 /// - median denoise when more than `noiseShare` of the connected components are specks;
 /// - 2× upscaling when the median character is shorter than `minimumCharacterHeight` px;
 /// - deskew when the skew search finds a confident angle above `minimumSkew` degrees;
@@ -22,6 +23,8 @@ public struct PagePreparer: Sendable {
         public var minimumSkewConfidence = 2.0
         /// Share of dark pixels below which a page counts as blank.
         public var blankInk = 0.0004
+        /// Share of dark pixels above which a page is light text on a dark ground and is inverted.
+        public var negativeInk = 0.5
         public var removeRules = true
         public init() {}
     }
@@ -63,8 +66,16 @@ public struct PagePreparer: Sendable {
             steps.append("rotate \(quarterTurns % 4 * 90)°")
         }
         var binary = try binarize(gray)
+        var inkShare = Double(binary.countOn()) / Double(max(1, binary.width * binary.height))
+        if inkShare > settings.negativeInk, let inverted = gray.derived({ pixInvert(nil, $0) }) {
+            // Light text on a dark ground (a negative, a screenshot of a dark theme): Tesseract
+            // reads dark text on light, and found 3 of 6 lines on such a page.
+            gray = inverted
+            binary = try binarize(gray)
+            inkShare = Double(binary.countOn()) / Double(max(1, binary.width * binary.height))
+            steps.append("invert (light text on dark)")
+        }
         let components = Components(binary)
-        let inkShare = Double(binary.countOn()) / Double(max(1, binary.width * binary.height))
         let report = { (skew: Double) in
             Report(inkShare: inkShare, noiseShare: components.speckShare, characterHeight: components.medianCharacterHeight, skewDegrees: skew, steps: steps)
         }
