@@ -131,18 +131,18 @@ let package = Package(
         .testTarget(
             name: "IntakeCoreTests",
             dependencies: [
-                "IntakeCore",
+                "IntakeCore", "IntakeTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
         .testTarget(name: "IntakeAlignmentTests", dependencies: ["IntakeAlignment"]),
         .testTarget(name: "IntakeTextTests", dependencies: ["IntakeText", "IntakeAlignment"]),
         .testTarget(name: "IntakeSignalTests", dependencies: ["IntakeSignal"]),
-        .testTarget(name: "IntakeVibrationTests", dependencies: ["IntakeVibration", "IntakeSignal", "IntakeAlignment", "IntakeCore"]),
-        .testTarget(name: "IntakeVoiceTests", dependencies: ["IntakeVoice", "IntakeAlignment", "IntakeCore"]),
-        .testTarget(name: "IntakeDocumentsTests", dependencies: ["IntakeDocuments", "IntakeAlignment", "IntakeCore"]),
+        .testTarget(name: "IntakeVibrationTests", dependencies: ["IntakeVibration", "IntakeSignal", "IntakeAlignment", "IntakeCore", "IntakeTestSupport"]),
+        .testTarget(name: "IntakeVoiceTests", dependencies: ["IntakeVoice", "IntakeAlignment", "IntakeCore", "IntakeTestSupport"]),
+        .testTarget(name: "IntakeDocumentsTests", dependencies: ["IntakeDocuments", "IntakeAlignment", "IntakeCore", "IntakeTestSupport"]),
         .testTarget(
             name: "IntakeReviewTests",
-            dependencies: ["IntakeReview", "IntakeCore", .product(name: "NIOPosix", package: "swift-nio")]),
+            dependencies: ["IntakeReview", "IntakeCore", "IntakeTestSupport", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "IntakeServerTests",
             dependencies: [

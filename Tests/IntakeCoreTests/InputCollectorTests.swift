@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 import Testing
 
 @testable import IntakeCore
@@ -9,16 +10,10 @@ import Glibc
 
 @Suite("Collecting inputs from files, links, pipes and folders")
 struct InputCollectorTests {
-    private func folder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-inputs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
-    }
-
     @Test func aFolderWalkTakesFilesAndLinksToFilesAndPassesOverPipesAndDevices() throws {
-        let root = try folder()
+        let root = try makeTemporaryDirectory(prefix: "intake-inputs")
         defer { try? FileManager.default.removeItem(at: root) }
-        let elsewhere = try folder()
+        let elsewhere = try makeTemporaryDirectory(prefix: "intake-inputs")
         defer { try? FileManager.default.removeItem(at: elsewhere) }
         try Data("3 lattes".utf8).write(to: root.appendingPathComponent("a.txt"))
         try Data("5 bagels".utf8).write(to: elsewhere.appendingPathComponent("b.txt"))
@@ -33,7 +28,7 @@ struct InputCollectorTests {
     }
 
     @Test func aPipeNamedOnItsOwnIsReadToItsEnd() throws {
-        let root = try folder()
+        let root = try makeTemporaryDirectory(prefix: "intake-inputs")
         defer { try? FileManager.default.removeItem(at: root) }
         let pipe = root.appendingPathComponent("report.txt")
         #expect(mkfifo(pipe.path, 0o600) == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 import Testing
 @testable import IntakeCore
 
@@ -12,8 +13,7 @@ struct JSONLinesSinkTests {
 
     @Test("--out writes through the path it is given: a symlink stays a symlink and its target gets the records")
     func writesInPlace() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-sink-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryDirectory(prefix: "intake-sink")
         defer { try? FileManager.default.removeItem(at: folder) }
         let target = folder.appendingPathComponent("orders.jsonl"), link = folder.appendingPathComponent("latest.jsonl")
         try Data("old contents\n".utf8).write(to: target)

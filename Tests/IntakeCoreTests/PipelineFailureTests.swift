@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 import IntakeCore
 import Synchronization
 import Testing
@@ -32,8 +33,7 @@ import Testing
     }
 
     @Test func anOrderWithANaNIsADeadLetterAndTheSinkWritesEveryOtherOrder() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-nan-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryDirectory(prefix: "intake-nan")
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("orders.jsonl")
         let letters = MemoryDeadLetters()

@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 import IntakeCore
 import Testing
 
@@ -539,8 +540,7 @@ struct PurchaseOrderExtractorTests {
     }
 
     @Test func aTemplateWithAnUnknownFieldIsRefusedWithItsLine() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryDirectory(prefix: "templates")
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.copyItem(
             at: DocumentFixture.repository.appendingPathComponent("models/templates/generic.yaml"), to: folder.appendingPathComponent("generic.yaml"))

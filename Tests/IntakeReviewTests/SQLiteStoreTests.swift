@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 import Synchronization
 import Testing
 @testable import IntakeReview
@@ -7,7 +8,7 @@ import Testing
 struct SQLiteStoreTests {
     @Test("Two processes opening a new store at the same moment both migrate it and open it")
     func concurrentFirstOpen() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-sqlite-\(UUID().uuidString)")
+        let folder = try makeTemporaryDirectory(prefix: "intake-sqlite")
         defer { try? FileManager.default.removeItem(at: folder) }
         let failures = Mutex<[String]>([])
         // Separate pools behave as separate processes would: each decides what to migrate, then races.

@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 import IntakeCore
 import Synchronization
 import Testing
@@ -27,8 +28,7 @@ struct WorkQueueTests {
           arguments: StoreKind.available)
     func companionsAreQueuedWithTheirInput(_ kind: StoreKind) throws {
         let fixture = try TemporaryStore(kind)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-work-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryDirectory(prefix: "intake-work")
         defer { try? FileManager.default.removeItem(at: folder) }
         let waveform = folder.appendingPathComponent("capture.csv")
         let samples = Data("g\n0.1\n-0.2\n".utf8)

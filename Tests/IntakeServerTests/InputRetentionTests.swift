@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 import IntakeCore
 @testable import IntakeServer
 import Logging
@@ -12,8 +13,7 @@ import Testing
 
     /// A folder of kept inputs of `size` bytes each, received `age` days before `now`.
     private func folder(_ inputs: [(id: String, size: Int, age: Double)]) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inputs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryDirectory(prefix: "inputs")
         for input in inputs {
             let url = folder.appendingPathComponent(input.id)
             try Data(repeating: 7, count: input.size).write(to: url)

@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 import HTTPTypes
 import Hummingbird
 import IntakeCore
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func aStreamedBodyIsHashedAsItsWholeBytes() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+        let folder = try makeTemporaryDirectory(prefix: "spool")
         defer { try? FileManager.default.removeItem(at: folder) }
         let spool = try Spool(dataFolder: folder, keepInputs: true)
         let data = Data((0..<10_000).map { UInt8($0 % 251) })
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func aBinaryAlertIsSpooledAsItsFieldsThenTheBodyAsItCame() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+        let folder = try makeTemporaryDirectory(prefix: "spool")
         defer { try? FileManager.default.removeItem(at: folder) }
         let spool = try Spool(dataFolder: folder, keepInputs: false)
         let samples = Data((0..<4000).map { UInt8(truncatingIfNeeded: $0 * 7) })
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func aMultipartBodyYieldsItsFilePart() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+        let folder = try makeTemporaryDirectory(prefix: "spool")
         defer { try? FileManager.default.removeItem(at: folder) }
         let spool = try Spool(dataFolder: folder, keepInputs: false)
         let boundary = "----intake-test"
@@ -69,7 +70,7 @@ import Testing
     }
 
     @Test func aFormIsReadUpToItsFileOrItsHundredthField() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+        let folder = try makeTemporaryDirectory(prefix: "spool")
         defer { try? FileManager.default.removeItem(at: folder) }
         let spool = try Spool(dataFolder: folder, keepInputs: false)
         let boundary = "b0undary"
@@ -105,7 +106,7 @@ import Testing
     }
 
     @Test func aCommittedUploadIsOneFileHoldingItsBytesThenItsEntry() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+        let folder = try makeTemporaryDirectory(prefix: "spool")
         defer { try? FileManager.default.removeItem(at: folder) }
         let spool = try Spool(dataFolder: folder, keepInputs: true)
         let data = Data((0..<50_000).map { UInt8(truncatingIfNeeded: $0 * 13) })
@@ -132,7 +133,7 @@ import Testing
     /// Kept inputs are read rarely (the review page), so they leave the page cache: new uploads
     /// are written into those pages again, not into fresh ones.
     @Test func aKeptInputIsNotLeftInThePageCache() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-spool-\(UUID().uuidString)")
+        let folder = try makeTemporaryDirectory(prefix: "intake-spool")
         defer { try? FileManager.default.removeItem(at: folder) }
         let spool = try Spool(dataFolder: folder, keepInputs: true)
         let data = Data((0..<1_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
@@ -165,7 +166,7 @@ import Testing
     /// A file whose trailer or entry did not all reach the disk is not an entry: it was never
     /// answered, so it is dropped, never read as a shorter upload.
     @Test func anEntryFileCutShortIsDroppedOnStart() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+        let folder = try makeTemporaryDirectory(prefix: "spool")
         defer { try? FileManager.default.removeItem(at: folder) }
         let spool = try Spool(dataFolder: folder, keepInputs: false)
         var committed: [Spool.Entry] = []
@@ -187,7 +188,7 @@ import Testing
     /// rewritten as entry files on start and queued, even when a stop cut an earlier rewrite
     /// short; inputs kept that way are still served.
     @Test func entriesInTheOldTwoFileLayoutAreRewrittenOnStart() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+        let folder = try makeTemporaryDirectory(prefix: "spool")
         defer { try? FileManager.default.removeItem(at: folder) }
         let pending = folder.appendingPathComponent("spool/pending"), inputs = folder.appendingPathComponent("inputs")
         for directory in [pending, inputs] { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }

@@ -1,16 +1,11 @@
 import Foundation
+import IntakeTestSupport
 import IntakeCore
 import Testing
 @testable import IntakeVibration
 
 @Suite("Waveforms in WAV or CSV files beside a sidecar JSON")
 struct WaveformFileTests {
-    static func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("intake-waveform-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     static let sidecar = Data(#"{"device_id":"P-101","sample_rate_hz":12800,"rpm":2950,"unit":"g","axis":"radial"}"#.utf8)
 
     /// A float32 mono WAV of `samples`.
@@ -29,7 +24,7 @@ struct WaveformFileTests {
 
     @Test("A sidecar with a float32 WAV beside it decodes to the WAV's samples and is diagnosed like the JSON alert")
     func floatWAVSidecar() throws {
-        let folder = try Self.folder()
+        let folder = try makeTemporaryDirectory(prefix: "intake-waveform")
         defer { try? FileManager.default.removeItem(at: folder) }
         let simulated = Demo.alert("P-101", .outerRace, seed: 41)
         try Self.sidecar.write(to: folder.appendingPathComponent("alert-1.json"))
@@ -41,7 +36,7 @@ struct WaveformFileTests {
 
     @Test("A 24-bit WAV made by sox is read at full scale")
     func soxWAV() throws {
-        let folder = try Self.folder()
+        let folder = try makeTemporaryDirectory(prefix: "intake-waveform")
         defer { try? FileManager.default.removeItem(at: folder) }
         let wav = folder.appendingPathComponent("tone.wav")
         let sox = Process()
@@ -59,7 +54,7 @@ struct WaveformFileTests {
 
     @Test("A one-column CSV with a header is read; a bad number is reported with its line")
     func csvSidecar() throws {
-        let folder = try Self.folder()
+        let folder = try makeTemporaryDirectory(prefix: "intake-waveform")
         defer { try? FileManager.default.removeItem(at: folder) }
         let simulated = Demo.alert("P-101", .normal, seed: 43)
         let text = "acceleration_g\n" + simulated.samples.map { "\($0)" }.joined(separator: "\n") + "\n"
@@ -96,7 +91,7 @@ struct WaveformFileTests {
 
     @Test("A missing waveform file, a truncated WAV or a rate that disagrees with the sidecar is refused")
     func badWaveformFiles() throws {
-        let folder = try Self.folder()
+        let folder = try makeTemporaryDirectory(prefix: "intake-waveform")
         defer { try? FileManager.default.removeItem(at: folder) }
         func reason(_ name: String) -> String {
             do {
@@ -117,7 +112,7 @@ struct WaveformFileTests {
 
     @Test("In a folder, a waveform file with a sidecar is read through the sidecar, not on its own")
     func collectorPairsSidecars() throws {
-        let folder = try Self.folder()
+        let folder = try makeTemporaryDirectory(prefix: "intake-waveform")
         defer { try? FileManager.default.removeItem(at: folder) }
         for name in ["a.json", "a.wav", "b.csv", "c.txt"] { try Data().write(to: folder.appendingPathComponent(name)) }
         let names = try InputCollector.collect([folder.path]).map { URL(fileURLWithPath: $0.uri).lastPathComponent }

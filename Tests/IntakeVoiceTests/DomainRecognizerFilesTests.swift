@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 import Synchronization
 import Testing
 @testable import IntakeVoice
@@ -8,8 +9,7 @@ import Testing
 /// trip over each other's files.
 @Suite struct DomainRecognizerFilesTests {
     @Test func writersOfTheSameCacheFileAtOnceInOneProcessAllSucceed() throws {
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("intake-recognizer-files-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        let cache = try makeTemporaryDirectory(prefix: "intake-recognizer-files")
         defer { try? FileManager.default.removeItem(at: cache) }
         let file = cache.appendingPathComponent("intake-0123456789abcdef.arpa")
         let text = String(repeating: "-1.2 word -0.3\n", count: 2_000)
@@ -26,8 +26,7 @@ import Testing
     }
 
     @Test func writingANewSetRemovesOtherSetsUnusedForTheLifetimeAndLoadingASetMarksItUsed() throws {
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("intake-recognizer-files-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        let cache = try makeTemporaryDirectory(prefix: "intake-recognizer-files")
         defer { try? FileManager.default.removeItem(at: cache) }
         let manager = FileManager.default
         func write(_ key: String, extensions: [String], daysAgo: Double) throws {

@@ -1,11 +1,11 @@
 import Foundation
+import IntakeTestSupport
 import Testing
 @testable import IntakeVoice
 
 @Suite struct PronunciationDictionaryTests {
     func dictionary(additions: String = "") throws -> PronunciationDictionary {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-pron-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryDirectory(prefix: "intake-pron")
         defer { try? FileManager.default.removeItem(at: folder) }  // the dictionary reads its files at once
         let base = folder.appendingPathComponent("base.dict")
         try """

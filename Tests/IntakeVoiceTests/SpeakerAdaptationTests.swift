@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 import IntakeAlignment
 import IntakeCore
 import Testing
@@ -38,8 +39,7 @@ import Testing
     /// `text` spoken by slt through the deep, muffled channel. `-R`: sox dithers with a fixed
     /// seed, so every run hears the same audio (unseeded, the unadapted count moved between 1 and 2).
     static func distorted(_ text: String) throws -> SpeechAudio {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryDirectory(prefix: "intake-adapt-test")
         defer { try? FileManager.default.removeItem(at: folder) }
         let clean = folder.appendingPathComponent("clean.wav"), heard = folder.appendingPathComponent("heard.wav")
         try Data(VoiceRecognitionTests.speak(text)).write(to: clean)
@@ -115,7 +115,7 @@ import Testing
 
     @Test func aSecondMAPPassAdaptsTheModelTheFirstPassMade() throws {
         let unadapted = Self.unadapted
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-adapt-\(UUID().uuidString)")
+        let folder = try makeTemporaryDirectory(prefix: "intake-adapt")
         defer { try? FileManager.default.removeItem(at: folder) }
         let once = folder.appendingPathComponent("once"), twice = folder.appendingPathComponent("twice")
         let first = try unadapted.speakerAdaptation().adapt(Self.trainingRecordings, method: .map, passes: 1, writingTo: once)

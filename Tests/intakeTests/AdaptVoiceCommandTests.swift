@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 import Testing
 
 /// `intake adapt-voice`, run as a real process on the voice samples and their transcripts.

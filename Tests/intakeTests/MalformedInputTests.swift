@@ -1,6 +1,7 @@
 import Foundation
 import IntakeCore
 import IntakeReview
+import IntakeTestSupport
 import Testing
 
 /// The malformed-input corpus (samples/malformed, written by scripts/make-malformed-samples) in

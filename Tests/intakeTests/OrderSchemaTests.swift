@@ -1,5 +1,6 @@
 import Foundation
 import IntakeCore
+import IntakeTestSupport
 import Testing
 
 /// docs/order.schema.json against what `intake` really emits and what the Swift contract types

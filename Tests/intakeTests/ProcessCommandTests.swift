@@ -1,5 +1,6 @@
 import Foundation
 import IntakeCore
+import IntakeTestSupport
 import Testing
 
 /// Behaviour of the `intake` command line, run as a real process (see Support/IntakeBinary.swift).

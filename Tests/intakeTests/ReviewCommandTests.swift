@@ -1,5 +1,6 @@
 import Foundation
 import IntakeCore
+import IntakeTestSupport
 import Testing
 
 /// The reviewer's command line against a real store: `review`, `sandbox`, `audit`, `deadletters`.

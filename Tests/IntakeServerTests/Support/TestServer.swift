@@ -42,7 +42,7 @@ final class TestServer: @unchecked Sendable {
     ) async throws {
         self.withoutRoutes = withoutRoutes
         self.eventsFile = eventsFile
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-server-\(UUID().uuidString)")
+        let folder = try makeTemporaryDirectory(prefix: "intake-server")
         self.folder = folder
         let pipeline = try PipelineConfiguration.load(Self.repository.appendingPathComponent("pipelines/default.yaml"))
         let store = try OrderStore(path: folder.appendingPathComponent("intake.db").path)

@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTestSupport
 
 /// What one run of the `intake` executable did.
 struct IntakeRun: Sendable, CustomStringConvertible {
@@ -158,14 +159,6 @@ enum IntakeBinary {
             stdout: try Data(contentsOf: stdoutURL),
             stderr: try Data(contentsOf: stderrURL))
     }
-}
-
-/// A new empty folder under the system temporary directory; remove it when done.
-func makeTemporaryDirectory(prefix: String = "intake-tests") throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("\(prefix)-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }
 
 /// Runs that several tests look at, made once per test process.
