@@ -15,11 +15,17 @@ import IntakeCore
 public final class ReviewQueue: Sendable {
     public let store: OrderStore
     public let settings: ReviewSettings
+    /// The SKUs corrections may set (the material master's); nil checks none.
+    public let catalog: SKUCatalog?
     let clock: @Sendable () -> Date
 
-    public init(store: OrderStore, settings: ReviewSettings = ReviewSettings(), clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        store: OrderStore, settings: ReviewSettings = ReviewSettings(), catalog: SKUCatalog? = nil,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.settings = settings
+        self.catalog = catalog
         self.clock = clock
     }
 

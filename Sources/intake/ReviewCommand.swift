@@ -168,10 +168,13 @@ struct ReviewCommand: ParsableCommand {
             discussion: """
                 Paths are relative to the intent: lines[0].quantity, lines[1].sku, party.id, type. \
                 Values are JSON when they parse as JSON (4, null, "12"), else text. lines[N] with N \
-                the number of lines adds a line; setting a line to null removes it.
+                the number of lines adds a line; setting a line to null removes it. A SKU set or \
+                added must be in the pipeline's material master, and the line takes its name \
+                unless the name is set too.
 
                 Examples:
                   intake review correct ID --set 'lines[0].quantity=4' --actor alice
+                  intake review correct ID --set 'lines[0].sku=CAF-1004' --actor alice
                   intake review correct ID --set 'lines[1]=null' --set 'party.id="12"' --actor alice
                   intake review correct ID --json corrected-intent.json --actor alice
                 """)
@@ -197,16 +200,17 @@ struct ReviewCommand: ParsableCommand {
 
         func run() throws {
             let file = json
-            let record = try queue.openQueue().correct(id, actor: actor.value, reason: reason) { intent in
+            let opened = try queue.openQueue()
+            let record = try opened.correct(id, actor: actor.value, reason: reason) { intent in
                 if let file {
                     let data = try Data(contentsOf: URL(fileURLWithPath: file))
                     let document: JSONValue
                     do { document = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
                         throw ReviewError.invalidCorrection("\(file) is not JSON")
                     }
-                    return try IntentCorrection(before: intent, corrected: document)
+                    return try IntentCorrection(before: intent, corrected: document, catalog: opened.catalog)
                 }
-                return try IntentCorrection(intent: intent, assignments: assignments)
+                return try IntentCorrection(intent: intent, assignments: assignments, catalog: opened.catalog)
             }
             print("\(record.id) \(record.status.rawValue) (corrected)")
         }

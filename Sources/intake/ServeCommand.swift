@@ -66,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         IntakeServer.bootstrapMetrics()
         let pipeline = try master.loadConfiguration()
         let masterData = try master.loadMasterData(for: pipeline)
-        let queue = try store.openQueue(pipeline)
+        let queue = try store.openQueue(pipeline, materials: masterData.materials)
         var settings = try ServerConfiguration(pipeline: pipeline, storeFolder: queue.store.folder)
         if let host { settings.host = host }
         if let port { settings.port = port }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IntakeAlignment
 import IntakeCore
 import IntakeReview
 
@@ -11,12 +12,15 @@ struct StoreOptions: ParsableArguments {
         valueName: "path|url"))
     var db: String?
 
-    /// Opens the store and the review queue with the pipeline's `review:` settings.
-    func openQueue(_ configuration: PipelineConfiguration?) throws -> ReviewQueue {
+    /// Opens the store and the review queue with the pipeline's `review:` settings, and the SKUs
+    /// of `materials` (default: the pipeline's material master) for checking corrections.
+    func openQueue(_ configuration: PipelineConfiguration?, materials: MaterialMaster? = nil) throws -> ReviewQueue {
         let location = db ?? ProcessInfo.processInfo.environment["INTAKE_DB"].flatMap { $0.isEmpty ? nil : $0 }
             ?? configuration?.storeURL ?? configuration?.storePath?.path ?? "intake-data/intake.db"
         let store = try OrderStore.open(location, busyTimeout: configuration?.storeBusyTimeout ?? 5)
-        return ReviewQueue(store: store, settings: try ReviewSettings(node: configuration?.review))
+        let master = try materials ?? configuration?.materials.map(MaterialMaster.load)
+        let catalog = master.map { SKUCatalog($0.materials.map { ($0.sku, $0.name) }) }
+        return ReviewQueue(store: store, settings: try ReviewSettings(node: configuration?.review), catalog: catalog)
     }
 }
 

@@ -83,6 +83,32 @@ struct ReviewActionTests {
         #expect(message(["lines[0].quantity=0.5"]) == "accepted", "half a unit (0.5 kg) is a quantity")
     }
 
+    @Test("With the material master's SKUs, a SKU set or added must be one of them and brings its name")
+    func correctedSKUsAreCheckedAgainstTheCatalog() throws {
+        let catalog = SKUCatalog([("CAF-1001", "Iced Americano"), ("CAF-1034", "Butter Croissant")])
+        var record = makeRecord(1)
+        record.intent.lines.append(OrderLine(sku: "OLD-9", name: "Retired Mug", text: "mug", quantity: 1, confidence: 1))
+        let intent = record.intent
+        func correct(_ assignments: [String]) throws -> IntentCorrection {
+            try IntentCorrection(intent: intent, assignments: assignments, catalog: catalog)
+        }
+        #expect(throws: ReviewError.invalidCorrection(
+            "lines[0].sku NOPE-1 is not in the material master; use one of its SKUs (the pipeline's master.materials file)")) {
+            try correct(["lines[0].sku=NOPE-1"])
+        }
+        // Typed in lower case: the master's spelling, and its name rather than the old line's.
+        let croissant = try correct(["lines[0].sku=caf-1034"])
+        #expect(croissant.after.lines[0].sku == "CAF-1034" && croissant.after.lines[0].name == "Butter Croissant")
+        #expect(croissant.changes.map(\.path) == ["lines[0].name", "lines[0].sku"])
+        // A name set with the SKU is the reviewer's.
+        #expect(try correct(["lines[0].sku=CAF-1034", "lines[0].name=\"Croissant, butter\""]).after.lines[0].name == "Croissant, butter")
+        // A SKU the order already had passes, where it is and when a removal moves it up.
+        #expect(try correct(["lines[1].quantity=2"]).after.lines[1].sku == "OLD-9")
+        #expect(try correct(["lines[0]=null"]).after.lines.map(\.sku) == ["OLD-9"])
+        // Without a catalog nothing is checked (a queue opened with no master data).
+        #expect(try IntentCorrection(intent: intent, assignments: ["lines[0].sku=NOPE-1"]).after.lines[0].sku == "NOPE-1")
+    }
+
     @Test("Lines can be added and removed by path")
     func addAndRemoveLines() throws {
         let intent = makeRecord(1).intent

@@ -36,6 +36,19 @@ import Testing
         try await server.stop()
     }
 
+    @Test func aCorrectionToASKUTheMasterLacksIs422AndTheOrderWaits() async throws {
+        let server = try await TestServer()
+        let id = try await submit("store 12: 3 butter croissants", to: server)
+        let typo = try await server.post("/v1/orders/\(id)/correct", token: server.reviewer, json: ["set": ["lines[0].sku": "CAF-10344"]])
+        #expect(typo.status == 422, "\(typo.text)")
+        #expect(typo.text.contains("CAF-10344 is not in the material master"))
+        #expect(try server.queue.detail(id).record.status == .pendingReview)
+        let right = try await server.post("/v1/orders/\(id)/correct", token: server.reviewer, json: ["set": ["lines[0].sku": "CAF-1004"]])
+        #expect(right.status == 200, "\(right.text)")
+        #expect(try server.queue.detail(id).record.intent.lines[0].name == "Iced Americano")
+        try await server.stop()
+    }
+
     @Test func aListLimitThatIsNotAWholeNumberFrom1To5000Is400() async throws {
         let server = try await TestServer()
         _ = try await submit("store 12: 3 iced americano", to: server)

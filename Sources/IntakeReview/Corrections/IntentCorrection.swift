@@ -17,7 +17,8 @@ public struct IntentCorrection: Sendable {
 
     /// Applies `path=value` assignments. Paths are relative to the intent (`intent.` may be
     /// written); `[n]` indexes arrays, `[count]` appends, and `null` on an element removes it.
-    public init(intent: OrderIntent, assignments: [String]) throws {
+    /// With a `catalog`, a SKU set or added must be one of it (see `init(before:corrected:catalog:)`).
+    public init(intent: OrderIntent, assignments: [String], catalog: SKUCatalog? = nil) throws {
         var document = try JSONValue(encoding: intent)
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "=") else {
@@ -28,18 +29,23 @@ public struct IntentCorrection: Sendable {
             let steps = try Self.parse(path: path)
             document = try Self.set(value, at: steps[...], in: document, path: path)
         }
-        try self.init(before: intent, corrected: document)
+        try self.init(before: intent, corrected: document, catalog: catalog)
     }
 
-    /// Replaces the intent with a whole corrected one (`--json FILE`).
-    public init(before: OrderIntent, corrected document: JSONValue) throws {
+    /// Replaces the intent with a whole corrected one (`--json FILE`). With a `catalog`, a line
+    /// whose SKU is new or changed must name one of its SKUs, and takes that SKU's name unless
+    /// the correction also set the name.
+    public init(before: OrderIntent, corrected document: JSONValue, catalog: SKUCatalog? = nil) throws {
         self.before = before
+        var after: OrderIntent
         do {
             after = try document.decode(OrderIntent.self)
         } catch let error as DecodingError {
             throw ReviewError.invalidCorrection("the corrected intent does not fit the order contract: \(Self.describe(error))")
         }
         try Self.checkValues(after)
+        if let catalog { try Self.checkSKUs(&after, before: before, catalog: catalog) }
+        self.after = after
         changes = Self.diff(try JSONValue(encoding: before), try JSONValue(encoding: after), path: "")
         if changes.isEmpty { throw ReviewError.invalidCorrection("nothing changed; use `intake review approve` to accept the order as it is") }
     }
@@ -62,6 +68,25 @@ public struct IntentCorrection: Sendable {
             if let price = line.unitPrice, price < 0 { throw refuse("lines[\(index)].unit_price must be 0 or more (it is \(price))") }
             guard (0...1).contains(line.confidence) else {
                 throw refuse("lines[\(index)].confidence must be from 0 to 1 (it is \(line.confidence))")
+            }
+        }
+    }
+
+    /// A SKU typed by a reviewer that the master lacks would be approved and sent on as an
+    /// item nobody stocks; one that is right would keep the old product's name beside it.
+    static func checkSKUs(_ intent: inout OrderIntent, before: OrderIntent, catalog: SKUCatalog) throws {
+        for index in intent.lines.indices {
+            guard let sku = intent.lines[index].sku else { continue }
+            let previous = before.lines.indices.contains(index) ? before.lines[index] : nil
+            // Unchanged, or a line moved up by the removal of one before it.
+            if previous?.sku == sku || before.lines.contains(where: { $0.sku == sku }) { continue }
+            guard let material = catalog.material(sku) else {
+                throw ReviewError.invalidCorrection(
+                    "lines[\(index)].sku \(sku) is not in the material master; use one of its SKUs (the pipeline's master.materials file)")
+            }
+            intent.lines[index].sku = material.sku
+            if intent.lines[index].name == nil || intent.lines[index].name == previous?.name {
+                intent.lines[index].name = material.name
             }
         }
     }

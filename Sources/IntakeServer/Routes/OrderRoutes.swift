@@ -89,9 +89,9 @@ struct OrderRoutes {
                 throw APIError.badRequest("send either `set` (paths and values) or `intent` (the whole corrected intent)")
             }
             let record = try queue.correct(try context.parameters.require("id"), actor: actor, reason: body.reason) { intent in
-                if let corrected = body.intent { return try IntentCorrection(before: intent, corrected: corrected) }
+                if let corrected = body.intent { return try IntentCorrection(before: intent, corrected: corrected, catalog: queue.catalog) }
                 let assignments = (body.set ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.description)" }
-                return try IntentCorrection(intent: intent, assignments: assignments)
+                return try IntentCorrection(intent: intent, assignments: assignments, catalog: queue.catalog)
             }
             return try JSONBody.response(record)
         }

@@ -45,8 +45,10 @@ final class TestServer: @unchecked Sendable {
         let folder = try makeTemporaryDirectory(prefix: "intake-server")
         self.folder = folder
         let pipeline = try PipelineConfiguration.load(Self.repository.appendingPathComponent("pipelines/default.yaml"))
-        let store = try OrderStore(path: folder.appendingPathComponent("intake.db").path)
-        queue = ReviewQueue(store: store, settings: try ReviewSettings(node: pipeline.review))
+        // Opened as `intake serve` opens it: the pipeline's review settings and the master's SKUs.
+        queue = try StoreOptions.parse(["--db", folder.appendingPathComponent("intake.db").path])
+            .openQueue(pipeline, materials: try Self.masterData().materials)
+        let store = queue.store
         var configuration = ServerConfiguration(dataFolder: folder.appendingPathComponent("server"))
         configuration.port = 0
         configuration.watchFolders = watch.map { folder.appendingPathComponent($0) }
