@@ -66,7 +66,7 @@ struct OCRCommand: ParsableCommand {
         for file in files {
             do {
                 let started = DispatchTime.now()
-                let document = try reader.read(try decode.decoder.decode(try Data(contentsOf: URL(fileURLWithPath: file))))
+                let document = try reader.read(try decode.decoder.decode(try InputCollector.read(file)))
                 let orders = extract.extractor.extractAll(document).map { ($0, extract.aligner.align($0, notes: document.notes)) }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
                 print(json ? try jsonLine(file, document, orders.map(\.1)) : report(file, document, orders, seconds))

@@ -71,7 +71,7 @@ struct TranscribeCommand: ParsableCommand {
         var failures = 0
         for file in files {
             do {
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+                let bytes = try InputCollector.read(file)
                 let audio = try sampleRate.map { try WAVDecoder.decodeRaw(bytes, sampleRate: $0) } ?? WAVDecoder.decode(bytes)
                 let started = DispatchTime.now()
                 let transcript = try custom?.transcribe(audio) ?? stage!.transcribe(audio, worker: 0)

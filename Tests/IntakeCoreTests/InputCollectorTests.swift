@@ -40,6 +40,22 @@ struct InputCollectorTests {
         #expect(try inputs.map { String(decoding: try $0.load(), as: UTF8.self) } == ["2 butter croissants"])
     }
 
+    @Test func aFolderOrAMissingFileNamedToReadGetsAPlainReason() throws {
+        let root = try makeTemporaryDirectory(prefix: "intake-inputs")
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(throws: InputFailure(code: "unreadable_input", message: "it is a folder, not a file; name the files in it")) {
+            try InputCollector.read(root.path)
+        }
+        let missing = root.appendingPathComponent("gone.wav").path
+        let error = try #require(throws: (any Error).self) { try InputCollector.read(missing) }
+        #expect(error.intakeCode == "unreadable_input")
+        #expect(!error.intakeMessage.contains("Domain="), "no NSError dump: \(error.intakeMessage)")
+        // Foundation's own file errors read as their description too.
+        let cocoa = try #require(throws: CocoaError.self) { try Data(contentsOf: URL(fileURLWithPath: missing)) }
+        #expect(cocoa.intakeCode == "unreadable_input")
+        #expect(!cocoa.intakeMessage.contains("Domain=") && !cocoa.intakeMessage.isEmpty, "\(cocoa.intakeMessage)")
+    }
+
     @Test func aStreamThatDoesNotEndIsCutAtTheLimit() throws {
         let zero = try #require(FileHandle(forReadingAtPath: "/dev/zero"))
         defer { try? zero.close() }

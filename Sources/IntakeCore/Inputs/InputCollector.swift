@@ -83,9 +83,13 @@ public enum InputCollector {
 
     /// A regular file whole; a pipe or device (`intake process <(command)`, a FIFO) as a
     /// stream, up to `maximumStreamBytes` (`Data(contentsOf:)` refuses them).
-    static func read(_ path: String) throws -> Data {
+    public static func read(_ path: String) throws -> Data {
         let url = URL(fileURLWithPath: path)
         if isRegularFile(url) { return try Data(contentsOf: url) }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw InputFailure(code: "unreadable_input", message: "it is a folder, not a file; name the files in it")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw InputFailure(code: "unreadable_input", message: "cannot open it for reading")
         }

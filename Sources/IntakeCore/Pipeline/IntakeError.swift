@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error with a stable machine-readable code (`snake_case`) and a message that says what
 /// went wrong and what to do. Dead letters and `failed` records carry both.
 public protocol IntakeError: Error, CustomStringConvertible {
@@ -19,7 +21,17 @@ public struct InputFailure: IntakeError, Equatable {
 
 extension Error {
     /// The code a dead letter records for this error.
-    public var intakeCode: String { (self as? any IntakeError)?.code ?? "stage_error" }
-    /// The message a dead letter records for this error.
-    public var intakeMessage: String { (self as? any IntakeError)?.description ?? String(describing: self) }
+    public var intakeCode: String {
+        if let error = self as? any IntakeError { return error.code }
+        if let error = self as? CocoaError, error.isFileError { return "unreadable_input" }
+        return "stage_error"
+    }
+
+    /// The message a dead letter records for this error. Foundation's file errors say theirs
+    /// ("The file doesn’t exist."), not the dump of an `NSError`'s domain and user info.
+    public var intakeMessage: String {
+        if let error = self as? any IntakeError { return error.description }
+        if let error = self as? CocoaError { return error.localizedDescription }
+        return String(describing: self)
+    }
 }
