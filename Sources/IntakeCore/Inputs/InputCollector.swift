@@ -87,9 +87,10 @@ public enum InputCollector {
         let url = URL(fileURLWithPath: path)
         if isRegularFile(url) { return try Data(contentsOf: url) }
         var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw InputFailure(code: "unreadable_input", message: "it is a folder, not a file; name the files in it")
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw InputFailure(code: "unreadable_input", message: "no such file or directory")
         }
+        if isFolder.boolValue { throw InputFailure(code: "unreadable_input", message: "it is a folder, not a file; name the files in it") }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw InputFailure(code: "unreadable_input", message: "cannot open it for reading")
         }
