@@ -36,7 +36,8 @@ public struct StoredDeadLetter: Codable, Sendable {
 extension ReviewQueue: DeadLetterStore {
     public func store(_ letter: DeadLetter) throws {
         let at = Timestamp.string(letter.failedAt)
-        // Read before the transaction; a companion that cannot be read (gone already) is left out.
+        // Read before the transaction; a companion that cannot be read (gone already, or over
+        // the input size limit: an SQLite binding takes at most 2 GiB) is left out.
         let files = letter.input.companions.compactMap { file in (try? file.load()).map { (file.name, $0) } }
         try store.write { db in
             try db.execute(

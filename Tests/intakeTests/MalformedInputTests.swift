@@ -58,4 +58,28 @@ struct MalformedInputTests {
             #expect(record.status != .failed && !record.intent.lines.isEmpty, "\(path): \(record.status)")
         }
     }
+
+    @Test("A file over the input limit (3 GiB, sparse) fails as input_too_large without being read; the files beside it still become orders")
+    func aFileOverTheInputLimitIsRefusedBeforeItIsRead() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        let huge = inbox.appendingPathComponent("scan.png")
+        #expect(FileManager.default.createFile(atPath: huge.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: 3 << 30)  // sparse: no disk, and read whole it was 3 GiB of memory
+        try handle.close()
+        try Data("3 butter croissants".utf8).write(to: inbox.appendingPathComponent("order.txt"))
+
+        // It crashed: the dead letter's bytes went to an SQLite binding that takes at most 2 GiB.
+        let run = try ProcessCommandTests.process([inbox.path], storeIn: folder)
+        #expect(run.status == 0, "\(run)")
+        let records = try ProcessCommandTests.records(of: run)
+        let failed = try #require(records.first { $0.source.uri == huge.path })
+        #expect(failed.status == .failed)
+        #expect(failed.error?.code == "input_too_large")
+        #expect(failed.error?.message.contains("3221225472 bytes") == true, "\(String(describing: failed.error))")
+        #expect(records.contains { $0.source.uri.hasSuffix("order.txt") && $0.status == .pendingReview })
+    }
 }

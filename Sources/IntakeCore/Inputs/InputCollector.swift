@@ -71,9 +71,20 @@ public enum InputCollector {
             load: { try read(path) })
     }
 
-    /// At most this many bytes are read from a pipe, a device or standard input, whose length
-    /// is not known before reading (`/dev/zero` would fill the memory).
-    public static let maximumStreamBytes = 1 << 30
+    /// The largest input read, from a file (refused by its size, before reading) or from a pipe,
+    /// a device or standard input (refused once it has sent more; `/dev/zero` would fill the
+    /// memory). An order fits in far less; a 3 GB file crashed the dead-letter store, whose
+    /// SQLite binding takes at most 2 GiB.
+    public static let maximumInputBytes = 1 << 30
+
+    /// Refuses a regular file over `maximumInputBytes` by its size, before it is read.
+    public static func checkSize(_ url: URL) throws {
+        let bytes = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+        guard bytes > maximumInputBytes else { return }
+        throw InputFailure(
+            code: "input_too_large",
+            message: "\(url.lastPathComponent) is \(bytes) bytes, more than intake reads (\(maximumInputBytes)); an order fits in far less")
+    }
 
     /// True for a regular file or a link to one; false for folders, pipes and devices, which a
     /// folder walk passes over (a link to `/dev/zero` would never end).
@@ -82,10 +93,13 @@ public enum InputCollector {
     }
 
     /// A regular file whole; a pipe or device (`intake process <(command)`, a FIFO) as a
-    /// stream, up to `maximumStreamBytes` (`Data(contentsOf:)` refuses them).
+    /// stream, up to `maximumInputBytes` (`Data(contentsOf:)` refuses them).
     public static func read(_ path: String) throws -> Data {
         let url = URL(fileURLWithPath: path)
-        if isRegularFile(url) { return try Data(contentsOf: url) }
+        if isRegularFile(url) {
+            try checkSize(url)
+            return try Data(contentsOf: url)
+        }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw InputFailure(code: "unreadable_input", message: "no such file or directory")
@@ -98,7 +112,7 @@ public enum InputCollector {
         return try readStream(handle, name: path)
     }
 
-    static func readStream(_ handle: FileHandle, name: String, limit: Int = maximumStreamBytes) throws -> Data {
+    static func readStream(_ handle: FileHandle, name: String, limit: Int = maximumInputBytes) throws -> Data {
         var data = Data()
         while let chunk = try handle.read(upToCount: min(1 << 20, limit + 1)), !chunk.isEmpty {
             data.append(chunk)

@@ -67,10 +67,14 @@ public struct CompanionFile: Sendable {
     public let path: String
     public let load: @Sendable () throws -> Data
 
-    /// The file at `path`, read (memory-mapped) when asked for.
+    /// The file at `path`, read (memory-mapped) when asked for, up to `InputCollector.maximumInputBytes`.
     public init(path: String) {
         self.path = path
-        self.load = { try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
+        self.load = {
+            let url = URL(fileURLWithPath: path)
+            try InputCollector.checkSize(url)
+            return try Data(contentsOf: url, options: .alwaysMapped)
+        }
     }
 
     /// A file whose bytes are already in hand (kept with a dead letter).

@@ -92,7 +92,7 @@ final class WatchFolder: Service {
     }
 
     private func submit(_ url: URL, companions: [URL]) {
-        let input = PipelineInput(uri: url.path, companions: companions.map { CompanionFile(path: $0.path) }) { try Data(contentsOf: url) }
+        let input = PipelineInput(uri: url.path, companions: companions.map { CompanionFile(path: $0.path) }) { try InputCollector.read(url.path) }
         let identity: String
         do {
             identity = try input.identity(of: try Data(contentsOf: url, options: .alwaysMapped))
