@@ -85,7 +85,7 @@ extension APIError {
             self = .badRequest("the JSON body does not match: \(Self.describe(error))")
         case let error as HTTPParserError:
             // Met while the body streams in (a bad chunk size): the client's fault, not ours.
-            self = .badRequest("the request is malformed HTTP (\(error)); check the client's chunked encoding")
+            self = .badRequest("the request is malformed HTTP (\(error)); check the client (its chunked encoding, if it sends chunks)")
         default:
             self.init(status: .internalServerError, code: error.intakeCode, message: error.intakeMessage)
         }
