@@ -15,6 +15,7 @@ public enum DocumentError: IntakeError, Equatable {
     case ocrUnavailable(String)
     /// The stage's deadline passed with pages still to read (`read` of `pages`).
     case pastDeadline(read: Int, pages: Int)
+    case noOrderFound(pages: Int, words: Int)
 
     public var code: String {
         switch self {
@@ -28,6 +29,7 @@ public enum DocumentError: IntakeError, Equatable {
         case .rasterizerFailed: "pdf_rasterizer_failed"
         case .ocrUnavailable: "ocr_unavailable"
         case .pastDeadline: "timeout"
+        case .noOrderFound: "no_order_found"
         }
     }
 
@@ -50,6 +52,8 @@ public enum DocumentError: IntakeError, Equatable {
         case let .rasterizerFailed(reason):
             "the PDF could not be rasterised: \(reason); install poppler-utils or send the scan as TIFF"
         case let .ocrUnavailable(reason): "the OCR engine could not start: \(reason)"
+        case let .noOrderFound(pages, words):
+            "no purchase order was read: no header field and no line item on \(pages) page(s), \(words) word(s) read in all; scan it again upright, in focus, at 200–300 dpi"
         case let .pastDeadline(read, pages):
             "reading stopped after \(read) of \(pages) pages: the stage's time ran out; raise document.read's `timeout` (per page)"
         }

@@ -132,6 +132,29 @@ struct PurchaseOrderReadingTests {
         #expect(throws: DocumentError.pastDeadline(read: 0, pages: 3)) { try DocumentReader().read(document, until: .now()) }
     }
 
+    @Test func aScanWithNothingOfAnOrderOnItFailsAtExtractionWithItsReason() throws {
+        let printed = try PurchaseOrderRenderer().render(DocumentFixture.spec(.plain, items: 3), font: "DejaVu-Sans")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("intake-unreadable-\(UUID().uuidString).png")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try printed.write(to: file)
+        let stage = DocumentExtractStage(
+            extractor: PurchaseOrderExtractor(templates: DocumentFixture.templates), aligner: PurchaseOrderAligner(master: DocumentFixture.master))
+        func extract(_ bytes: Data) throws -> OrderDraft {
+            try stage.process(try DocumentReader().read(try DocumentDecoder().decode(bytes)), context: StageContext(
+                stage: "document.extract", worker: 0, orderID: "ord_test", input: ReceivedInput(uri: "scan.png", bytes: bytes),
+                deadline: .distantFuture, logger: .init(label: "test")))
+        }
+        // Out of focus, and shrunk to 255 pixels wide (about 30 dpi): each was an empty order
+        // sent to review at confidence 0.
+        for arguments in [["-blur", "0x12"], ["-resize", "10%"]] {
+            let unreadable = try DocumentFixture.imageMagick([file.path] + arguments + ["png:-"])
+            let error = #expect(throws: DocumentError.self, "\(arguments)") { try extract(unreadable) }
+            #expect(error?.code == "no_order_found")
+            #expect(error?.description.contains("in focus, at 200–300 dpi") == true)
+        }
+        #expect(try extract(printed).intent.lines.count == 3)
+    }
+
     @Test func aBlankScanFailsWithItsReason() throws {
         let white = try PurchaseOrderRenderer().blankPage()
         #expect(throws: DocumentError.blankDocument(pages: 1)) { try DocumentFixture.read(white) }

@@ -98,7 +98,13 @@ public struct DocumentExtractStage: Stage {
     /// One draft per purchase order in the document; a stack of several makes the first draft
     /// carry the others (`otherOrders`), each recorded as an order of its own.
     public func process(_ document: ReadDocument, context: StageContext) throws -> OrderDraft {
-        var drafts = extractor.extractAll(document).map { aligner.align($0, notes: document.notes) }
+        let orders = extractor.extractAll(document)
+        // Nothing of an order anywhere (a blurred, tiny or wrong page): in review it would be an
+        // empty order; failed, its reason reaches whoever scanned it (a watch folder's failed/).
+        guard orders.contains(where: { !$0.header.isEmpty || !$0.items.isEmpty }) else {
+            throw DocumentError.noOrderFound(pages: document.pages.count, words: document.pages.map(\.words.count).reduce(0, +))
+        }
+        var drafts = orders.map { aligner.align($0, notes: document.notes) }
         var first = drafts.removeFirst()
         first.otherOrders = drafts
         return first
