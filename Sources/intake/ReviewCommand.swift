@@ -200,7 +200,7 @@ struct ReviewCommand: ParsableCommand {
 
         func run() throws {
             let file = json
-            let opened = try queue.openQueue()
+            let opened = try queue.openQueueCheckingSKUs()
             let record = try opened.correct(id, actor: actor.value, reason: reason) { intent in
                 if let file {
                     let data = try Data(contentsOf: URL(fileURLWithPath: file))

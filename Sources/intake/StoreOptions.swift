@@ -12,14 +12,13 @@ struct StoreOptions: ParsableArguments {
         valueName: "path|url"))
     var db: String?
 
-    /// Opens the store and the review queue with the pipeline's `review:` settings, and the SKUs
-    /// of `materials` (default: the pipeline's material master) for checking corrections.
+    /// Opens the store and the review queue with the pipeline's `review:` settings; with
+    /// `materials`, corrections are checked against its SKUs (only commands that correct pass it).
     func openQueue(_ configuration: PipelineConfiguration?, materials: MaterialMaster? = nil) throws -> ReviewQueue {
         let location = db ?? ProcessInfo.processInfo.environment["INTAKE_DB"].flatMap { $0.isEmpty ? nil : $0 }
             ?? configuration?.storeURL ?? configuration?.storePath?.path ?? "intake-data/intake.db"
         let store = try OrderStore.open(location, busyTimeout: configuration?.storeBusyTimeout ?? 5)
-        let master = try materials ?? configuration?.materials.map(MaterialMaster.load)
-        let catalog = master.map { SKUCatalog($0.materials.map { ($0.sku, $0.name) }) }
+        let catalog = materials.map { SKUCatalog($0.materials.map { ($0.sku, $0.name) }) }
         return ReviewQueue(store: store, settings: try ReviewSettings(node: configuration?.review), catalog: catalog)
     }
 }
@@ -39,6 +38,12 @@ struct QueueOptions: ParsableArguments {
 
     func openQueue() throws -> ReviewQueue {
         try store.openQueue(configuration())
+    }
+
+    /// The queue with the pipeline's material master, for checking the SKUs of corrections.
+    func openQueueCheckingSKUs() throws -> ReviewQueue {
+        let configuration = try configuration()
+        return try store.openQueue(configuration, materials: try configuration?.materials.map(MaterialMaster.load))
     }
 }
 

@@ -32,6 +32,9 @@ struct ReviewCommandTests {
         let refused = try intake(["review", "approve", ids[0], "--actor", "bob"], in: folder)
         #expect(refused.status == 1 && refused.stderrText.contains("claimed by alice"), "\(refused)")
 
+        // A SKU the pipeline's material master lacks is refused, and the order still waits.
+        let unknown = try intake(["review", "correct", ids[0], "--set", "lines[0].sku=NOPE-1", "--actor", "alice"], in: folder)
+        #expect(unknown.status == 1 && unknown.stderrText.contains("NOPE-1 is not in the material master"), "\(unknown)")
         let corrected = try intake(["review", "correct", ids[0], "--set", "lines[0].quantity=40", "--actor", "alice"], in: folder)
         #expect(corrected.status == 0, "\(corrected)")
         let approved = try intake(["review", "approve"] + Array(ids[1...3]) + ["--actor", "alice"], in: folder)
