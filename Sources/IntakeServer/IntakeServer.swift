@@ -146,6 +146,6 @@ struct OutboxService: Service {
     }
 
     private func pass() {
-        do { try relay.deliverDue() } catch { Logger(label: "intake.outbox").error("outbox relay pass failed: \(error)") }
+        do { try relay.deliverDue() } catch { Logger(label: "intake.outbox").error("outbox relay pass failed: \(error.intakeMessage)") }
     }
 }

@@ -83,7 +83,7 @@ struct PipelineRun {
         let signals = StopSignals { pipeline.stop() }
         let summary = pipeline.run(inputs)
         withExtendedLifetime(signals) {}
-        progress.finish(summary, created: sink.created)
+        progress.finish(summary, created: sink.created, existing: sink.existing)
         if !eventSinks.isEmpty {
             do {
                 let reports = try OutboxRelay(store: queue.store, sinks: eventSinks).deliverDue()
@@ -91,7 +91,7 @@ struct PipelineRun {
                     Logger(label: "intake").warning("events for \(name): \(report.delivered) delivered, \(report.pending) waiting for a retry (`intake events relay`), \(report.failed) undeliverable")
                 }
             } catch {
-                Logger(label: "intake").warning("events not delivered yet (they stay in the outbox): \(error)")
+                Logger(label: "intake").warning("events not delivered yet (they stay in the outbox): \(error.intakeMessage)")
             }
         }
         if let error = summary.sinkError {

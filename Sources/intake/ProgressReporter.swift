@@ -48,12 +48,15 @@ final class ProgressReporter: Sendable {
             + "] \(done)/\(total)  \(String(format: "%.0f", rate))/s  \(failed) failed "
     }
 
-    func finish(_ summary: PipelineSummary, created: Int) {
+    /// `created` and `existing` count what the store took (new orders, and orders a re-run found
+    /// stored); `summary.written` counts records written out, fewer when writing them failed.
+    func finish(_ summary: PipelineSummary, created: Int, existing: Int) {
         guard summarizes else { return }
         var text = drawsBar ? "\n" : ""  // end the bar's line
         let statuses = summary.statusList
         text += "intake: \(summary.written) records (\(statuses.isEmpty ? "none" : statuses)) in \(String(format: "%.2f", summary.seconds)) s"
-        text += "; \(created) new, \(summary.written - created) already stored"
+        text += "; \(created) new, \(existing) already stored"
+        if summary.unwritten > 0 { text += "; \(summary.unwritten) records not written" }
         if summary.stopped { text += "; stopped, \(summary.notStarted.count) inputs not started" }
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

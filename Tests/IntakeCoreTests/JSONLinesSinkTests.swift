@@ -38,4 +38,17 @@ struct JSONLinesSinkTests {
             (error as? InputFailure)?.code == "output_unwritable" && "\(error)".contains("No such file")
         }
     }
+
+    @Test("A write to a full disk throws output_unwritable naming the file and the system's reason")
+    func fullDisk() throws {
+        // /dev/full answers every write with ENOSPC, as a full disk does.
+        let sink = try JSONLinesSink(url: URL(fileURLWithPath: "/dev/full"))
+        #expect {
+            try sink.write(batch: [Self.record(1)])
+        } throws: { error in
+            let message = "\(error)"
+            return (error as? InputFailure)?.code == "output_unwritable" && message.contains("/dev/full")
+                && message.contains("No space left on device") && !message.contains("NSCocoaErrorDomain")
+        }
+    }
 }

@@ -329,6 +329,30 @@ struct ProcessCommandTests {
             == ["courier-store12.txt", "transformer-t3-low-oil-refill.txt"])
     }
 
+    @Test("--out on a full disk exits 1 naming the file and the reason, counts what was stored; the next run writes every order once")
+    func outOnAFullDisk() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("intake.db").path
+        let full = try IntakeBinary.run(["process", "--no-events", "--db", db, "--out", "/dev/full", "samples/messages"])
+        #expect(full.status == 1, "\(full)")
+        #expect(full.stderrText.contains("cannot write to /dev/full (No space left on device)"), "\(full)")
+        #expect(full.stderrText.contains("records not written"), "\(full)")
+        #expect(!full.stderrText.contains(", -"), "no negative count in the summary: \(full)")
+        let summary = try #require(full.stderrText.split(separator: "\n").first { $0.hasPrefix("intake: ") }, "\(full)")
+        let stored = try #require(Int(summary.firstMatch(of: /(\d+) new/)?.output.1 ?? ""), "\(summary)")
+        #expect(summary.contains("\(stored) new, 0 already stored"), "\(summary)")
+
+        let out = folder.appendingPathComponent("orders.jsonl")
+        let again = try IntakeBinary.run(["process", "--no-events", "--db", db, "--out", out.path, "samples/messages"])
+        #expect(again.status == 0, "\(again)")
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: IntakeBinary.packageFile("samples/messages").path).count
+        #expect(again.stderrText.contains("\(inputs - stored) new, \(stored) already stored"), "\(again)")
+        let lines = try Data(contentsOf: out).split(separator: 0x0A).filter { !$0.isEmpty }
+        let ids = try lines.map { try OrderRecordCoding.decoder().decode(OrderRecord.self, from: Data($0)).id }
+        #expect(ids.count == inputs && Set(ids).count == inputs)
+    }
+
     // MARK: - Usage and configuration errors: exit status 2
 
     @Test("A nonexistent input path exits 2, names the path and prints no records")

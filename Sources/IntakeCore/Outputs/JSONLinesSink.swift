@@ -5,6 +5,8 @@ import Foundation
 public final class JSONLinesSink: OrderSink, @unchecked Sendable {
     // @unchecked: the pipeline calls `write` from its one sink thread only.
     private let handle: FileHandle
+    /// The path written to, or "standard output": write errors name it.
+    private let destination: String
     private let closeWhenDone: Bool
     private let encoder = OrderRecordCoding.encoder()
     private let onWrite: (@Sendable (OrderRecord) -> Void)?
@@ -12,6 +14,7 @@ public final class JSONLinesSink: OrderSink, @unchecked Sendable {
     /// Writes to an open handle (stdout by default).
     public init(handle: FileHandle = .standardOutput, onWrite: (@Sendable (OrderRecord) -> Void)? = nil) {
         self.handle = handle
+        self.destination = handle === FileHandle.standardOutput ? "standard output" : "file descriptor \(handle.fileDescriptor)"
         self.closeWhenDone = false
         self.onWrite = onWrite
     }
@@ -27,6 +30,7 @@ public final class JSONLinesSink: OrderSink, @unchecked Sendable {
                 message: "cannot create \(url.path) (\(String(cString: strerror(errno)))); check the folder exists and is writable")
         }
         self.handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        self.destination = url.path
         self.closeWhenDone = true
         self.onWrite = onWrite
     }
@@ -34,15 +38,27 @@ public final class JSONLinesSink: OrderSink, @unchecked Sendable {
     public func write(_ record: OrderRecord) throws {
         var line = try encoder.encode(record)
         line.append(0x0A)
-        try handle.write(contentsOf: line)
+        do { try handle.write(contentsOf: line) } catch { throw unwritable(error) }
         onWrite?(record)
     }
 
     public func finish() throws {
         if closeWhenDone {
-            try handle.synchronize()
-            try handle.close()
+            do {
+                try handle.synchronize()
+                try handle.close()
+            } catch {
+                throw unwritable(error)
+            }
         }
+    }
+
+    /// Foundation says "There isn’t enough space." without naming the file; this names it.
+    private func unwritable(_ error: any Error) -> InputFailure {
+        InputFailure(
+            code: "output_unwritable",
+            message: "cannot write to \(destination) (\(error.intakeMessage)); free space there or choose another --out. "
+                + "Orders already stored are kept: run the same command again to write them")
     }
 }
 

@@ -31,7 +31,13 @@ extension Error {
     /// ("The file doesn’t exist."), not the dump of an `NSError`'s domain and user info.
     public var intakeMessage: String {
         if let error = self as? any IntakeError { return error.description }
-        if let error = self as? CocoaError { return error.localizedDescription }
+        if let error = self as? CocoaError {
+            // "There isn’t enough space." says less than the system's own "No space left on device".
+            if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+                return String(cString: strerror(Int32(underlying.code)))
+            }
+            return error.localizedDescription
+        }
         return String(describing: self)
     }
 }

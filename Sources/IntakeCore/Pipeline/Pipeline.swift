@@ -149,7 +149,7 @@ public final class Pipeline: @unchecked Sendable {
                     return
                 }
             } catch {
-                logger.warning("could not look up order; processing it again", metadata: ["order": "\(orderID)", "error": "\(error)"])
+                logger.warning("could not look up order; processing it again", metadata: ["order": "\(orderID)", "error": "\(error.intakeMessage)"])
             }
         }
         guard let index = routes.firstIndex(where: { $0.sniffer.accepts(received.bytes) }) else {
@@ -225,7 +225,7 @@ public final class Pipeline: @unchecked Sendable {
             try deadLetters.store(letter)
             deadLetterCounter.increment()
         } catch {
-            logger.error("could not keep dead letter", metadata: ["order": "\(item.orderID)", "error": "\(error)"])
+            logger.error("could not keep dead letter", metadata: ["order": "\(item.orderID)", "error": "\(error.intakeMessage)"])
         }
         logger.info(
             "input failed",
@@ -247,15 +247,17 @@ public final class Pipeline: @unchecked Sendable {
                     try sink.write(batch: batch)
                     for record in batch { counter(for: record.status).increment() }
                 } catch {
-                    logger.critical("output failed; stopping", metadata: ["error": "\(error)"])
-                    state.withLock { $0.summary.sinkError = "\(error)" }
+                    logger.critical("output failed; stopping", metadata: ["error": "\(error.intakeMessage)"])
+                    state.withLock { $0.summary.sinkError = "\(error.intakeMessage)" }
                     failing = true
                     stop()
                 }
             }
             state.withLock { state in
                 state.inFlight -= entries.count
-                if !failing {
+                if failing {
+                    state.summary.unwritten += batch.count
+                } else {
                     for record in batch { state.summary.records[record.status.rawValue, default: 0] += 1 }
                 }
             }
@@ -263,7 +265,7 @@ public final class Pipeline: @unchecked Sendable {
         do {
             try sink.finish()
         } catch {
-            state.withLock { $0.summary.sinkError = $0.summary.sinkError ?? "\(error)" }
+            state.withLock { $0.summary.sinkError = $0.summary.sinkError ?? "\(error.intakeMessage)" }
         }
         done.signal()
     }

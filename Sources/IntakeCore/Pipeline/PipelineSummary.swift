@@ -15,6 +15,8 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
     public var seconds = 0.0
     /// Why the run stopped early, if the sink failed (disk full, closed pipe).
     public var sinkError: String?
+    /// Records made but not written because the sink had failed; their inputs can be submitted again.
+    public var unwritten = 0
 
     public var written: Int { records.values.reduce(0, +) }
     public var failed: Int { records[OrderStatus.failed.rawValue] ?? 0 }
@@ -30,5 +32,6 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
         case alreadyDone = "already_done"
         case peakInFlight = "peak_in_flight"
         case sinkError = "sink_error"
+        case unwritten
     }
 }

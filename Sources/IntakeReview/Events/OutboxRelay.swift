@@ -52,7 +52,7 @@ public final class OutboxRelay: Sendable {
     /// Keeps delivering until `shouldStop` says so, polling every `interval` seconds.
     public func run(interval: Double = 1, shouldStop: @Sendable () -> Bool) {
         while !shouldStop() {
-            do { try deliverDue() } catch { logger.error("outbox relay pass failed", metadata: ["error": "\(error)"]) }
+            do { try deliverDue() } catch { logger.error("outbox relay pass failed", metadata: ["error": "\(error.intakeMessage)"]) }
             Thread.sleep(forTimeInterval: interval)
         }
     }
@@ -112,7 +112,7 @@ public final class OutboxRelay: Sendable {
             cursor.attempts += 1
             if cursor.attempts >= sink.maxAttempts {
                 logger.error("event undeliverable; recorded and skipped",
-                             metadata: ["sink": "\(sink.name)", "seq": "\(seq)", "attempts": "\(cursor.attempts)", "error": "\(error)"])
+                             metadata: ["sink": "\(sink.name)", "seq": "\(seq)", "attempts": "\(cursor.attempts)", "error": "\(error.intakeMessage)"])
                 try recordFailure(seq: seq, sink: sink.name, attempts: cursor.attempts, error: error)
                 cursor = Cursor(deliveredThrough: seq)
                 report.failed += 1
@@ -123,8 +123,8 @@ public final class OutboxRelay: Sendable {
             }
             cursor.nextAttempt = clock().timeIntervalSince1970 + sink.backoff * pow(2, Double(cursor.attempts - 1))
             logger.warning("event delivery failed; will retry",
-                           metadata: ["sink": "\(sink.name)", "seq": "\(seq)", "attempt": "\(cursor.attempts)", "error": "\(error)"])
-            try save(cursor, sink: sink.name, error: "\(error)")
+                           metadata: ["sink": "\(sink.name)", "seq": "\(seq)", "attempt": "\(cursor.attempts)", "error": "\(error.intakeMessage)"])
+            try save(cursor, sink: sink.name, error: "\(error.intakeMessage)")
             unsaved = false
             report.pending = events.count - next
             break
@@ -153,7 +153,7 @@ public final class OutboxRelay: Sendable {
                     ON CONFLICT (sink, seq) DO UPDATE SET attempts = excluded.attempts, last_error = excluded.last_error,
                       failed_at = excluded.failed_at
                     """,
-                arguments: [sink, seq, attempts, "\(error)", Timestamp.string(clock())])
+                arguments: [sink, seq, attempts, "\(error.intakeMessage)", Timestamp.string(clock())])
         }
     }
 }

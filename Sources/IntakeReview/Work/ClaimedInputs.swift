@@ -72,7 +72,7 @@ public final class ClaimedInputs: Sequence, IteratorProtocol, @unchecked Sendabl
             let stillHeld = try queue.renew(worker: worker, ids: ids)
             state.withLock { $0.held.subtract(ids.subtracting(stillHeld)) }
         } catch {
-            logger.warning("could not renew leases; another worker may take these items over", metadata: ["error": "\(error)"])
+            logger.warning("could not renew leases; another worker may take these items over", metadata: ["error": "\(error.intakeMessage)"])
         }
     }
 
@@ -123,7 +123,7 @@ public final class ClaimedInputs: Sequence, IteratorProtocol, @unchecked Sendabl
                 }
                 if untilEmpty, try queue.unfinished(excluding: state.withLock({ $0.held })) == 0 { return nil }
             } catch {
-                logger.error("cannot claim work; stopping this worker", metadata: ["error": "\(error)"])
+                logger.error("cannot claim work; stopping this worker", metadata: ["error": "\(error.intakeMessage)"])
                 state.withLock { state in
                     state.error = error
                     state.stopped = true
@@ -143,7 +143,7 @@ public final class ClaimedInputs: Sequence, IteratorProtocol, @unchecked Sendabl
         do {
             try deadLetters.retire(item, pipeline: queue.pipeline, stage: "worker", failure: failure)
         } catch {
-            logger.error("cannot retire a poisonous input; stopping this worker", metadata: ["order": "\(item.id)", "error": "\(error)"])
+            logger.error("cannot retire a poisonous input; stopping this worker", metadata: ["order": "\(item.id)", "error": "\(error.intakeMessage)"])
             state.withLock { state in
                 state.error = error
                 state.stopped = true

@@ -97,7 +97,7 @@ final class WatchFolder: Service {
         do {
             identity = try input.identity(of: try Data(contentsOf: url, options: .alwaysMapped))
         } catch {
-            logger.warning("cannot read \(url.lastPathComponent); will look again", metadata: ["error": "\(error)"])
+            logger.warning("cannot read \(url.lastPathComponent); will look again", metadata: ["error": "\(error.intakeMessage)"])
             _ = state.withLock { $0.inFlight.remove(url.path) }
             return
         }
@@ -126,7 +126,7 @@ final class WatchFolder: Service {
             try FileManager.default.moveItem(at: url, to: destination)
             logger.info("\(url.lastPathComponent) → \(target.lastPathComponent)/", metadata: ["order": "\(record.id)", "status": "\(record.status.rawValue)"])
         } catch {
-            logger.error("could not move \(url.lastPathComponent) after its order was stored", metadata: ["order": "\(record.id)", "error": "\(error)"])
+            logger.error("could not move \(url.lastPathComponent) after its order was stored", metadata: ["order": "\(record.id)", "error": "\(error.intakeMessage)"])
         }
     }
 

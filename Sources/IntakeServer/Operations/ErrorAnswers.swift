@@ -11,7 +11,7 @@ struct ErrorAnswers<Context: RequestContext>: RouterMiddleware {
         } catch {
             let answer = APIError(error)
             if answer.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error.intakeMessage)"])
             }
             throw answer
         }

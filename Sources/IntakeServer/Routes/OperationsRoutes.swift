@@ -26,7 +26,7 @@ struct OperationsRoutes {
                 _ = try queue.counts()
             } catch {
                 readiness.ready = false
-                readiness.store = "\(error)"
+                readiness.store = "\(error.intakeMessage)"
             }
             if !pipeline.isRunning {
                 readiness.ready = false

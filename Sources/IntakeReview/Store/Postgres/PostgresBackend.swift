@@ -106,7 +106,7 @@ final class PostgresBackend: StoreBackend {
             checkin(connection)
             return result
         } catch let error as PostgresTransaction.StatementTimedOut {
-            logger.warning("PostgreSQL did not answer a statement; dropping its connection", metadata: ["error": "\(error)"])
+            logger.warning("PostgreSQL did not answer a statement; dropping its connection", metadata: ["error": "\(error.intakeMessage)"])
             let _: EventLoopFuture<Void> = connection.close()
             abandoned.withLock { $0.append(connection) }
             throw error
