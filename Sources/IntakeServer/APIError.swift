@@ -56,6 +56,16 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
                  message: "Idempotency-Key \(key) was already used with a different body; use a new key for a new input")
     }
 
+    /// 507 `storage_full` when `error` is a full disk (ENOSPC), else nil. Retry-After tells an
+    /// edge box to keep its alert and send it again, not to drop it as bad input.
+    static func diskFull(_ error: any Error) -> APIError? {
+        let full = (error as? CocoaError)?.code == .fileWriteOutOfSpace || (error as? POSIXError)?.code == .ENOSPC
+        guard full else { return nil }
+        return APIError(status: .insufficientStorage, code: "storage_full",
+                        message: "the server's disk is full (\(error.intakeMessage)): nothing was accepted; send it again later",
+                        headers: [.retryAfter: "60"])
+    }
+
     static func rateLimited(retryAfter seconds: Int) -> APIError {
         APIError(status: .tooManyRequests, code: "rate_limited",
                  message: "too many requests for this token; retry after \(seconds)s",
@@ -87,7 +97,7 @@ extension APIError {
             // Met while the body streams in (a bad chunk size): the client's fault, not ours.
             self = .badRequest("the request is malformed HTTP (\(error)); check the client (its chunked encoding, if it sends chunks)")
         default:
-            self.init(status: .internalServerError, code: error.intakeCode, message: error.intakeMessage)
+            self = .diskFull(error) ?? APIError(status: .internalServerError, code: error.intakeCode, message: error.intakeMessage)
         }
     }
 

@@ -69,7 +69,7 @@ final class InputReceiver: Sendable {
             try spool.commit(upload, as: entry)
         } catch {
             spool.discard(upload)
-            throw APIError.storage("could not keep the upload on disk: \(error.localizedDescription)")
+            throw APIError.diskFull(error) ?? APIError.storage("could not keep the upload on disk: \(error.intakeMessage)")
         }
         enqueue(entry)
         logger.info("accepted", metadata: ["order": "\(id)", "uri": "\(uri)", "bytes": "\(upload.bytes)"])
