@@ -35,6 +35,10 @@ public struct IntakeServer: Sendable {
         self.logger = logger
     }
 
+    /// The first pause before the pipeline tries a failed store write again (then doubled, up to
+    /// a minute): a full disk or a store restart pauses intake, and `/readyz` says why.
+    static let storeRetry: Duration = .seconds(1)
+
     /// Sends everything swift-metrics records (stage latencies, queue depths, outbox deliveries,
     /// HTTP requests) to `/metrics`. Call once per process, before `run`.
     public static func bootstrapMetrics() {
@@ -86,7 +90,7 @@ public struct IntakeServer: Sendable {
         let completions = Completions()
         let pipeline = try stages.makePipeline(
             pipelineConfiguration, sink: ReviewQueueSink(queue: queue, next: CompletionSink(completions)),
-            deadLetters: queue, lookup: queue, logger: Logger(label: "intake.pipeline"))
+            deadLetters: queue, lookup: queue, sinkRetry: Self.storeRetry, logger: Logger(label: "intake.pipeline"))
         let pipelineService = PipelineService(pipeline: pipeline, feed: feed, logger: logger)
         let spool = try Spool(dataFolder: configuration.dataFolder, keepInputs: configuration.keepInputs)
         let receiver = InputReceiver(

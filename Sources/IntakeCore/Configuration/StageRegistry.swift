@@ -52,13 +52,13 @@ public struct StageRegistry: Sendable {
     /// Builds a runnable pipeline from a configuration.
     public func makePipeline(
         _ configuration: PipelineConfiguration, sink: any OrderSink, deadLetters: any DeadLetterStore,
-        lookup: (any OrderLookup)? = nil, logger: Logger = Logger(label: "intake.pipeline")
+        lookup: (any OrderLookup)? = nil, sinkRetry: Duration? = nil, logger: Logger = Logger(label: "intake.pipeline")
     ) throws -> Pipeline {
         let routes = try routes(for: configuration)
         do {
             return try Pipeline(
                 name: configuration.name, routes: routes, sink: sink, deadLetters: deadLetters, lookup: lookup,
-                sinkBuffer: configuration.sinkBuffer, logger: logger)
+                sinkBuffer: configuration.sinkBuffer, sinkRetry: sinkRetry, logger: logger)
         } catch let error as PipelineError {
             throw ConfigurationError(file: configuration.file, key: "routes", reason: error.description)
         }

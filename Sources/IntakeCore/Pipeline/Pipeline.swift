@@ -15,6 +15,11 @@ import Synchronization
 /// becomes a dead letter (kept with the original bytes) and one `failed` record. An input whose order already exists (`lookup`)
 /// is not processed again: its stored record goes straight to the sink. `stop()` stops
 /// admitting inputs, lets the ones in flight finish, and reports the rest as `notStarted`.
+///
+/// A sink that fails (a full disk, a store that is down) stops the run, unless `sinkRetry` is
+/// set: then the same batch is tried again after a pause, doubled up to a minute, until it is
+/// written or the pipeline is stopped. A server sets it, so a full disk pauses intake (its
+/// inputs wait on disk, back-pressure holds the rest) instead of ending the service.
 public final class Pipeline: @unchecked Sendable {
     // @unchecked: mutable state is in `state` (a Mutex); runners are built in init and then only read.
     public let name: String
@@ -22,6 +27,9 @@ public final class Pipeline: @unchecked Sendable {
     private let sink: any OrderSink
     private let deadLetters: any DeadLetterStore
     private let lookup: (any OrderLookup)?
+    private let sinkRetry: Duration?
+    /// Signalled by `stop()`, so a sink waiting to try again gives up at once.
+    private let stopWake = DispatchSemaphore(value: 0)
     private let logger: Logger
     /// One entry per input: the records it made, written in the same batch.
     private let sinkBuffer: BoundedBuffer<[OrderRecord]>
@@ -37,19 +45,22 @@ public final class Pipeline: @unchecked Sendable {
         var summary = PipelineSummary()
         var routesOpen = 0
         var stopHandlers: [@Sendable () -> Void] = []
+        var sinkTrouble: String?
     }
     private let state = Mutex(State())
 
     /// Builds the pipeline; fails if a route's stages do not chain from `Data` to `InputOrders`.
     public init(
         name: String, routes: [Route], sink: any OrderSink, deadLetters: any DeadLetterStore,
-        lookup: (any OrderLookup)? = nil, sinkBuffer: Int = 64, logger: Logger = Logger(label: "intake.pipeline")
+        lookup: (any OrderLookup)? = nil, sinkBuffer: Int = 64, sinkRetry: Duration? = nil,
+        logger: Logger = Logger(label: "intake.pipeline")
     ) throws {
         self.name = name
         self.routes = routes
         self.sink = sink
         self.deadLetters = deadLetters
         self.lookup = lookup
+        self.sinkRetry = sinkRetry
         self.logger = logger
         self.sinkBuffer = BoundedBuffer(capacity: sinkBuffer)
         for route in routes { try Self.checkTypes(of: route) }
@@ -98,9 +109,13 @@ public final class Pipeline: @unchecked Sendable {
             return state.stopRequested ? nil : state.stopHandlers
         }
         guard let handlers else { return }
+        stopWake.signal()
         logger.notice("stop requested: finishing items in flight, admitting no more")
         for handler in handlers { handler() }
     }
+
+    /// Why the sink is failing while it is being tried again (`sinkRetry`); nil when it works.
+    public var sinkTrouble: String? { state.withLock { $0.sinkTrouble } }
 
     /// Runs `handler` once when the pipeline stops, whoever asks (a signal, a failing sink): an
     /// endless input source uses it to end its sequence.
@@ -243,15 +258,7 @@ public final class Pipeline: @unchecked Sendable {
             let batch = Array(entries.joined())
             var failing = state.withLock { $0.summary.sinkError != nil }
             if !failing {
-                do {
-                    try sink.write(batch: batch)
-                    for record in batch { counter(for: record.status).increment() }
-                } catch {
-                    logger.critical("output failed; stopping", metadata: ["error": "\(error.intakeMessage)"])
-                    state.withLock { $0.summary.sinkError = "\(error.intakeMessage)" }
-                    failing = true
-                    stop()
-                }
+                failing = !write(batch)
             }
             state.withLock { state in
                 state.inFlight -= entries.count
@@ -268,6 +275,31 @@ public final class Pipeline: @unchecked Sendable {
             state.withLock { $0.summary.sinkError = $0.summary.sinkError ?? "\(error.intakeMessage)" }
         }
         done.signal()
+    }
+
+    /// Writes one batch, trying again while `sinkRetry` allows; false when the run must stop.
+    private func write(_ batch: [OrderRecord]) -> Bool {
+        var pause = sinkRetry
+        while true {
+            do {
+                try sink.write(batch: batch)
+                for record in batch { counter(for: record.status).increment() }
+                if state.withLock({ $0.sinkTrouble.take() }) != nil { logger.notice("output works again") }
+                return true
+            } catch {
+                if let wait = pause, !state.withLock({ $0.stopRequested }) {
+                    logger.error("output failed; trying again in \(wait)", metadata: ["error": "\(error.intakeMessage)"])
+                    state.withLock { $0.sinkTrouble = error.intakeMessage }
+                    _ = stopWake.wait(timeout: .now() + .nanoseconds(Int(wait / .nanoseconds(1))))
+                    pause = min(wait * 2, .seconds(60))
+                    continue
+                }
+                logger.critical("output failed; stopping", metadata: ["error": "\(error.intakeMessage)"])
+                state.withLock { $0.summary.sinkError = "\(error.intakeMessage)" }
+                stop()
+                return false
+            }
+        }
     }
 
     /// The most inputs whose records are written in one sink call (one store transaction).

@@ -31,6 +31,9 @@ struct OperationsRoutes {
             if !pipeline.isRunning {
                 readiness.ready = false
                 readiness.pipeline = "not running"
+            } else if let trouble = pipeline.pipeline.sinkTrouble {
+                readiness.ready = false
+                readiness.pipeline = "paused: cannot store orders (\(trouble)); trying again"
             }
             return try JSONBody.response(readiness, status: readiness.ready ? .ok : .serviceUnavailable)
         }
