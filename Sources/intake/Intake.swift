@@ -54,6 +54,11 @@ struct Intake: AsyncParsableCommand {
         } catch let error as InputFailure {
             FileHandle.standardError.write(Data("intake: \(error.message)\n".utf8))
             Foundation.exit(2)
+        } catch let error as CocoaError {
+            // A file error no command turned into its own: the file and the system's reason, not an NSError dump.
+            let file = error.filePath ?? error.url?.path
+            FileHandle.standardError.write(Data("intake: \(file.map { "\($0): " } ?? "")\(error.intakeMessage)\n".utf8))
+            Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {

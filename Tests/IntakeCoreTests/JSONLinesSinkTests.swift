@@ -51,4 +51,15 @@ struct JSONLinesSinkTests {
                 && message.contains("No space left on device") && !message.contains("NSCocoaErrorDomain")
         }
     }
+
+    @Test("A Foundation file error's message is the system's reason, from FileHandle and from Data.write alike")
+    func fileErrorsSayTheSystemsReason() throws {
+        var failures: [any Error] = []
+        do { try Data([1]).write(to: URL(fileURLWithPath: "/dev/full")) } catch { failures.append(error) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+        defer { try? handle.close() }
+        do { try handle.write(contentsOf: Data([1])) } catch { failures.append(error) }
+        #expect(failures.count == 2)
+        for error in failures { #expect(error.intakeMessage == "No space left on device", "\(error)") }
+    }
 }

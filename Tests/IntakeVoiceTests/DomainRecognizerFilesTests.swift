@@ -25,6 +25,23 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path) == [file.lastPathComponent])
     }
 
+    @Test func aCacheFileThatCannotBeWrittenIsARecognizerErrorWithTheSystemsReasonAndLeavesNoTemporaryFile() throws {
+        let cache = try makeTemporaryDirectory(prefix: "intake-recognizer-files")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        // A write that fails: the folder is gone (a full disk fails the same write with ENOSPC).
+        #expect {
+            try DomainRecognizerFiles.install("-1.2 word\n", at: cache.appendingPathComponent("gone/intake-0123456789abcdef.arpa"))
+        } throws: { error in
+            guard case let .recognizerUnavailable(reason) = error as? VoiceError else { return false }
+            return reason.contains("No such file or directory") && reason.contains("cache:")
+        }
+        // A rename that fails: a folder stands where the file goes.
+        let blocked = cache.appendingPathComponent("intake-0123456789abcdef.arpa")
+        try FileManager.default.createDirectory(at: blocked.appendingPathComponent("inside"), withIntermediateDirectories: true)
+        #expect(throws: VoiceError.self) { try DomainRecognizerFiles.install("-1.2 word\n", at: blocked) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path) == [blocked.lastPathComponent], "no temporary file left")
+    }
+
     @Test func writingANewSetRemovesOtherSetsUnusedForTheLifetimeAndLoadingASetMarksItUsed() throws {
         let cache = try makeTemporaryDirectory(prefix: "intake-recognizer-files")
         defer { try? FileManager.default.removeItem(at: cache) }

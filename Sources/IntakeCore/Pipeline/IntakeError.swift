@@ -33,7 +33,10 @@ extension Error {
         if let error = self as? any IntakeError { return error.description }
         if let error = self as? CocoaError {
             // "There isn’t enough space." says less than the system's own "No space left on device".
-            if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            // FileHandle puts an NSError there, Data.write a POSIXError.
+            let underlying = error.userInfo[NSUnderlyingErrorKey]
+            if let posix = underlying as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
+            if let underlying = underlying as? NSError, underlying.domain == NSPOSIXErrorDomain {
                 return String(cString: strerror(Int32(underlying.code)))
             }
             return error.localizedDescription

@@ -68,12 +68,17 @@ public struct DomainRecognizerFiles: Sendable, Equatable {
     /// the second failed.
     static func install(_ text: String, at url: URL) throws {
         let temporary = url.appendingPathExtension("tmp-\(UUID().uuidString)")
-        try Data(text.utf8).write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            let code = errno
-            try? FileManager.default.removeItem(at: temporary)
-            throw VoiceError.recognizerUnavailable("cannot write \(url.path) (errno \(code))")
+        var reason: String?
+        do {
+            try Data(text.utf8).write(to: temporary)
+            if rename(temporary.path, url.path) != 0 { reason = String(cString: strerror(errno)) }
+        } catch {
+            reason = error.intakeMessage
         }
+        guard let reason else { return }
+        try? FileManager.default.removeItem(at: temporary)  // a full disk left it half written
+        throw VoiceError.recognizerUnavailable(
+            "cannot write \(url.path) (\(reason)); free space there, or point the voice stage's `cache:` at another folder")
     }
 
     /// Removes the files of every set in `cache` but `key`'s whose newest file is older than
