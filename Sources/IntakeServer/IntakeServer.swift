@@ -3,6 +3,7 @@ import Hummingbird
 import IntakeCore
 import IntakeReview
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// `intake serve`: the HTTP front of a pipeline and its review queue.
@@ -52,7 +53,16 @@ public struct IntakeServer: Sendable {
         let group = ServiceGroup(
             services: [application], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
             logger: logger)
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            let why = switch error.errnoCode {
+            case EADDRINUSE: "the port is in use (another intake serve?)"
+            case EADDRNOTAVAIL: "the address is not one of this machine's"
+            default: "ports below 1024 need root"
+            }
+            throw ServerError(reason: "cannot listen on \(configuration.host):\(configuration.port): \(why); choose another --host or --port (server.host, server.port in the pipeline file)")
+        }
     }
 
     /// The Hummingbird application with its services (pipeline, watch folders, outbox relay),

@@ -71,4 +71,35 @@ import Testing
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
     }
+
+    @Test func aPortInUseEndsServeAtOnceWithExit1AndSaysSo() throws {
+        let folder = try makeTemporaryDirectory(prefix: "intake-serve")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (socket, port) = try Self.listeningSocket()
+        defer { close(socket) }
+
+        // Before, the pipeline's thread waited on its feed for ever and the process never exited.
+        let run = try IntakeBinary.run([
+            "serve", "--db", folder.appendingPathComponent("intake.db").path, "--data", folder.appendingPathComponent("server").path,
+            "--port", "\(port)", "--log-level", "warning",
+        ], timeout: 60)
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderrText.contains("cannot listen on 127.0.0.1:\(port): the port is in use"), "\(run)")
+    }
+
+    /// A TCP socket listening on a free port of 127.0.0.1.
+    static func listeningSocket() throws -> (Int32, Int) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        try #require(descriptor >= 0 && bound, "cannot listen on 127.0.0.1: \(String(cString: strerror(errno)))")
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
+    }
 }

@@ -7,7 +7,9 @@ import Synchronization
 /// Runs the pipeline for the life of the server, on its own thread, reading `feed`.
 ///
 /// On graceful shutdown it stops admitting inputs and lets those in flight finish; inputs still
-/// queued stay on disk (spool or watch folder) and are taken up on the next start.
+/// queued stay on disk (spool or watch folder) and are taken up on the next start. Cancellation
+/// (another service failed: the port was taken, say) stops it the same way: the pipeline thread
+/// waits on the feed, so without a stop the server would never exit.
 final class PipelineService: Service {
     let pipeline: Pipeline
     let feed: InputFeed
@@ -25,6 +27,14 @@ final class PipelineService: Service {
     var isRunning: Bool { running.load(ordering: .relaxed) }
 
     func run() async throws {
+        try await withTaskCancellationHandler {
+            try await runUntilShutdown()
+        } onCancel: { [pipeline] in
+            pipeline.stop()
+        }
+    }
+
+    private func runUntilShutdown() async throws {
         try await withGracefulShutdownHandler {
             let summary: PipelineSummary = await withCheckedContinuation { continuation in
                 let thread = Thread { [self] in
@@ -40,15 +50,10 @@ final class PipelineService: Service {
                 "admitted": "\(summary.admitted)", "left_queued": "\(summary.notStarted.count)",
             ])
             if let error = summary.sinkError {
-                throw PipelineServiceError(reason: "could not store orders: \(error)")
+                throw ServerError(reason: "could not store orders: \(error)")
             }
         } onGracefulShutdown: { [pipeline] in
             pipeline.stop()
         }
     }
-}
-
-struct PipelineServiceError: Error, CustomStringConvertible {
-    let reason: String
-    var description: String { reason }
 }
