@@ -102,6 +102,7 @@ public struct IntakeServer: Sendable {
             pipelineConfiguration, sink: ReviewQueueSink(queue: queue, next: CompletionSink(completions)),
             deadLetters: queue, lookup: queue, sinkRetry: Self.storeRetry, logger: Logger(label: "intake.pipeline"))
         let pipelineService = PipelineService(pipeline: pipeline, feed: feed, logger: logger)
+        let lock = try DataFolderLock(folder: configuration.dataFolder)
         let spool = try Spool(dataFolder: configuration.dataFolder, keepInputs: configuration.keepInputs)
         let receiver = InputReceiver(
             spool: spool, feed: feed, completions: completions, queue: queue, pipelineName: pipelineConfiguration.name, logger: logger)
@@ -131,8 +132,9 @@ public struct IntakeServer: Sendable {
         DeadLetterRoutes(queue: queue, receiver: receiver).add(to: api)
 
         // A graceful shutdown stops services last to first (after the HTTP server): watch folders,
-        // then the pipeline drains, and the outbox relay, first here, delivers what the drain stored.
-        var services: [any Service] = []
+        // then the pipeline drains, the outbox relay delivers what the drain stored, and the data
+        // folder's lock, first here, is let go.
+        var services: [any Service] = [lock]
         if !eventSinks.isEmpty { services.append(OutboxService(relay: OutboxRelay(store: queue.store, sinks: eventSinks))) }
         services.append(pipelineService)
         services += watchers as [any Service]
