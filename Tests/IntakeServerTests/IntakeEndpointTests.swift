@@ -155,6 +155,28 @@ import Testing
         try await server.stop()
     }
 
+    @Test func aFilePartSentAsHTMLIsKeptAndServedAsBytesNeverAsAPage() async throws {
+        let server = try await TestServer()
+        let boundary = "intake-test-boundary"
+        let page = Data("<html><script>alert(document.domain)</script> store 3: 2 iced americano</html>".utf8)
+        var form = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.html\"\r\nContent-Type: text/html\r\n\r\n".utf8)
+        form += page + Data("\r\n--\(boundary)--\r\n".utf8)
+        let reply = try await server.request(
+            "POST", "/v1/audio", token: server.device, body: form, contentType: "multipart/form-data; boundary=\(boundary)")
+        #expect(reply.status == 202, "\(reply.text)")
+        let id = try #require(reply.json["id"] as? String)
+        _ = try await server.waitForOrder(id)
+
+        let input = try await server.request("GET", "/v1/orders/\(id)/input", token: server.reviewer)
+        #expect(input.status == 200)
+        #expect(input.body == page)
+        // Served as text/html, the upload would run as a page in the review page's origin.
+        #expect(input.headers["content-type"] == "application/octet-stream")
+        #expect(input.headers["x-content-type-options"] == "nosniff")
+        #expect(input.headers["content-security-policy"]?.hasPrefix("sandbox") == true)
+        try await server.stop()
+    }
+
     @Test func aBodyTricklingInPastTheUploadTimeoutIsRefusedWith408AndLeavesNothing() async throws {
         let server = try await TestServer { $0.uploadTimeout = 1 }
         // 20 bytes every 0.1 s never goes silent (the idle timeout is 30 s) but would take 20 s.

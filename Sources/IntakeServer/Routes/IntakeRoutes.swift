@@ -41,6 +41,11 @@ struct IntakeRoutes {
         ]
     }
 
+    /// Every type an input is kept and served under: what some endpoint accepts, and the spooled
+    /// binary alert. Anything else is served as application/octet-stream, so no upload comes
+    /// back as a page (text/html, an SVG) that would run in the review page's origin.
+    static let keptTypes: Set<String> = Set(endpoints(limits: .init()).flatMap(\.contentTypes)).union([BinaryAlert.spooledType])
+
     func add(to group: RouterGroup<IntakeRequestContext>) {
         for endpoint in endpoints {
             group.post(RouterPath(endpoint.path)) { request, context in
@@ -82,7 +87,9 @@ struct IntakeRoutes {
         if let boundary {
             let extracted = try await Spool.offPool { [receiver, upload] in try receiver.spool.extractMultipart(upload, boundary: boundary) }
             upload = extracted.upload
-            storedType = extracted.part.contentType ?? "application/octet-stream"
+            // The part's own type only if this endpoint takes it: the pipeline routes by content anyway.
+            let partType = extracted.part.contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            storedType = partType.flatMap { endpoint.contentTypes.contains($0) ? $0 : nil } ?? "application/octet-stream"
             if let name = extracted.part.filename, !name.isEmpty { uri += "/" + name }
         } else if let name = request.headers[.intakeFilename], !name.isEmpty {
             uri += "/" + name

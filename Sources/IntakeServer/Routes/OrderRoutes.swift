@@ -55,8 +55,12 @@ struct OrderRoutes {
             guard let kept = receiver.spool.keptInput(id) else {
                 throw APIError.notFound("the input of \(id) was not received by this server or not kept (server.keep_inputs)")
             }
+            // Inputs kept before types were checked at intake may say text/html: never served as such.
+            let type = IntakeRoutes.keptTypes.contains(kept.contentType) ? kept.contentType : "application/octet-stream"
             return Response(
-                status: .ok, headers: [.contentType: kept.contentType, .contentDisposition: "inline"],
+                status: .ok,
+                headers: [.contentType: type, .contentDisposition: "inline", .xContentTypeOptions: "nosniff",
+                          .contentSecurityPolicy: "sandbox; default-src 'none'"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: kept.bytes)))
         }
         group.post("orders/:id/claim") { _, context in
