@@ -4,6 +4,8 @@ import IntakeCore
 public enum VibrationError: IntakeError, Equatable {
     case malformedAlert(String)
     case unknownDevice(String)
+    /// A registered device (the sender) sent an alert naming another device.
+    case sentByAnotherDevice(sender: String, device: String)
     case tooShort(seconds: Double, revolutions: Double?)
     case notFinite(index: Int)
     /// A sample beyond any vibration sensor's range (a unit or scaling fault), in the alert's unit.
@@ -16,6 +18,7 @@ public enum VibrationError: IntakeError, Equatable {
         switch self {
         case .malformedAlert: "malformed_alert"
         case .unknownDevice: "unknown_device"
+        case .sentByAnotherDevice: "device_mismatch"
         case .tooShort: "waveform_too_short"
         case .notFinite: "waveform_not_finite"
         case .outOfRange: "waveform_out_of_range"
@@ -29,6 +32,8 @@ public enum VibrationError: IntakeError, Equatable {
         switch self {
         case let .malformedAlert(reason): "malformed alert: \(reason)"
         case let .unknownDevice(id): "unknown device \(id); add it to the device registry (devices.csv) or fix the box's device_id"
+        case let .sentByAnotherDevice(sender, device):
+            "the alert names device \(device) but was sent by device \(sender), which reports for itself only; send it with \(device)'s token, or fix the box's device_id"
         case let .tooShort(seconds, revolutions):
             "the waveform is \(String(format: "%.2f", seconds)) s\(revolutions.map { String(format: " (%.1f shaft revolutions)", $0) } ?? ""); send at least 1 s and 10 revolutions"
         case let .notFinite(index): "sample \(index) is NaN or infinite; check the sensor and the encoder"

@@ -95,6 +95,26 @@ struct AlertValidationTests {
         #expect(VibrationError.unknownDevice("P-999").code == "unknown_device")
     }
 
+    @Test("An alert sent by one registered device for another is refused; other senders may name any device")
+    func anotherDevicesAlert() throws {
+        let stage = DiagnoseStage(devices: Demo.master.devices, analyzer: Demo.analyzer)
+        func context(sender: String?) -> StageContext {
+            StageContext(
+                stage: "vibration.diagnose", worker: 0, orderID: "ord_test", input: ReceivedInput(uri: "test", sender: sender, bytes: Data()),
+                deadline: .distantFuture, logger: .init(label: "test"))
+        }
+        var alert = Self.healthy
+        alert.deviceID = "F-201"
+        #expect(throws: VibrationError.sentByAnotherDevice(sender: "P-101", device: "F-201")) {
+            try stage.process(alert, context: context(sender: "p-101"))
+        }
+        #expect(VibrationError.sentByAnotherDevice(sender: "P-101", device: "F-201").code == "device_mismatch")
+        alert = Demo.alert("F-201", .normal, duration: 2)
+        for sender in [nil, "F-201", "plant-1-gateway"] {
+            #expect(try stage.process(alert, context: context(sender: sender)).device.id == "F-201", "sender \(sender ?? "none")")
+        }
+    }
+
     @Test("The diagnose stage takes the three FFT plannings by name and refuses another, naming them")
     func fftPlanningOption() throws {
         for rigor in FFT.Rigor.allCases {

@@ -43,6 +43,12 @@ public struct DiagnoseStage: Stage {
 
     public func process(_ alert: VibrationAlert, context: StageContext) throws -> VibrationReport {
         guard let device = devices[alert.deviceID] else { throw VibrationError.unknownDevice(alert.deviceID) }
+        // A registered device reports for itself only: an edge box's device token makes it the
+        // sender (the binary form is refused with 403 for the same reason), and its alerts must
+        // not raise orders for another machine. Other senders (a gateway, a reviewer) may name any.
+        if let sender = context.input.sender, let sending = devices[sender], sending.id != device.id {
+            throw VibrationError.sentByAnotherDevice(sender: sending.id, device: device.id)
+        }
         return try analyzer.analyze(alert, device: device)
     }
 }
