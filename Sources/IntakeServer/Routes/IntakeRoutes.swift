@@ -61,7 +61,7 @@ struct IntakeRoutes {
                            message: "pipeline \(receiver.pipelineName) has no \(endpoint.modality) route; add one to its pipeline file")
         }
         let contentType = request.headers[.contentType] ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let mediaType = Self.mediaType(contentType)
         let boundary = endpoint.multipart ? MultipartFile.boundary(of: contentType) : nil
         guard endpoint.contentTypes.contains(mediaType) || boundary != nil else {
             throw APIError.unsupportedType(contentType.isEmpty ? nil : contentType,
@@ -88,7 +88,7 @@ struct IntakeRoutes {
             let extracted = try await Spool.offPool { [receiver, upload] in try receiver.spool.extractMultipart(upload, boundary: boundary) }
             upload = extracted.upload
             // The part's own type only if this endpoint takes it: the pipeline routes by content anyway.
-            let partType = extracted.part.contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            let partType = extracted.part.contentType.map(Self.mediaType)
             storedType = partType.flatMap { endpoint.contentTypes.contains($0) ? $0 : nil } ?? "application/octet-stream"
             if let name = extracted.part.filename, !name.isEmpty { uri += "/" + name }
         } else if let name = request.headers[.intakeFilename], !name.isEmpty {
@@ -103,6 +103,11 @@ struct IntakeRoutes {
             try receiver.accept(upload, uri: path, sender: sender, key: key, scope: scope, contentType: type)
         }
         return try JSONBody.response(receipt, status: .accepted, headers: [.location: receipt.location])
+    }
+
+    /// "Image/PNG; charset=x" → "image/png": the type without its parameters, as endpoints list them.
+    static func mediaType(_ contentType: String) -> String {
+        contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
     }
 
     /// Bytes an `Idempotency-Key`, `Intake-Sender` or `Intake-Filename` may hold: each is
