@@ -95,23 +95,26 @@ final class SQLiteBackend: StoreBackend {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: ReviewError.databaseLocked(path: path)
         case .SQLITE_FULL: ReviewError.storageFull(path: path)
-        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR:
             ReviewError.storeUnavailable(
                 path: path, reason: (error.message ?? "\(error.resultCode)") + (writeProblem(path).map { " (\($0))" } ?? ""))
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_IOERR:
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
             ReviewError.storeUnavailable(path: path, reason: error.message ?? "\(error.resultCode)")
         default: error
         }
     }
 
     /// Why SQLite may not write `path` and the -wal and -shm files it keeps beside it, which
-    /// "unable to open database file" does not say: a read-only file system, a folder or a file
-    /// not writable. Nil when none of these holds.
+    /// "unable to open database file" or "disk I/O error" does not say: a read-only file system,
+    /// a full one (the -shm file cannot grow), a folder or a file not writable. Nil when none holds.
     static func writeProblem(_ path: String) -> String? {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var system = statvfs()
         if statvfs(folder, &system) == 0, system.f_flag & UInt(ST_RDONLY) != 0 {
             return "its file system is read-only; the store needs a writable folder for its -wal and -shm files: copy it to one"
+        }
+        if statvfs(folder, &system) == 0, system.f_bavail == 0 {
+            return "its disk is full: free space there"
         }
         if access(folder, W_OK) != 0 {
             return "its folder \(folder) is not writable: \(String(cString: strerror(errno)))"
