@@ -1,10 +1,31 @@
 import Foundation
 import IntakeCore
 import IntakeReview
+import IntakeTestSupport
+@testable import IntakeServer
+import Logging
 import Testing
 
 /// `--watch`: files dropped into a folder are processed once and moved to `done/` or `failed/`.
 @Suite struct WatchFolderTests {
+    @Test func aFileNamedAsTheWatchFolderIsRefusedWithTheReasonAndAMissingFolderIsMade() throws {
+        let folder = try makeTemporaryDirectory(prefix: "intake-watch")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("passwd")
+        try Data("root:x:0:0\n".utf8).write(to: file)
+        func watch(_ url: URL) throws -> WatchFolder {
+            try WatchFolder(folder: url, interval: 1, pipelineName: "test", feed: InputFeed(), completions: Completions(), logger: Logger(label: "test"))
+        }
+        #expect {
+            _ = try watch(file)
+        } throws: { error in
+            "\(error)".contains("the watch folder \(file.path) is a file, not a folder")
+        }
+        let missing = folder.appendingPathComponent("scans/inbox")
+        _ = try watch(missing)
+        #expect(FileManager.default.fileExists(atPath: missing.appendingPathComponent("done").path))
+    }
+
     @Test func droppedFilesAreProcessedOnceEvenAcrossARestart() async throws {
         let server = try await TestServer(watch: ["inbox"])
         let inbox = server.folder.appendingPathComponent("inbox")

@@ -45,6 +45,11 @@ final class WatchFolder: Service {
         self.logger = logger
         done = folder.appendingPathComponent("done")
         failed = folder.appendingPathComponent("failed")
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw ServerError(reason: "the watch folder \(folder.path) is a file, not a folder; name the folder files are dropped into (--watch, server.watch)")
+        }
+        // A folder not there yet is made, as the data folder is: the scanner may not have written to it yet.
         for sub in [done, failed] { try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true) }
     }
 
