@@ -41,6 +41,13 @@ struct StoreBench: ParsableCommand {
         let resubmitted = try measure(count: orders, batch: batch, store: batchedStore)
         // On PostgreSQL both runs share the database: the single-order run stores other orders.
         let one = single > 0 ? try measure(count: single, batch: 1, store: singleStore, first: db == nil ? 0 : orders) : nil
+        // The figures are only what they say if the first run created every order and the second none.
+        guard batched.created == orders, resubmitted.created == 0, one.map({ $0.created == single }) ?? true else {
+            throw ValidationError("""
+                the store already held some of these orders (created \(batched.created) of \(orders), then \(resubmitted.created) again): \
+                give an empty database
+                """)
+        }
         let backend = db == nil ? "SQLite, WAL, synchronous=FULL (fsync on every commit)" : "PostgreSQL \(batchedStore.location)"
 
         if json {
@@ -58,20 +65,23 @@ struct StoreBench: ParsableCommand {
         }
     }
 
-    private func measure(count: Int, batch: Int, store: OrderStore, first: Int = 0) throws -> (rate: Double, seconds: Double) {
+    /// Submits orders `first..<first + count`; `created` counts those the store did not hold yet.
+    private func measure(count: Int, batch: Int, store: OrderStore, first: Int = 0) throws -> (rate: Double, seconds: Double, created: Int) {
         let queue = ReviewQueue(store: store)
         let records = (first..<first + count).map(Self.record)
         let start = DispatchTime.now()
+        var created = 0
         for chunk in stride(from: 0, to: count, by: batch) {
-            _ = try queue.submit(Array(records[chunk..<min(chunk + batch, count)]))
+            created += try queue.submit(Array(records[chunk..<min(chunk + batch, count)])).count(where: \.created)
         }
         let seconds = elapsedSeconds(since: start)
-        return (Double(count) / seconds, seconds)
+        return (Double(count) / seconds, seconds, created)
     }
 
     /// A text order of typical size: three lines, party, modifiers, seven pieces of evidence.
+    /// Its text names `n`, so each `n` is a different order (a different content hash and id).
     static func record(_ n: Int) -> OrderRecord {
-        let text = "store \(n % 40 + 1): \(n % 5 + 1) iced americano with oat milk, 2 butter croissants, 1 cold brew, no straw"
+        let text = "order \(n), store \(n % 40 + 1): \(n % 5 + 1) iced americano with oat milk, 2 butter croissants, 1 cold brew, no straw"
         let bytes = Data(text.utf8)
         let sha = ContentHash.sha256(bytes)
         let lines = [
