@@ -105,15 +105,18 @@ public final class ReviewQueue: Sendable {
 
     /// Orders by status and sandbox, oldest first.
     public func list(status: OrderStatus? = .pendingReview, sandbox: String? = nil, limit: Int = 1000) throws -> [OrderRecord] {
-        try store.read { db in
-            var sql = "SELECT record FROM orders WHERE 1 = 1"
-            var arguments: SQLArguments = []
-            if let status { sql += " AND status = ?"; arguments += [status.rawValue] }
-            if let sandbox { sql += " AND sandbox_id = ?"; arguments += [sandbox] }
-            sql += " ORDER BY created_at, id LIMIT ?"
-            arguments += [limit]
-            return try db.values(String.self, sql: sql, arguments: arguments).map(Self.decodeRecord)
-        }
+        let (sql, arguments) = Self.listQuery(status: status, sandbox: sandbox, limit: limit)
+        return try store.read { db in try db.values(String.self, sql: sql, arguments: arguments).map(Self.decodeRecord) }
+    }
+
+    /// `list`'s statement. Oldest first comes from an index (schema v5), not a sort of every order.
+    static func listQuery(status: OrderStatus?, sandbox: String?, limit: Int) -> (sql: String, arguments: SQLArguments) {
+        var sql = "SELECT record FROM orders WHERE 1 = 1"
+        var arguments: SQLArguments = []
+        if let status { sql += " AND status = ?"; arguments += [status.rawValue] }
+        if let sandbox { sql += " AND sandbox_id = ?"; arguments += [sandbox] }
+        arguments += [limit]
+        return (sql + " ORDER BY created_at, id LIMIT ?", arguments)
     }
 
     /// How many orders the store holds, by status.

@@ -23,7 +23,7 @@ struct OperationsRoutes {
         router.get("readyz") { _, _ in
             var readiness = Readiness(ready: true, store: "ok", pipeline: "running")
             do {
-                _ = try queue.counts()
+                try queue.store.checkReadable()
             } catch {
                 readiness.ready = false
                 readiness.store = "\(error.intakeMessage)"

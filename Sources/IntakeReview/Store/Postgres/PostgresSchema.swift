@@ -173,6 +173,10 @@ enum PostgresSchema {
               PRIMARY KEY (item_id, name))
             """,
         ]),
+        ("v5", [
+            "CREATE INDEX orders_by_status_age ON orders (status, created_at, id)",
+            "CREATE INDEX orders_by_age ON orders (created_at, id)",
+        ]),
     ]
 
     /// Applies the migrations this database lacks; refuses a database migrated by a newer intake.

@@ -172,6 +172,14 @@ enum SQLiteSchema {
                   PRIMARY KEY (item_id, name));
                 """)
         }
+        // v5: the review queue and the order list read oldest first from an index (with a
+        // status, or without), not by sorting every order (0.6 s at 300,000 orders).
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: """
+                CREATE INDEX orders_by_status_age ON orders (status, created_at, id);
+                CREATE INDEX orders_by_age ON orders (created_at, id);
+                """)
+        }
         return migrator
     }
 }
