@@ -66,4 +66,23 @@ struct AuditChainTests {
         let problems = try queue.verifyAudit().problems
         #expect(problems.map(\.subject) == [id], "\(problems)")
     }
+
+    @Test("Verifying a page at a time finds what verifying at once finds, across page edges", arguments: StoreKind.available)
+    func pagedVerificationMatches(_ kind: StoreKind) throws {
+        let (fixture, queue) = try Self.populated(kind)
+        let id = try #require(try queue.list(status: .approved).last?.id)
+        try fixture.store.write { db in
+            try db.execute(sql: "DELETE FROM audit_log WHERE seq = 4")  // entries 1–3 fill the first page of 3
+            try db.execute(sql: "UPDATE orders SET record = replace(record, '\"quantity\":3', '\"quantity\":30') WHERE id = ?", arguments: [id])
+        }
+        let whole = try queue.verifyAudit()
+        #expect(whole.entries == 9 && whole.orders == 4)
+        #expect(whole.problems.contains { $0.seq == 5 && $0.reason.contains("missing") })
+        #expect(whole.problems.contains { $0.subject == id })
+        for pageSize in [2, 3] {
+            let paged = try queue.verifyAudit(pageSize: pageSize)
+            #expect(paged.entries == whole.entries && paged.orders == whole.orders, "page size \(pageSize)")
+            #expect(paged.problems == whole.problems, "page size \(pageSize)")
+        }
+    }
 }

@@ -51,10 +51,13 @@ public struct AuditVerification: Encodable, Sendable {
     public var problems: [Problem] = []
     public var valid: Bool { problems.isEmpty }
 
+    /// The chain's last entry checked so far: the next call of `check(chain:)` goes on from it.
+    private var previous = AuditEntry.genesis
+    private var lastSeq: Int64 = 0
+
     /// Checks the chain: every hash recomputes, links to the one before, and no entry is missing.
+    /// A long chain can be checked in parts, in order: each call goes on where the last stopped.
     public mutating func check(chain entries: some Sequence<AuditEntry>) {
-        var previous = AuditEntry.genesis
-        var lastSeq: Int64 = 0
         for entry in entries {
             self.entries += 1
             if entry.seq != lastSeq + 1 {
