@@ -74,14 +74,18 @@ extension ReviewQueue: DeadLetterStore {
             error: OrderError(code: failure.code, message: failure.message, stage: stage))])
     }
 
-    /// Dead letters, newest first; resolved ones only when asked.
-    public func deadLetters(includeResolved: Bool = false) throws -> [StoredDeadLetter] {
-        try store.read { db in
-            let filter = includeResolved ? "" : "WHERE resolved_at IS NULL"
-            // Everything but the bytes: a list must not read every original input.
-            return try db.rows(sql: "SELECT \(Self.listColumns) FROM dead_letters \(filter) ORDER BY failed_at DESC, order_id"
-            ).map(Self.deadLetter)
-        }
+    /// Dead letters, newest first, at most `limit`; resolved ones only when asked.
+    public func deadLetters(includeResolved: Bool = false, limit: Int = 1000) throws -> [StoredDeadLetter] {
+        let (sql, arguments) = Self.deadLetterQuery(includeResolved: includeResolved, limit: limit)
+        return try store.read { db in try db.rows(sql: sql, arguments: arguments).map(Self.deadLetter) }
+    }
+
+    /// `deadLetters`' statement: everything but the bytes (a list must not read every original
+    /// input), newest first from an index (schema v5). Unbounded and sorted, 100,000 open dead
+    /// letters took 2.3 s and a 33 MB answer.
+    static func deadLetterQuery(includeResolved: Bool, limit: Int) -> (sql: String, arguments: SQLArguments) {
+        let filter = includeResolved ? "" : "WHERE resolved_at IS NULL"
+        return ("SELECT \(listColumns) FROM dead_letters \(filter) ORDER BY failed_at DESC, order_id LIMIT ?", [limit])
     }
 
     /// Dead letters not yet resolved by a successful retry.

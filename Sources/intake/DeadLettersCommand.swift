@@ -28,11 +28,18 @@ struct DeadLettersCommand: ParsableCommand {
         @Flag(name: .long, help: "Include those a retry has resolved.")
         var all = false
 
+        @Option(name: .long, help: "At most this many (the newest).")
+        var limit: Int = 1000
+
         @Flag(name: .long, help: "One JSON object per dead letter.")
         var json = false
 
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
         func run() throws {
-            for letter in try queue.openQueue().deadLetters(includeResolved: all) {
+            for letter in try queue.openQueue().deadLetters(includeResolved: all, limit: limit) {
                 if json { try JSONOutput.line(letter); continue }
                 print("\(letter.orderID)  \(letter.failedAt)  \(letter.stage)  \(letter.code)  \(letter.uri)  \(letter.size) bytes\(letter.resolvedAt == nil ? "" : "  resolved")")
                 print("    \(letter.reason)")

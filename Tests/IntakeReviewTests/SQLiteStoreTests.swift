@@ -22,7 +22,7 @@ struct SQLiteStoreTests {
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
     }
 
-    @Test("The review queue's oldest-first reads walk an index instead of sorting every order")
+    @Test("The review queue's and the dead-letter list's reads walk an index instead of sorting every row")
     func oldestFirstReadsUseAnIndex() throws {
         let fixture = try TemporaryStore()
         _ = try fixture.queue().submit((1...3).map { makeRecord($0) })
@@ -33,6 +33,7 @@ struct SQLiteStoreTests {
         for status in [OrderStatus.pendingReview, nil] {
             for sandbox in ["text/default", nil] { queries.append(ReviewQueue.listQuery(status: status, sandbox: sandbox, limit: 200)) }
         }
+        queries += [true, false].map { ReviewQueue.deadLetterQuery(includeResolved: $0, limit: 200) }
         for (sql, arguments) in queries {
             let plan = try fixture.store.read { db in
                 try db.rows(sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }

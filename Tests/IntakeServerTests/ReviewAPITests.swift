@@ -108,6 +108,16 @@ import Testing
         #expect((letters.json["dead_letters"] as? [[String: Any]])?.first?["order_id"] as? String == id)
         let bytes = try await server.request("GET", "/v1/deadletters/\(id)/bytes", token: server.reviewer)
         #expect(bytes.body == bad)
+
+        // A list is at most `limit` long, newest first.
+        let second = try await server.request("POST", "/v1/alerts", token: server.admin, body: bad + Data(" ".utf8), contentType: "application/json")
+        let secondID = try #require(second.json["id"] as? String)
+        #expect(try await server.waitForOrder(secondID).status == .failed)
+        let both = try await server.request("GET", "/v1/deadletters", token: server.reviewer)
+        #expect((both.json["dead_letters"] as? [[String: Any]])?.count == 2)
+        let newest = try await server.request("GET", "/v1/deadletters?limit=1", token: server.reviewer)
+        #expect((newest.json["dead_letters"] as? [[String: Any]])?.compactMap { $0["order_id"] as? String } == [secondID])
+        #expect(try await server.request("GET", "/v1/deadletters?limit=0", token: server.reviewer).status == 400)
         try await server.stop()
     }
 

@@ -18,8 +18,10 @@ struct DeadLetterRoutes {
     func add(to group: RouterGroup<IntakeRequestContext>) {
         group.get("deadletters") { request, context in
             _ = try context.require(.reviewer)
-            let all = request.uri.queryParameters["resolved"] == "true"
-            return try JSONBody.response(DeadLetterList(deadLetters: try queue.deadLetters(includeResolved: all)))
+            let query = request.uri.queryParameters
+            let all = query["resolved"] == "true"
+            let limit = try OrderRoutes.limit(query)
+            return try JSONBody.response(DeadLetterList(deadLetters: try queue.deadLetters(includeResolved: all, limit: limit)))
         }
         group.get("deadletters/:id") { _, context in
             _ = try context.require(.reviewer)

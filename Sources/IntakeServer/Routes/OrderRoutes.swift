@@ -21,6 +21,14 @@ struct OrderRoutes {
         var reason: String?
     }
 
+    /// A list's `limit` query parameter: 200 when absent, else a whole number from 1 to 5000. One
+    /// that is not is refused, not read as the default.
+    static func limit(_ query: Parameters) throws -> Int {
+        let limit = query["limit"].map { Int(String($0)) } ?? 200
+        guard let limit, (1...5000).contains(limit) else { throw APIError.badRequest("limit must be a whole number from 1 to 5000") }
+        return limit
+    }
+
     func add(to group: RouterGroup<IntakeRequestContext>) {
         group.get("orders") { request, context in
             _ = try context.require(.reviewer)
@@ -34,10 +42,7 @@ struct OrderRoutes {
                 }
                 status = value
             }
-            // A limit that is not a whole number is refused, not read as the default.
-            let limit = query["limit"].map { Int(String($0)) } ?? 200
-            guard let limit, (1...5000).contains(limit) else { throw APIError.badRequest("limit must be a whole number from 1 to 5000") }
-            let orders = try queue.list(status: status, sandbox: query["sandbox"].map(String.init), limit: limit)
+            let orders = try queue.list(status: status, sandbox: query["sandbox"].map(String.init), limit: try Self.limit(query))
             return try JSONBody.response(OrderList(orders: orders))
         }
         group.get("orders/:id") { _, context in

@@ -176,6 +176,8 @@ enum PostgresSchema {
         ("v5", [
             "CREATE INDEX orders_by_status_age ON orders (status, created_at, id)",
             "CREATE INDEX orders_by_age ON orders (created_at, id)",
+            "CREATE INDEX dead_letters_open ON dead_letters (resolved_at, failed_at DESC, order_id)",
+            "CREATE INDEX dead_letters_by_age ON dead_letters (failed_at DESC, order_id)",
         ]),
     ]
 
