@@ -47,13 +47,15 @@ public final class ReviewQueue: Sendable {
         let now = clock()
         return try store.write { db in
             let log = ChangeLog(db: db, at: Timestamp.string(now))
-            let submissions = try records.map { try submit($0, log: log) }
+            // Admitting an order does not change its sandbox: each is read once per batch.
+            var sandboxes: [String: Sandbox] = [:]
+            let submissions = try records.map { try submit($0, log: log, sandboxes: &sandboxes) }
             try WorkQueue.finish(db, orderIDs: records.map(\.id), at: log.at)
             return submissions
         }
     }
 
-    private func submit(_ incoming: OrderRecord, log: ChangeLog) throws -> Submission {
+    private func submit(_ incoming: OrderRecord, log: ChangeLog, sandboxes: inout [String: Sandbox]) throws -> Submission {
         let db = log.db
         var replacing: OrderRecord?
         if let existing = try Self.fetchRecord(db, id: incoming.id) {
@@ -62,7 +64,9 @@ public final class ReviewQueue: Sendable {
             }
             replacing = existing
         }
-        let sandbox = try sandbox(db, key: SandboxKey.of(incoming), log: log)
+        let key = SandboxKey.of(incoming)
+        let sandbox = try sandboxes[key.id] ?? sandbox(db, key: key, log: log)
+        sandboxes[key.id] = sandbox
         var record = incoming
         let decision = sandbox.admit(record)
         record.status = decision.status
@@ -94,7 +98,7 @@ public final class ReviewQueue: Sendable {
                 "order.created", subject: record.id, actor: "system", to: record.status.rawValue,
                 reason: decision.reason, state: state)
         }
-        try Self.writeRows(db, record: record, state: state)
+        try Self.writeRows(db, record: record, state: state, isNew: replacing == nil)
         return Submission(record: record, created: true)
     }
 
@@ -155,23 +159,38 @@ public final class ReviewQueue: Sendable {
         try OrderRecordCoding.decoder().decode(OrderRecord.self, from: Data(text.utf8))
     }
 
-    /// Rewrites the queryable copies of the record's lines and evidence. `state` is the record
-    /// as JSON: each evidence row is cut from it rather than encoded again (ten encoder runs per
-    /// order were a tenth of storing it).
-    static func writeRows(_ db: any StoreTransaction, record: OrderRecord, state: JSONValue) throws {
-        try db.execute(sql: "DELETE FROM order_lines WHERE order_id = ?", arguments: [record.id])
-        try db.execute(sql: "DELETE FROM order_evidence WHERE order_id = ?", arguments: [record.id])
-        for (position, line) in record.intent.lines.enumerated() {
-            try db.execute(
-                sql: "INSERT INTO order_lines (order_id, position, sku, name, text, quantity, unit, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [record.id, position, line.sku, line.name, line.text, line.quantity, line.unit, line.confidence])
+    /// Writes the queryable copies of the record's lines and evidence, replacing any it had
+    /// (`isNew`: it had none). `state` is the record as JSON: each evidence row is cut from it
+    /// rather than encoded again (ten encoder runs per order were a tenth of storing it). Rows
+    /// go in one statement per table, not one each: on PostgreSQL each statement is a round trip.
+    static func writeRows(_ db: any StoreTransaction, record: OrderRecord, state: JSONValue, isNew: Bool = false) throws {
+        if !isNew {
+            try db.execute(sql: "DELETE FROM order_lines WHERE order_id = ?", arguments: [record.id])
+            try db.execute(sql: "DELETE FROM order_evidence WHERE order_id = ?", arguments: [record.id])
         }
+        try insertRows(
+            db, into: "order_lines (order_id, position, sku, name, text, quantity, unit, confidence)",
+            record.intent.lines.enumerated().map { position, line in
+                [record.id, position, line.sku, line.name, line.text, line.quantity, line.unit, line.confidence]
+            })
         let encoded: [JSONValue] = if case let .object(fields) = state, case let .array(items)? = fields["evidence"] { items } else { [] }
-        for (position, evidence) in record.evidence.enumerated() {
-            let json = position < encoded.count ? encoded[position] : try JSONValue(encoding: evidence)
+        try insertRows(
+            db, into: "order_evidence (order_id, position, field, method, evidence)",
+            try record.evidence.enumerated().map { position, evidence in
+                let json = position < encoded.count ? encoded[position] : try JSONValue(encoding: evidence)
+                return [record.id, position, evidence.field, evidence.method, json.description]
+            })
+    }
+
+    /// `INSERT INTO table (columns) VALUES (…), (…)…`, at most 200 rows a statement (far below
+    /// either database's limit on bound values).
+    private static func insertRows(_ db: any StoreTransaction, into table: String, _ rows: [SQLArguments]) throws {
+        for start in stride(from: 0, to: rows.count, by: 200) {
+            let chunk = rows[start..<min(start + 200, rows.count)]
+            let row = "(" + Array(repeating: "?", count: chunk.first?.values.count ?? 0).joined(separator: ", ") + ")"
             try db.execute(
-                sql: "INSERT INTO order_evidence (order_id, position, field, method, evidence) VALUES (?, ?, ?, ?, ?)",
-                arguments: [record.id, position, evidence.field, evidence.method, json.description])
+                sql: "INSERT INTO \(table) VALUES " + Array(repeating: row, count: chunk.count).joined(separator: ", "),
+                arguments: SQLArguments(values: chunk.flatMap(\.values)))
         }
     }
 

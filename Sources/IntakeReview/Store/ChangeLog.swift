@@ -7,15 +7,30 @@ import IntakeCore
 struct ChangeLog {
     let db: any StoreTransaction
     let at: String
+    /// The chain's last entry, once read: every entry of a (serialized) write transaction is
+    /// appended here, so it is read from the table once per transaction, not once per entry.
+    private let head = Head()
+
+    private final class Head {
+        var last: (seq: Int64, hash: String)?
+    }
+
+    init(db: any StoreTransaction, at: String) {
+        self.db = db
+        self.at = at
+    }
 
     /// Appends an audit entry and an outbox event of type `action`.
     func record(
         _ action: String, subject: String, actor: String, from: String? = nil, to: String? = nil,
         reason: String, state: JSONValue
     ) throws {
-        let last = try db.row(sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        let previous: String = last?["hash"] ?? AuditEntry.genesis
-        let seq: Int64 = (last?["seq"] ?? 0) + 1
+        if head.last == nil {
+            let row = try db.row(sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            head.last = (row?["seq"] ?? 0, row?["hash"] ?? AuditEntry.genesis)
+        }
+        let previous = head.last?.hash ?? AuditEntry.genesis
+        let seq = (head.last?.seq ?? 0) + 1
         var entry = AuditEntry(
             seq: seq, at: at, actor: actor, action: action, subject: subject, fromStatus: from, toStatus: to,
             reason: reason, evidenceHash: Self.hash(state), prevHash: previous, hash: "")
@@ -26,6 +41,7 @@ struct ChangeLog {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [seq, at, actor, action, subject, from, to, reason, entry.evidenceHash, previous, entry.hash])
+        head.last = (seq, entry.hash)
 
         let kind = action.split(separator: ".").first.map(String.init) ?? "intake"
         var data: [String: JSONValue] = ["actor": .string(actor), "reason": .string(reason), kind: state]

@@ -79,6 +79,10 @@ public struct SQLArguments: Sendable, ExpressibleByArrayLiteral {
         values = elements.map { $0?.sqlValue ?? .null }
     }
 
+    public init(values: [SQLValue]) {
+        self.values = values
+    }
+
     public static func += (lhs: inout SQLArguments, rhs: SQLArguments) {
         lhs.values += rhs.values
     }

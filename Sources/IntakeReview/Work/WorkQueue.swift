@@ -203,12 +203,14 @@ public final class WorkQueue: Sendable {
 
     /// Marks the items of stored orders done; runs inside `ReviewQueue.submit`'s transaction.
     static func finish(_ db: any StoreTransaction, orderIDs: [String], at: String) throws {
-        for id in orderIDs {
+        try inChunks(orderIDs) { placeholders, ids in
+            var arguments: SQLArguments = [at]
+            arguments.values += ids
             try db.execute(
-                sql: "UPDATE work_items SET state = 'done', finished_at = ?, leased_by = NULL, lease_expires = NULL WHERE id = ? AND state <> 'done'",
-                arguments: [at, id])
+                sql: "UPDATE work_items SET state = 'done', finished_at = ?, leased_by = NULL, lease_expires = NULL WHERE id IN (\(placeholders)) AND state <> 'done'",
+                arguments: arguments)
             // The order keeps what it needs (a failed one's dead letter keeps the files).
-            try db.execute(sql: "DELETE FROM work_item_files WHERE item_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM work_item_files WHERE item_id IN (\(placeholders))", arguments: SQLArguments(values: ids))
         }
     }
 }
