@@ -97,7 +97,7 @@ struct WorkQueueTests {
         #expect(Set(takenOver.map(\.id)) == Set(lost.map(\.id)))
     }
 
-    @Test("Storing an item's order finishes the item in the same transaction", arguments: StoreKind.available)
+    @Test("Storing an item's order finishes the item in the same transaction, and lets its bytes go", arguments: StoreKind.available)
     func submitFinishesItem(_ kind: StoreKind) throws {
         let fixture = try TemporaryStore(kind)
         let queue = fixture.queue()
@@ -111,6 +111,8 @@ struct WorkQueueTests {
         _ = try queue.submit([stored])
         #expect(try work.counts() == .init(queued: 0, leased: 0, done: 1, takenOver: 0))
         #expect(try work.unfinished(excluding: [String]()) == 0)
+        let kept = try fixture.store.read { try $0.value(Int.self, sql: "SELECT SUM(length(bytes)) FROM work_items") }
+        #expect(kept == 0, "a finished item's bytes are not kept: its order is stored")
         #expect(try work.enqueue([PipelineInput(uri: "x", idempotencyKey: "key-1", bytes: Data("order 1".utf8))]) == 0,
                 "an input whose order exists is not queued again")
     }
