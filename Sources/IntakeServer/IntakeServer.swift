@@ -135,7 +135,8 @@ public struct IntakeServer: Sendable {
         // then the pipeline drains, the outbox relay delivers what the drain stored, and the data
         // folder's lock, first here, is let go.
         var services: [any Service] = [lock]
-        if !eventSinks.isEmpty { services.append(OutboxService(relay: OutboxRelay(store: queue.store, sinks: eventSinks))) }
+        if !eventSinks.isEmpty { services.append(OutboxService(relay: OutboxRelay(
+            store: queue.store, sinks: eventSinks, retention: pipelineConfiguration.outboxRetention))) }
         services.append(pipelineService)
         services += watchers as [any Service]
         if let kept = spool.kept {

@@ -41,7 +41,9 @@ struct EventsCommand: ParsableCommand {
             let configuration = try queue.configuration()
             let sinks = try EventSinkConfiguration.sinks(from: configuration?.events)
             guard !sinks.isEmpty else { throw ValidationError("the pipeline file has no `events:` sinks to deliver to") }
-            let relay = OutboxRelay(store: try queue.store.openQueue(configuration).store, sinks: sinks)
+            let relay = OutboxRelay(
+                store: try queue.store.openQueue(configuration).store, sinks: sinks,
+                retention: configuration.flatMap(\.outboxRetention))
             if once {
                 let reports = try relay.deliverDue()
                 if json { return try JSONOutput.line(reports) }

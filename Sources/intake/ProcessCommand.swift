@@ -86,7 +86,7 @@ struct PipelineRun {
         progress.finish(summary, created: sink.created, existing: sink.existing)
         if !eventSinks.isEmpty {
             do {
-                let reports = try OutboxRelay(store: queue.store, sinks: eventSinks).deliverDue()
+                let reports = try OutboxRelay(store: queue.store, sinks: eventSinks, retention: configuration.outboxRetention).deliverDue()
                 for (name, report) in reports.sorted(by: { $0.key < $1.key }) where report.pending > 0 || report.failed > 0 {
                     Logger(label: "intake").warning("events for \(name): \(report.delivered) delivered, \(report.pending) waiting for a retry (`intake events relay`), \(report.failed) undeliverable")
                 }

@@ -29,6 +29,50 @@ struct OutboxRelayTests {
         #expect(try relay.deliverDue() == ["file": .init()], "nothing is delivered twice")
     }
 
+    @Test("A delivered event leaves the outbox after the retention: not before, not while a sink lacks it, not if a sink gave up on it",
+          arguments: StoreKind.available)
+    func deliveredEventsExpire(_ kind: StoreKind) throws {
+        let fixture = try TemporaryStore(kind)
+        let queue = fixture.queue()
+        let ids = try queue.submit([makeRecord(1), makeRecord(2)]).map(\.record.id)  // events 1–3
+        func left() throws -> [Int64] {
+            try fixture.store.read { try $0.values(Int64.self, sql: "SELECT seq FROM outbox ORDER BY seq", arguments: []) }
+        }
+        func erpHas(_ seq: Int64) throws {
+            try fixture.store.write { db in
+                try db.execute(sql: "INSERT INTO outbox_cursors (sink, delivered_through) VALUES ('erp', ?) ON CONFLICT (sink) DO UPDATE SET delivered_through = excluded.delivered_through", arguments: [seq])
+            }
+        }
+        // Another relay's sink, "erp", has had event 1 and gave up on event 2.
+        try erpHas(1)
+        try fixture.store.write { db in
+            try db.execute(sql: "INSERT INTO outbox_failures (sink, seq, attempts, last_error, failed_at) VALUES ('erp', 2, 5, 'HTTP 500', 'then')")
+        }
+        let file = fixture.folder.appendingPathComponent("events.jsonl")
+        let relay = OutboxRelay(
+            store: fixture.store, sinks: [JSONLinesEventSink(name: "file", url: file)], retention: 3600,
+            clock: { [clock = fixture.clock] in clock.now })
+
+        #expect(try relay.deliverDue()["file"]?.delivered == 3)
+        #expect(try left() == [1, 2, 3], "delivered, but within the retention")
+        fixture.clock.advance(3601)
+        _ = try relay.deliverDue()
+        #expect(try left() == [2, 3], "erp has not had event 3 yet")
+        try erpHas(3)
+        _ = try relay.deliverDue()
+        #expect(try left() == [2, 3], "erp gave up on event 2, and event 3 is the newest: both stay")
+
+        try queue.approve(ids[0], actor: "alice")  // event 4, now
+        #expect(try relay.deliverDue()["file"]?.delivered == 1, "a new event gets a number past every cursor")
+        try erpHas(4)
+        _ = try relay.deliverDue()
+        #expect(try left() == [2, 4], "event 3 went once it was not the newest; event 4 is within the retention")
+        fixture.clock.advance(3601)
+        _ = try relay.deliverDue()
+        #expect(try left() == [2, 4])
+        #expect(try String(contentsOf: file, encoding: .utf8).split(separator: "\n").count == 4, "each event was delivered once")
+    }
+
     @Test("A failing webhook is retried with back-off and, once it recovers, gets every event in order")
     func failingWebhookRecovers() throws {
         let server = try ScriptedHTTPServer(statuses: [503, 500])

@@ -37,6 +37,10 @@ public struct PipelineConfiguration: Sendable {
     public var storeURL: String?
     /// Seconds a write waits for a lock held by another process before failing (`store.busy_timeout`).
     public var storeBusyTimeout: Double = 5
+    /// Seconds an outbox event is kept once every event sink has it (`store.outbox_retention`,
+    /// 30 days); nil keeps them all. The outbox holds each change's full state, as much again
+    /// as the orders, so without a limit it grows as fast as they do.
+    public var outboxRetention: Double? = 30 * 86_400
     /// The `review:` section (sandbox policy), read by the review queue.
     public var review: ConfigNode?
     /// The `events:` section (outbox delivery sinks), read by the outbox relay.
@@ -104,10 +108,13 @@ public struct PipelineConfiguration: Sendable {
             sinkBuffer = try sink.int("buffer", default: 64, in: 1...100_000)
         }
         if let store = try root.optional("store") {
-            try store.allowOnly(["path", "url", "busy_timeout"])
+            try store.allowOnly(["path", "url", "busy_timeout", "outbox_retention"])
             storePath = try path(store.optional("path"))
             storeURL = try store.optional("url")?.stringValue()
             if let timeout = try store.optional("busy_timeout") { storeBusyTimeout = try timeout.durationValue() }
+            if let retention = try store.optional("outbox_retention") {
+                outboxRetention = try retention.stringValue().lowercased() == "none" ? nil : try retention.durationValue()
+            }
         }
         review = try root.optional("review")
         events = try root.optional("events")

@@ -9,16 +9,22 @@ import Metrics
 /// exponential back-off; after the sink's `maxAttempts` it is recorded in `outbox_failures` and
 /// the sink moves on, so one poisonous event cannot block the rest. A crash between delivery
 /// and cursor update means the event is delivered again: consumers dedupe by event `id`.
+///
+/// An event every sink has had (every sink with a cursor in the store, as well as this relay's)
+/// is removed from the outbox once it is older than `retention`, unless a sink gave up on it.
 public final class OutboxRelay: Sendable {
     public let store: OrderStore
     public let sinks: [any EventSink]
+    /// Seconds a delivered event stays in the outbox; nil: for ever.
+    public let retention: Double?
     private let clock: @Sendable () -> Date
     private let logger: Logger
 
-    public init(store: OrderStore, sinks: [any EventSink], clock: @escaping @Sendable () -> Date = { Date() },
+    public init(store: OrderStore, sinks: [any EventSink], retention: Double? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 logger: Logger = Logger(label: "intake.outbox")) {
         self.store = store
         self.sinks = sinks
+        self.retention = retention
         self.clock = clock
         self.logger = logger
     }
@@ -41,12 +47,44 @@ public final class OutboxRelay: Sendable {
         public var pending = 0
     }
 
-    /// Delivers what is due now, up to `limit` events per sink, and returns per-sink counts.
+    /// Delivers what is due now, up to `limit` events per sink, and returns per-sink counts;
+    /// then removes up to `limit` events past their retention.
     @discardableResult
     public func deliverDue(limit: Int = 10_000) throws -> [String: Report] {
         var reports: [String: Report] = [:]
         for sink in sinks { reports[sink.name] = try deliverDue(to: sink, limit: limit) }
+        try removeDelivered(limit: limit)
         return reports
+    }
+
+    /// Removes up to `limit` of the oldest events every sink has had, written before `retention`
+    /// ago (a bounded delete: a long backlog goes over several passes, not in one long write).
+    func removeDelivered(limit: Int) throws {
+        guard let retention, !sinks.isEmpty else { return }
+        let cutoff = Timestamp.string(clock().addingTimeInterval(-retention))
+        try store.write { db in
+            let cursors = Dictionary(
+                try db.rows(sql: "SELECT sink, delivered_through FROM outbox_cursors").map { ($0["sink"] as String, $0["delivered_through"] as Int64) },
+                uniquingKeysWith: max)
+            // A sink of this relay that has no cursor yet has had nothing.
+            let through = (Array(cursors.values) + sinks.map { cursors[$0.name] ?? 0 }).min() ?? 0
+            guard through > 0 else { return }
+            // Events are written in seq order, so the first one inside the retention ends the
+            // run to remove. Found from the oldest up, it is near the start after the first pass
+            // (events from before times were kept have none, and count as old).
+            let recent = try db.value(Int64.self, sql: "SELECT seq FROM outbox WHERE created_at >= ? ORDER BY seq LIMIT 1", arguments: [cutoff])
+            // The newest event always stays: SQLite numbers a new row one past the largest left,
+            // and a number given out again would sit behind every sink's cursor, never delivered.
+            let newest = try db.value(Int64.self, sql: "SELECT MAX(seq) FROM outbox", arguments: []) ?? 0
+            let last = min(through, (recent ?? Int64.max) - 1, newest - 1)
+            guard last > 0 else { return }
+            try db.execute(
+                sql: """
+                    DELETE FROM outbox WHERE seq IN (
+                      SELECT seq FROM outbox WHERE seq <= ? AND seq NOT IN (SELECT seq FROM outbox_failures) ORDER BY seq LIMIT ?)
+                    """,
+                arguments: [last, limit])
+        }
     }
 
     /// Keeps delivering until `shouldStop` says so, polling every `interval` seconds.

@@ -50,7 +50,7 @@ struct ChangeLog {
         let event = CloudEvent(
             id: "evt_" + UUID().uuidString.lowercased(), source: Self.source(of: kind), type: action,
             subject: subject, time: at, data: .object(data))
-        try db.execute(sql: "INSERT INTO outbox (event) VALUES (?)", arguments: [event.json.description])
+        try db.execute(sql: "INSERT INTO outbox (event, created_at) VALUES (?, ?)", arguments: [event.json.description, at])
     }
 
     /// The CloudEvents `source` of a change to a `kind` ("order", "sandbox", …): the collection

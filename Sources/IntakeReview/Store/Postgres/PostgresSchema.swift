@@ -178,6 +178,7 @@ enum PostgresSchema {
             "CREATE INDEX orders_by_age ON orders (created_at, id)",
             "CREATE INDEX dead_letters_open ON dead_letters (resolved_at, failed_at DESC, order_id)",
             "CREATE INDEX dead_letters_by_age ON dead_letters (failed_at DESC, order_id)",
+            "ALTER TABLE outbox ADD COLUMN created_at TEXT",
         ]),
     ]
 

@@ -174,13 +174,15 @@ enum SQLiteSchema {
         }
         // v5: the review queue and the order list read oldest first from an index (with a
         // status, or without), not by sorting every order (0.6 s at 300,000 orders); the
-        // dead-letter list newest first, and the open ones are counted from an index.
+        // dead-letter list newest first, and the open ones are counted from an index. Outbox
+        // events get the time they were written, so delivered ones can be let go after a time.
         migrator.registerMigration("v5") { db in
             try db.execute(sql: """
                 CREATE INDEX orders_by_status_age ON orders (status, created_at, id);
                 CREATE INDEX orders_by_age ON orders (created_at, id);
                 CREATE INDEX dead_letters_open ON dead_letters (resolved_at, failed_at DESC, order_id);
                 CREATE INDEX dead_letters_by_age ON dead_letters (failed_at DESC, order_id);
+                ALTER TABLE outbox ADD COLUMN created_at TEXT;
                 """)
         }
         return migrator
