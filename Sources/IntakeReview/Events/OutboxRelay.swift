@@ -48,12 +48,13 @@ public final class OutboxRelay: Sendable {
     }
 
     /// Delivers what is due now, up to `limit` events per sink, and returns per-sink counts;
-    /// then removes up to `limit` events past their retention.
+    /// then removes up to `removing` events past their retention (in one write, which holds up
+    /// the pipeline's: 10,000 at once took about 0.4 s).
     @discardableResult
-    public func deliverDue(limit: Int = 10_000) throws -> [String: Report] {
+    public func deliverDue(limit: Int = 10_000, removing: Int = 2_000) throws -> [String: Report] {
         var reports: [String: Report] = [:]
         for sink in sinks { reports[sink.name] = try deliverDue(to: sink, limit: limit) }
-        try removeDelivered(limit: limit)
+        try removeDelivered(limit: removing)
         return reports
     }
 
@@ -69,21 +70,25 @@ public final class OutboxRelay: Sendable {
             // A sink of this relay that has no cursor yet has had nothing.
             let through = (Array(cursors.values) + sinks.map { cursors[$0.name] ?? 0 }).min() ?? 0
             guard through > 0 else { return }
-            // Events are written in seq order, so the first one inside the retention ends the
-            // run to remove. Found from the oldest up, it is near the start after the first pass
-            // (events from before times were kept have none, and count as old).
-            let recent = try db.value(Int64.self, sql: "SELECT seq FROM outbox WHERE created_at >= ? ORDER BY seq LIMIT 1", arguments: [cutoff])
             // The newest event always stays: SQLite numbers a new row one past the largest left,
             // and a number given out again would sit behind every sink's cursor, never delivered.
             let newest = try db.value(Int64.self, sql: "SELECT MAX(seq) FROM outbox", arguments: []) ?? 0
-            let last = min(through, (recent ?? Int64.max) - 1, newest - 1)
+            let last = min(through, newest - 1)
             guard last > 0 else { return }
-            try db.execute(
-                sql: """
-                    DELETE FROM outbox WHERE seq IN (
-                      SELECT seq FROM outbox WHERE seq <= ? AND seq NOT IN (SELECT seq FROM outbox_failures) ORDER BY seq LIMIT ?)
-                    """,
+            // Events are written in seq order, so the run to remove ends before the first one
+            // inside the retention. Only `limit` are looked at: each one read costs its event
+            // (the time is stored after it), and events from before times were kept have none.
+            let candidates = try db.rows(
+                sql: "SELECT seq, created_at FROM outbox WHERE seq <= ? AND seq NOT IN (SELECT seq FROM outbox_failures) ORDER BY seq LIMIT ?",
                 arguments: [last, limit])
+            var end: Int64?
+            for row in candidates {
+                if let at = row["created_at"] as String?, at >= cutoff { break }
+                end = row["seq"] as Int64
+            }
+            guard let end else { return }
+            try db.execute(
+                sql: "DELETE FROM outbox WHERE seq <= ? AND seq NOT IN (SELECT seq FROM outbox_failures)", arguments: [end])
         }
     }
 
