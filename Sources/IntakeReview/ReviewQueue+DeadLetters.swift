@@ -120,6 +120,15 @@ extension ReviewQueue: DeadLetterStore {
         return (letter, input)
     }
 
+    /// What a retry of `letter` runs, as `retryInput(_:)`, but its bytes are read from the store
+    /// only when the pipeline reads the input: retrying every dead letter must not hold every
+    /// input in memory at once.
+    public func retryInput(of letter: StoredDeadLetter) throws -> PipelineInput {
+        PipelineInput(
+            uri: letter.uri, sender: letter.sender, orderID: letter.orderID, companions: try deadLetterFiles(of: letter),
+            load: { [self] in try deadLetter(letter.orderID).bytes })
+    }
+
     /// The files kept with `letter`, at the paths they had beside its input (`uri`), with their
     /// kept bytes: what a retry hands the pipeline as the input's companions.
     public func deadLetterFiles(of letter: StoredDeadLetter) throws -> [CompanionFile] {

@@ -102,8 +102,9 @@ struct DeadLettersCommand: ParsableCommand {
         func run() throws {
             let configuration = try master.loadConfiguration()
             let queue = try store.openQueue(configuration)
-            let chosen = all ? try queue.deadLetters().map(\.orderID) : ids
-            let inputs = try chosen.map { try queue.retryInput($0).input }
+            // Every open one, not the newest 1,000; each one's bytes are read when it runs.
+            let letters = all ? try queue.deadLetters(limit: .max) : try ids.map { try queue.deadLetter($0).letter }
+            let inputs = try letters.map { try queue.retryInput(of: $0) }
             try PipelineRun(configuration: configuration, master: master, store: store, quiet: quiet, deliverEvents: events.deliverEvents)
                 .process(inputs, out: nil)
         }
