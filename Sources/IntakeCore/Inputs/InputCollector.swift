@@ -79,7 +79,7 @@ public enum InputCollector {
 
     /// Refuses a regular file over `maximumInputBytes` by its size, before it is read.
     public static func checkSize(_ url: URL) throws {
-        let bytes = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+        let bytes = FileStatus(path: url.path)?.size ?? 0
         guard bytes > maximumInputBytes else { return }
         throw InputFailure(
             code: "input_too_large",
@@ -89,7 +89,7 @@ public enum InputCollector {
     /// True for a regular file or a link to one; false for folders, pipes and devices, which a
     /// folder walk passes over (a link to `/dev/zero` would never end).
     static func isRegularFile(_ url: URL) -> Bool {
-        (try? url.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+        FileStatus(path: url.path)?.isRegularFile == true
     }
 
     /// A regular file whole; a pipe or device (`intake process <(command)`, a FIFO) as a

@@ -65,12 +65,12 @@ final class WatchFolder: Service {
     /// beside a JSON file of its name (`a.csv` and `a.json`) is that sidecar's waveform: it goes
     /// in with the sidecar, counts in its identity, and moves with it.
     func poll() {
-        let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]
-        let entries = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: keys)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         var stamps: [String: Stamp] = [:]  // by path
-        for url in entries where Self.isCandidate(url.lastPathComponent) {
-            guard let values = try? url.resourceValues(forKeys: Set(keys)), values.isRegularFile == true else { continue }
-            stamps[url.path] = Stamp(size: values.fileSize ?? 0, modified: values.contentModificationDate ?? .distantPast)
+        for name in names where Self.isCandidate(name) {
+            let path = folder.path + "/" + name
+            guard let file = FileStatus(path: path), file.isRegularFile else { continue }
+            stamps[path] = Stamp(size: file.size, modified: file.modified)
         }
         let companions = InputCollector.sidecarCompanions(among: stamps.keys)
         let taken = Set(companions.values.joined())
