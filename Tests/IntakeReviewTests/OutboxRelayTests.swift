@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import IntakeCore
 import Testing
 @testable import IntakeReview
@@ -29,7 +30,22 @@ struct OutboxRelayTests {
         #expect(try relay.deliverDue() == ["file": .init()], "nothing is delivered twice")
     }
 
-    @Test("A delivered event leaves the outbox after the retention: not before, not while a sink lacks it, not if a sink gave up on it",
+    /// A sink that takes as many events as it is allowed, and refuses the rest.
+    final class GatedSink: EventSink, Sendable {
+        let name = "erp"
+        let maxAttempts = 2
+        let backoff = 0.0
+        private let allowed = Mutex(0)
+        func allow(_ count: Int) { allowed.withLock { $0 = count } }
+        func deliver(_ event: CloudEvent) throws {
+            try allowed.withLock { left in
+                guard left > 0 else { throw EventDeliveryError(reason: "refused") }
+                left -= 1
+            }
+        }
+    }
+
+    @Test("A delivered event leaves the outbox after the retention: not before, not while one of the relay's sinks lacks it, not if a sink gave up on it",
           arguments: StoreKind.available)
     func deliveredEventsExpire(_ kind: StoreKind) throws {
         let fixture = try TemporaryStore(kind)
@@ -38,34 +54,30 @@ struct OutboxRelayTests {
         func left() throws -> [Int64] {
             try fixture.store.read { try $0.values(Int64.self, sql: "SELECT seq FROM outbox ORDER BY seq", arguments: []) }
         }
-        func erpHas(_ seq: Int64) throws {
-            try fixture.store.write { db in
-                try db.execute(sql: "INSERT INTO outbox_cursors (sink, delivered_through) VALUES ('erp', ?) ON CONFLICT (sink) DO UPDATE SET delivered_through = excluded.delivered_through", arguments: [seq])
-            }
-        }
-        // Another relay's sink, "erp", has had event 1 and gave up on event 2.
-        try erpHas(1)
+        // A sink taken out of the pipeline file long ago keeps its cursor: it holds nothing back.
         try fixture.store.write { db in
-            try db.execute(sql: "INSERT INTO outbox_failures (sink, seq, attempts, last_error, failed_at) VALUES ('erp', 2, 5, 'HTTP 500', 'then')")
+            try db.execute(sql: "INSERT INTO outbox_cursors (sink, delivered_through) VALUES ('retired-webhook', 0)")
         }
         let file = fixture.folder.appendingPathComponent("events.jsonl")
+        let erp = GatedSink()
         let relay = OutboxRelay(
-            store: fixture.store, sinks: [JSONLinesEventSink(name: "file", url: file)], retention: 3600,
+            store: fixture.store, sinks: [JSONLinesEventSink(name: "file", url: file), erp], retention: 3600,
             clock: { [clock = fixture.clock] in clock.now })
 
-        #expect(try relay.deliverDue()["file"]?.delivered == 3)
+        erp.allow(1)
+        #expect(try relay.deliverDue() == ["file": .init(delivered: 3), "erp": .init(delivered: 1, pending: 2)])
         #expect(try left() == [1, 2, 3], "delivered, but within the retention")
         fixture.clock.advance(3601)
-        _ = try relay.deliverDue()
-        #expect(try left() == [2, 3], "erp has not had event 3 yet")
-        try erpHas(3)
-        _ = try relay.deliverDue()
-        #expect(try left() == [2, 3], "erp gave up on event 2, and event 3 is the newest: both stay")
+        // erp refuses event 2 a second time and gives up on it (its max attempts), then refuses 3.
+        #expect(try relay.deliverDue()["erp"] == .init(delivered: 0, failed: 1, pending: 1))
+        #expect(try left() == [2, 3], "erp has not had event 3; it gave up on event 2, which stays")
+        erp.allow(10)
+        #expect(try relay.deliverDue()["erp"]?.delivered == 1)
+        #expect(try left() == [2, 3], "event 3 is the newest: it stays")
 
         try queue.approve(ids[0], actor: "alice")  // event 4, now
-        #expect(try relay.deliverDue()["file"]?.delivered == 1, "a new event gets a number past every cursor")
-        try erpHas(4)
-        _ = try relay.deliverDue()
+        #expect(try relay.deliverDue() == ["file": .init(delivered: 1), "erp": .init(delivered: 1)],
+                "a new event gets a number past every cursor")
         #expect(try left() == [2, 4], "event 3 went once it was not the newest; event 4 is within the retention")
         fixture.clock.advance(3601)
         _ = try relay.deliverDue()

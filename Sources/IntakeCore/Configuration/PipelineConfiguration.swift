@@ -37,7 +37,7 @@ public struct PipelineConfiguration: Sendable {
     public var storeURL: String?
     /// Seconds a write waits for a lock held by another process before failing (`store.busy_timeout`).
     public var storeBusyTimeout: Double = 5
-    /// Seconds an outbox event is kept once every event sink has it (`store.outbox_retention`,
+    /// Seconds an outbox event is kept once every event sink has had it (`store.outbox_retention`,
     /// 30 days); nil keeps them all. The outbox holds each change's full state, as much again
     /// as the orders, so without a limit it grows as fast as they do.
     public var outboxRetention: Double? = 30 * 86_400

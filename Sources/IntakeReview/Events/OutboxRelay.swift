@@ -10,8 +10,9 @@ import Metrics
 /// the sink moves on, so one poisonous event cannot block the rest. A crash between delivery
 /// and cursor update means the event is delivered again: consumers dedupe by event `id`.
 ///
-/// An event every sink has had (every sink with a cursor in the store, as well as this relay's)
-/// is removed from the outbox once it is older than `retention`, unless a sink gave up on it.
+/// An event every one of its sinks has had is removed from the outbox once it is older than
+/// `retention`, unless a sink gave up on it. Only this relay's sinks count: a sink taken out of
+/// the pipeline file keeps its cursor in the store, and must not hold every event for ever.
 public final class OutboxRelay: Sendable {
     public let store: OrderStore
     public let sinks: [any EventSink]
@@ -64,11 +65,12 @@ public final class OutboxRelay: Sendable {
         guard let retention, !sinks.isEmpty else { return }
         let cutoff = Timestamp.string(clock().addingTimeInterval(-retention))
         try store.write { db in
-            let cursors = Dictionary(
-                try db.rows(sql: "SELECT sink, delivered_through FROM outbox_cursors").map { ($0["sink"] as String, $0["delivered_through"] as Int64) },
-                uniquingKeysWith: max)
-            // A sink of this relay that has no cursor yet has had nothing.
-            let through = (Array(cursors.values) + sinks.map { cursors[$0.name] ?? 0 }).min() ?? 0
+            var through = Int64.max
+            for sink in sinks {
+                // A sink that has no cursor yet has had nothing.
+                let cursor = try db.value(Int64.self, sql: "SELECT delivered_through FROM outbox_cursors WHERE sink = ?", arguments: [sink.name])
+                through = min(through, cursor ?? 0)
+            }
             guard through > 0 else { return }
             // The newest event always stays: SQLite numbers a new row one past the largest left,
             // and a number given out again would sit behind every sink's cursor, never delivered.
